@@ -1,0 +1,39 @@
+package dev.milvuscdc.store;
+
+import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.task.TaskRecord;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Durable home of tasks and their per-channel positions. Implementations must be safe for use from
+ * several threads, and every method is atomic: a crash leaves either the old or the new value.
+ * Failures are reported as {@link StoreException} with the task id in the message.
+ */
+public interface TaskStore extends AutoCloseable {
+
+    /** Creates or replaces the task's definition, state and reason. */
+    void put(TaskRecord task);
+
+    Optional<TaskRecord> get(String taskId);
+
+    /** Every stored task, in creation order. */
+    List<TaskRecord> list();
+
+    /** Removes the task and all its positions in one step; false when it was not there. */
+    boolean delete(String taskId);
+
+    /** The stored positions of a task, keyed by source channel; empty when none. */
+    Map<String, ChannelPosition> positions(String taskId);
+
+    /**
+     * Stores these channel positions of a task in one atomic step, replacing earlier values of the
+     * same channels and keeping the others. Does nothing for a task that no longer exists.
+     */
+    void savePositions(String taskId, Collection<ChannelPosition> positions);
+
+    @Override
+    void close();
+}

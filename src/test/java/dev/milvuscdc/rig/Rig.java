@@ -1,0 +1,98 @@
+package dev.milvuscdc.rig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real outside world for integration tests: the rig that {@code scripts/rig} runs. When the
+ * {@code RIG_*} variables are set, that rig is used as it is; otherwise the first call starts one
+ * with {@code scripts/rig up} and stops it when the test JVM exits.
+ */
+public final class Rig {
+
+    private static final Pattern EXPORT = Pattern.compile("^export (RIG_[A-Z_]+)=['\"]?(.*?)['\"]?$");
+    private static Rig instance;
+
+    private final Map<String, String> vars;
+
+    private Rig(Map<String, String> vars) {
+        this.vars = vars;
+    }
+
+    public static synchronized Rig get() {
+        if (instance == null) {
+            instance = System.getenv("RIG_SOURCE_URI") != null ? new Rig(System.getenv()) : startOwnRig();
+        }
+        return instance;
+    }
+
+    public String sourceUri() { return require("RIG_SOURCE_URI"); }
+    public String targetUri() { return require("RIG_TARGET_URI"); }
+    public String etcdEndpoints() { return require("RIG_ETCD_ENDPOINTS"); }
+    public String sourceEtcdRoot() { return require("RIG_SOURCE_ETCD_ROOT"); }
+    public String kafkaBootstrap() { return require("RIG_KAFKA_BOOTSTRAP"); }
+    public String mysqlUrl() { return require("RIG_MYSQL_URL"); }
+    public String python() { return require("RIG_PYTHON"); }
+    public String cdcConfig() { return require("RIG_CDC_CONFIG"); }
+
+    private String require(String name) {
+        String value = vars.get(name);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalStateException(name + " is not set: run `scripts/rig up` and `eval \"$(scripts/rig env)\"`");
+        }
+        return value;
+    }
+
+    private static Rig startOwnRig() {
+        Path script = projectRoot().resolve("scripts/rig");
+        Map<String, String> vars = new HashMap<>(runScript(script, "up"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> runScript(script, "down")));
+        return new Rig(vars);
+    }
+
+    private static Map<String, String> runScript(Path script, String command) {
+        try {
+            Process process = new ProcessBuilder(script.toString(), command)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            Map<String, String> exports = new HashMap<>();
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    Matcher m = EXPORT.matcher(line.trim());
+                    if (m.matches()) {
+                        exports.put(m.group(1), m.group(2));
+                    }
+                }
+            }
+            int rc = process.waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("scripts/rig " + command + " exited with " + rc);
+            }
+            return exports;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run scripts/rig " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running scripts/rig " + command, e);
+        }
+    }
+
+    private static Path projectRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !dir.resolve("pom.xml").toFile().isFile()) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the project root (pom.xml) above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}
