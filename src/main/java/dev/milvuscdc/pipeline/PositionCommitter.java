@@ -1,0 +1,56 @@
+package dev.milvuscdc.pipeline;
+
+import dev.milvuscdc.event.ChannelPosition;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Owns a task's positions: channel workers report what the target has acknowledged, and a flush
+ * writes the changed ones to the store. Only acknowledged positions are ever written, so a restart
+ * replays at most what was applied after the last flush; the target operations are idempotent, so
+ * that replay changes nothing. A failed flush keeps the positions for the next one. Thread-safe.
+ */
+public final class PositionCommitter {
+
+    private final Consumer<Collection<ChannelPosition>> sink;
+    private final Map<String, ChannelPosition> acknowledged = new LinkedHashMap<>();
+    private final Map<String, ChannelPosition> unflushed = new LinkedHashMap<>();
+
+    /** @param sink writes positions durably and atomically; may throw, and is then retried on the next flush */
+    public PositionCommitter(Map<String, ChannelPosition> stored, Consumer<Collection<ChannelPosition>> sink) {
+        this.sink = sink;
+        this.acknowledged.putAll(stored);
+    }
+
+    public synchronized void acknowledged(ChannelPosition position) {
+        acknowledged.put(position.channel(), position);
+        unflushed.put(position.channel(), position);
+    }
+
+    public synchronized Map<String, ChannelPosition> positions() {
+        return Map.copyOf(acknowledged);
+    }
+
+    /** Writes the positions acknowledged since the last successful flush. */
+    public void flush() {
+        List<ChannelPosition> batch;
+        synchronized (this) {
+            if (unflushed.isEmpty()) {
+                return;
+            }
+            batch = List.copyOf(unflushed.values());
+            unflushed.clear();
+        }
+        try {
+            sink.accept(batch);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                batch.forEach(p -> unflushed.putIfAbsent(p.channel(), p));
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.milvuscdc.source.meta;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.FieldSchema;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source cluster's databases, collections and partitions, read from its etcd: listed once when
+ * opened, then kept current by a watch from the listed revision on. Thread-safe: the watch thread
+ * applies changes under this object's lock and then hands each change to the listener.
+ */
+public final class SourceMetadata implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SourceMetadata.class);
+    private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Client client;
+    private final String prefix;
+    private final Consumer<MetaChange> listener;
+    private final Map<Long, DatabaseMeta> databases = new HashMap<>();
+    private final Map<Long, CollectionMeta> collections = new HashMap<>();
+    private final Map<Long, Map<Long, FieldSchema>> fields = new HashMap<>();
+    private final Map<Long, Map<Long, PartitionMeta>> partitions = new HashMap<>();
+    private final Set<Long> droppedCollections = new HashSet<>();
+    private Watch.Watcher watcher;
+
+    private SourceMetadata(Client client, String prefix, Consumer<MetaChange> listener) {
+        this.client = client;
+        this.prefix = prefix;
+        this.listener = listener;
+    }
+
+    /**
+     * Lists the metadata and starts watching it.
+     *
+     * @param etcd     where the source keeps its metadata
+     * @param listener told of every change after it is applied; called on the watch thread
+     */
+    public static SourceMetadata open(SourceEtcd etcd, Consumer<MetaChange> listener) {
+        Client client = etcd.connect();
+        SourceMetadata metadata = new SourceMetadata(client, etcd.rootCoordPrefix(), listener);
+        try {
+            long revision = metadata.load();
+            metadata.watchFrom(revision + 1);
+            return metadata;
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    public synchronized Optional<DatabaseMeta> database(long id) {
+        return Optional.ofNullable(databases.get(id));
+    }
+
+    public synchronized List<DatabaseMeta> databases() {
+        return List.copyOf(databases.values());
+    }
+
+    /** Every collection that exists on the source now (not being dropped), with its full schema. */
+    public synchronized List<CollectionMeta> collections() {
+        return collections.keySet().stream().map(this::withFields).toList();
+    }
+
+    /**
+     * The collection with this id, with its full schema. When the watch has not delivered it yet
+     * (messages on the log can overtake the watch), the metadata is listed again once.
+     */
+    public Optional<CollectionMeta> collection(long id) {
+        synchronized (this) {
+            if (collections.containsKey(id)) {
+                return Optional.of(withFields(id));
+            }
+            if (droppedCollections.contains(id)) {
+                return Optional.empty();
+            }
+        }
+        load();
+        synchronized (this) {
+            return collections.containsKey(id) ? Optional.of(withFields(id)) : Optional.empty();
+        }
+    }
+
+    public synchronized boolean isDropped(long collectionId) {
+        return droppedCollections.contains(collectionId);
+    }
+
+    public synchronized List<PartitionMeta> partitions(long collectionId) {
+        return List.copyOf(partitions.getOrDefault(collectionId, Map.of()).values());
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        client.close();
+    }
+
+    private CollectionMeta withFields(long id) {
+        CollectionMeta meta = collections.get(id);
+        List<FieldSchema> sorted = new ArrayList<>(fields.getOrDefault(id, Map.of()).values());
+        sorted.sort(Comparator.comparingLong(FieldSchema::getFieldID));
+        CollectionSchema schema = meta.schema().toBuilder().clearFields().addAllFields(sorted).build();
+        return new CollectionMeta(meta.id(), meta.dbId(), meta.name(), schema, meta.shardsNum(),
+                meta.consistencyLevel(), meta.properties(), meta.virtualChannels(), meta.physicalChannels(),
+                meta.creating());
+    }
+
+    private long load() {
+        GetResponse response;
+        try {
+            response = client.getKVClient()
+                    .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
+                    .get(ETCD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceMetadataException("interrupted while listing " + prefix, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new SourceMetadataException("cannot list the source metadata under " + prefix
+                    + ": " + e.getMessage() + "; check sourceConfig.etcd.address and rootPath", e);
+        }
+        List<MetaChange> changes = new ArrayList<>();
+        for (KeyValue kv : response.getKvs()) {
+            decode(kv.getKey(), kv.getValue().getBytes()).ifPresent(changes::add);
+        }
+        synchronized (this) {
+            changes.forEach(this::apply);
+        }
+        return response.getHeader().getRevision();
+    }
+
+    private void watchFrom(long revision) {
+        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).build();
+        watcher = client.getWatchClient().watch(bytes(prefix), option, Watch.listener(
+                response -> response.getEvents().forEach(this::onEvent),
+                error -> log.warn("watch of the source metadata under {} failed: {}; jetcd retries it",
+                        prefix, error.getMessage())));
+    }
+
+    private void onEvent(WatchEvent event) {
+        byte[] value = event.getEventType() == WatchEvent.EventType.DELETE
+                ? null : event.getKeyValue().getValue().getBytes();
+        decode(event.getKeyValue().getKey(), value).ifPresent(change -> {
+            synchronized (this) {
+                apply(change);
+            }
+            listener.accept(change);
+        });
+    }
+
+    private Optional<MetaChange> decode(ByteSequence key, byte[] value) {
+        String relative = key.toString(StandardCharsets.UTF_8).substring(prefix.length());
+        try {
+            return MetaRecordDecoder.decode(relative, value);
+        } catch (InvalidProtocolBufferException | NumberFormatException e) {
+            log.warn("skipping undecodable source metadata key {}{}: {}", prefix, relative, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void apply(MetaChange change) {
+        if (change instanceof MetaChange.DatabasePut put) {
+            databases.put(put.database().id(), put.database());
+        } else if (change instanceof MetaChange.DatabaseRemoved removed) {
+            databases.remove(removed.databaseId());
+        } else if (change instanceof MetaChange.CollectionPut put) {
+            if (put.dropping()) {
+                dropCollection(put.meta().id());
+            } else if (!droppedCollections.contains(put.meta().id())) {
+                collections.put(put.meta().id(), put.meta());
+            }
+        } else if (change instanceof MetaChange.CollectionRemoved removed) {
+            dropCollection(removed.collectionId());
+        } else if (change instanceof MetaChange.PartitionPut put) {
+            if (put.live()) {
+                partitions.computeIfAbsent(put.partition().collectionId(), id -> new HashMap<>())
+                        .put(put.partition().id(), put.partition());
+            } else {
+                removePartition(put.partition().collectionId(), put.partition().id());
+            }
+        } else if (change instanceof MetaChange.PartitionRemoved removed) {
+            removePartition(removed.collectionId(), removed.partitionId());
+        } else if (change instanceof MetaChange.FieldPut put) {
+            fields.computeIfAbsent(put.collectionId(), id -> new HashMap<>()).put(put.field().getFieldID(), put.field());
+        } else if (change instanceof MetaChange.FieldRemoved removed) {
+            Map<Long, FieldSchema> ofCollection = fields.get(removed.collectionId());
+            if (ofCollection != null) {
+                ofCollection.remove(removed.fieldId());
+            }
+        }
+    }
+
+    private void dropCollection(long id) {
+        droppedCollections.add(id);
+        collections.remove(id);
+        partitions.remove(id);
+    }
+
+    private void removePartition(long collectionId, long partitionId) {
+        Map<Long, PartitionMeta> ofCollection = partitions.get(collectionId);
+        if (ofCollection != null) {
+            ofCollection.remove(partitionId);
+        }
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+}
