@@ -1,0 +1,43 @@
+package dev.milvuscdc.store.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The key layout of the etcd task store: {@code <root>/task_info/<taskId>} and
+ * {@code <root>/task_position/<taskId>/<channel>}. Ids are written as they are, except that
+ * {@code %} and {@code /} are percent-encoded: otherwise the positions of task {@code a} would be a
+ * prefix of those of task {@code a/b}, and deleting one would delete the other's.
+ */
+final class EtcdKeys {
+
+    private final String root;
+
+    EtcdKeys(String rootPath) {
+        this.root = rootPath.replaceAll("/+$", "");
+    }
+
+    ByteSequence taskInfoPrefix() {
+        return bytes(root + "/task_info/");
+    }
+
+    ByteSequence taskInfo(String taskId) {
+        return bytes(root + "/task_info/" + segment(taskId));
+    }
+
+    ByteSequence positionsPrefix(String taskId) {
+        return bytes(root + "/task_position/" + segment(taskId) + "/");
+    }
+
+    ByteSequence position(String taskId, String channel) {
+        return bytes(root + "/task_position/" + segment(taskId) + "/" + segment(channel));
+    }
+
+    private static String segment(String value) {
+        return value.replace("%", "%25").replace("/", "%2F");
+    }
+
+    static ByteSequence bytes(String value) {
+        return ByteSequence.from(value, StandardCharsets.UTF_8);
+    }
+}

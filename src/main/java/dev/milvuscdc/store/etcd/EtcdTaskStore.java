@@ -1,0 +1,184 @@
+package dev.milvuscdc.store.etcd;
+
+import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.store.StoreException;
+import dev.milvuscdc.store.StoreLocation;
+import dev.milvuscdc.store.StoredJson;
+import dev.milvuscdc.store.TaskStore;
+import dev.milvuscdc.task.TaskRecord;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The task store in etcd v3 (layout in {@link EtcdKeys}; values are JSON). Creation order is the
+ * task key's create revision, which a replacing put keeps. {@link #delete} and
+ * {@link #savePositions} are single transactions guarded by the task key's existence, so they are
+ * atomic and a deleted task never gets positions again. Every call gives up after
+ * {@link #CALL_TIMEOUT}, because the client otherwise waits for an unreachable etcd forever.
+ * Thread-safe.
+ */
+public final class EtcdTaskStore implements TaskStore {
+
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Client client;
+    private final KV kv;
+    private final EtcdKeys keys;
+    private final StoreLocation location;
+
+    private EtcdTaskStore(Client client, EtcdKeys keys, StoreLocation location) {
+        this.client = client;
+        this.kv = client.getKVClient();
+        this.keys = keys;
+        this.location = location;
+    }
+
+    /** Connects and checks with one read that etcd answers; endpoints without a scheme get {@code http://}. */
+    public static EtcdTaskStore open(List<String> endpoints, String user, String password, String rootPath,
+            StoreLocation location) {
+        if (endpoints.isEmpty()) {
+            throw location.failure("connect", null, new IllegalArgumentException("no etcd endpoint is configured"));
+        }
+        ClientBuilder builder = Client.builder()
+                .endpoints(endpoints.stream().map(e -> e.contains("://") ? e : "http://" + e).toArray(String[]::new))
+                .connectTimeout(CONNECT_TIMEOUT);
+        if (user != null && !user.isEmpty()) {
+            builder.user(EtcdKeys.bytes(user)).password(EtcdKeys.bytes(password == null ? "" : password));
+        }
+        EtcdTaskStore store = new EtcdTaskStore(builder.build(), new EtcdKeys(rootPath), location);
+        try {
+            store.await(store.kv.get(store.keys.taskInfoPrefix(),
+                    GetOption.builder().isPrefix(true).withCountOnly(true).build()), "connect", null);
+            return store;
+        } catch (StoreException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void put(TaskRecord task) {
+        await(kv.put(keys.taskInfo(task.taskId()), EtcdKeys.bytes(StoredJson.task(task))), "save", task.taskId());
+    }
+
+    @Override
+    public Optional<TaskRecord> get(String taskId) {
+        List<KeyValue> found = await(kv.get(keys.taskInfo(taskId)), "read", taskId).getKvs();
+        return found.stream().findFirst().map(kv -> toRecord(kv, taskId));
+    }
+
+    @Override
+    public List<TaskRecord> list() {
+        List<KeyValue> found = new ArrayList<>(await(kv.get(keys.taskInfoPrefix(),
+                GetOption.builder().isPrefix(true).build()), "list tasks", null).getKvs());
+        found.sort(Comparator.comparingLong(KeyValue::getCreateRevision));
+        return found.stream().map(kv -> toRecord(kv, null)).toList();
+    }
+
+    @Override
+    public boolean delete(String taskId) {
+        ByteSequence taskKey = keys.taskInfo(taskId);
+        Op deletePositions = Op.delete(keys.positionsPrefix(taskId), DeleteOption.builder().isPrefix(true).build());
+        return await(kv.txn()
+                .If(taskExists(taskKey))
+                .Then(Op.delete(taskKey, DeleteOption.DEFAULT), deletePositions)
+                .Else(deletePositions)
+                .commit(), "delete", taskId).isSucceeded();
+    }
+
+    @Override
+    public Map<String, ChannelPosition> positions(String taskId) {
+        List<KeyValue> found = await(kv.get(keys.positionsPrefix(taskId),
+                GetOption.builder().isPrefix(true).build()), "read positions", taskId).getKvs();
+        Map<String, ChannelPosition> positions = new LinkedHashMap<>();
+        for (KeyValue stored : found) {
+            ChannelPosition position = decode(() -> StoredJson.position(text(stored.getValue())), taskId);
+            positions.put(position.channel(), position);
+        }
+        return positions;
+    }
+
+    @Override
+    public void savePositions(String taskId, Collection<ChannelPosition> positions) {
+        Map<String, ChannelPosition> byChannel = new LinkedHashMap<>();
+        positions.forEach(p -> byChannel.put(p.channel(), p));
+        if (byChannel.isEmpty()) {
+            return;
+        }
+        Op[] puts = byChannel.values().stream()
+                .map(p -> Op.put(keys.position(taskId, p.channel()), EtcdKeys.bytes(StoredJson.position(p)),
+                        PutOption.DEFAULT))
+                .toArray(Op[]::new);
+        await(kv.txn().If(taskExists(keys.taskInfo(taskId))).Then(puts).commit(), "save positions", taskId);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @Override
+    public String toString() {
+        return location.toString();
+    }
+
+    /** A missing key compares as create revision 0. */
+    private static Cmp taskExists(ByteSequence taskKey) {
+        return new Cmp(taskKey, Cmp.Op.GREATER, CmpTarget.createRevision(0));
+    }
+
+    private TaskRecord toRecord(KeyValue stored, String taskId) {
+        return decode(() -> StoredJson.task(text(stored.getValue())), taskId == null ? text(stored.getKey()) : taskId);
+    }
+
+    private <T> T decode(Supplier<T> decoder, String subject) {
+        try {
+            return decoder.get();
+        } catch (IllegalArgumentException e) {
+            throw location.failure("read the stored value", subject, e);
+        }
+    }
+
+    private static String text(ByteSequence bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private <T> T await(CompletableFuture<T> call, String action, String taskId) {
+        try {
+            return call.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw location.failure(action, taskId,
+                    new TimeoutException("no answer within " + CALL_TIMEOUT.toSeconds() + " s"));
+        } catch (ExecutionException e) {
+            throw location.failure(action, taskId, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw location.failure(action, taskId, e);
+        }
+    }
+}

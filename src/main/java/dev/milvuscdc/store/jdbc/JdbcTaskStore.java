@@ -1,0 +1,256 @@
+package dev.milvuscdc.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.store.StoreException;
+import dev.milvuscdc.store.StoreLocation;
+import dev.milvuscdc.store.StoredJson;
+import dev.milvuscdc.store.TaskStore;
+import dev.milvuscdc.task.TaskRecord;
+import dev.milvuscdc.task.TaskState;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The task store over SQL, for both the embedded H2 database and MySQL/MariaDB: the SQL is MySQL's
+ * and H2 runs it in MySQL mode. Every method is one transaction. A task's row is the lock that
+ * orders writes to it: {@link #savePositions} reads it {@code FOR UPDATE} before writing, and
+ * {@link #delete} removes it before the positions, so a delete and a save of the same task never
+ * interleave and a deleted task never gets positions again. Thread-safe; owns its connection pool.
+ */
+public final class JdbcTaskStore implements TaskStore {
+
+    /** Deadlocks and serialisation failures are resolved by running the transaction again. */
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final HikariDataSource pool;
+    private final StoreLocation location;
+    private final byte[] root;
+
+    private JdbcTaskStore(HikariDataSource pool, StoreLocation location, byte[] root) {
+        this.pool = pool;
+        this.location = location;
+        this.root = root;
+    }
+
+    /** Creates the tables if missing; takes ownership of the pool and closes it on failure. */
+    public static JdbcTaskStore open(HikariDataSource pool, StoreLocation location, String rootPath) {
+        JdbcTaskStore store = new JdbcTaskStore(pool, location, keyBytes(location, rootPath, "root path", null));
+        try {
+            store.inTransaction("create its tables", null, connection -> {
+                JdbcSchema.create(connection);
+                return null;
+            });
+            return store;
+        } catch (StoreException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void put(TaskRecord task) {
+        byte[] id = taskKey(task.taskId());
+        String spec = StoredJson.spec(task.spec());
+        inTransaction("save", task.taskId(), connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO cdc_task (root_path, task_id, spec, state, reason) VALUES (?, ?, ?, ?, ?)
+                    ON DUPLICATE KEY UPDATE spec = VALUES(spec), state = VALUES(state), reason = VALUES(reason)""")) {
+                upsert.setBytes(1, root);
+                upsert.setBytes(2, id);
+                upsert.setString(3, spec);
+                upsert.setString(4, task.state().name());
+                upsert.setString(5, task.reason());
+                upsert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<TaskRecord> get(String taskId) {
+        byte[] id = taskKey(taskId);
+        return inTransaction("read", taskId, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT task_id, spec, state, reason FROM cdc_task WHERE root_path = ? AND task_id = ?")) {
+                select.setBytes(1, root);
+                select.setBytes(2, id);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(toRecord(row)) : Optional.<TaskRecord>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<TaskRecord> list() {
+        return inTransaction("list tasks", null, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT task_id, spec, state, reason FROM cdc_task WHERE root_path = ? ORDER BY created_seq")) {
+                select.setBytes(1, root);
+                List<TaskRecord> tasks = new ArrayList<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        tasks.add(toRecord(row));
+                    }
+                }
+                return tasks;
+            }
+        });
+    }
+
+    @Override
+    public boolean delete(String taskId) {
+        byte[] id = taskKey(taskId);
+        return inTransaction("delete", taskId, connection -> {
+            int deleted = update(connection, "DELETE FROM cdc_task WHERE root_path = ? AND task_id = ?", id);
+            update(connection, "DELETE FROM cdc_task_position WHERE root_path = ? AND task_id = ?", id);
+            return deleted > 0;
+        });
+    }
+
+    @Override
+    public Map<String, ChannelPosition> positions(String taskId) {
+        byte[] id = taskKey(taskId);
+        return inTransaction("read positions", taskId, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT channel, message_id, ts FROM cdc_task_position WHERE root_path = ? AND task_id = ?")) {
+                select.setBytes(1, root);
+                select.setBytes(2, id);
+                Map<String, ChannelPosition> positions = new LinkedHashMap<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        String channel = new String(row.getBytes(1), StandardCharsets.UTF_8);
+                        positions.put(channel, new ChannelPosition(channel, row.getString(2), row.getLong(3)));
+                    }
+                }
+                return positions;
+            }
+        });
+    }
+
+    @Override
+    public void savePositions(String taskId, Collection<ChannelPosition> positions) {
+        byte[] id = taskKey(taskId);
+        Map<String, ChannelPosition> byChannel = new LinkedHashMap<>();
+        for (ChannelPosition position : positions) {
+            keyBytes(location, position.channel(), "channel", taskId);
+            byChannel.put(position.channel(), position);
+        }
+        if (byChannel.isEmpty()) {
+            return;
+        }
+        inTransaction("save positions", taskId, connection -> {
+            if (!lockTask(connection, id)) {
+                return null;
+            }
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO cdc_task_position (root_path, task_id, channel, message_id, ts) VALUES (?, ?, ?, ?, ?)
+                    ON DUPLICATE KEY UPDATE message_id = VALUES(message_id), ts = VALUES(ts)""")) {
+                for (ChannelPosition position : byChannel.values()) {
+                    upsert.setBytes(1, root);
+                    upsert.setBytes(2, id);
+                    upsert.setBytes(3, position.channel().getBytes(StandardCharsets.UTF_8));
+                    upsert.setString(4, position.messageId());
+                    upsert.setLong(5, position.timestamp());
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return location.toString();
+    }
+
+    private boolean lockTask(Connection connection, byte[] id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM cdc_task WHERE root_path = ? AND task_id = ? FOR UPDATE")) {
+            select.setBytes(1, root);
+            select.setBytes(2, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    private int update(Connection connection, String sql, byte[] id) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setBytes(1, root);
+            statement.setBytes(2, id);
+            return statement.executeUpdate();
+        }
+    }
+
+    private TaskRecord toRecord(ResultSet row) throws SQLException {
+        String taskId = new String(row.getBytes(1), StandardCharsets.UTF_8);
+        try {
+            return new TaskRecord(taskId, StoredJson.spec(row.getString(2)),
+                    TaskState.valueOf(row.getString(3)), row.getString(4));
+        } catch (IllegalArgumentException e) {
+            throw location.failure("read the stored definition", taskId, e);
+        }
+    }
+
+    private byte[] taskKey(String taskId) {
+        return keyBytes(location, taskId, "task id", taskId);
+    }
+
+    private static byte[] keyBytes(StoreLocation location, String value, String what, String taskId) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > JdbcSchema.MAX_KEY_BYTES) {
+            throw location.failure("store the " + what, taskId, new IllegalArgumentException(
+                    "the " + what + " is " + bytes.length + " bytes long, more than the "
+                            + JdbcSchema.MAX_KEY_BYTES + " the store accepts"));
+        }
+        return bytes;
+    }
+
+    private <T> T inTransaction(String action, String taskId, SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = pool.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (attempt >= MAX_ATTEMPTS || !isTransient(e)) {
+                    throw location.failure(action, taskId, e);
+                }
+            }
+        }
+    }
+
+    private static boolean isTransient(SQLException e) {
+        return e instanceof SQLTransactionRollbackException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("40"));
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

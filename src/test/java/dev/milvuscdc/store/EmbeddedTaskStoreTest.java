@@ -1,0 +1,99 @@
+package dev.milvuscdc.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.task.TaskRecord;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedTaskStoreTest extends TaskStoreContract {
+
+    @TempDir
+    Path dataDir;
+
+    @Override
+    protected TaskStore open(String rootPath) {
+        return TaskStores.embedded(dataDir, rootPath);
+    }
+
+    @Test
+    void keepsItsDatabaseInTheDataDirectory() {
+        store.put(task("t1", dev.milvuscdc.task.TaskState.Running, ""));
+
+        assertThat(dataDir.resolve("tasks.mv.db")).isRegularFile();
+    }
+
+    @Test
+    void aDataDirectoryThatIsAFileFailsWithTheDirectoryAndAHint() throws IOException {
+        Path file = Files.writeString(dataDir.resolve("not-a-dir"), "x");
+
+        assertThatThrownBy(() -> TaskStores.embedded(file, rootPath))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("check that the data directory is writable");
+    }
+
+    /**
+     * A writer in another JVM is killed three times in the middle of its writes. Each reopen must
+     * find every write the writer had reported (durability) and every channel of the task at the
+     * same round (savePositions is atomic).
+     */
+    @Test
+    void aKilledWriterLeavesEveryReportedWriteAndNoHalfWrite() throws Exception {
+        Path crashDir = dataDir.resolve("crash");
+        long nextRound = 1;
+        for (int crash = 0; crash < 3; crash++) {
+            long lastReported = runWriterAndKill(crashDir, nextRound, nextRound + 150);
+
+            try (TaskStore reopened = TaskStores.embedded(crashDir, EmbeddedStoreCrashWriter.ROOT)) {
+                Collection<ChannelPosition> saved = reopened.positions(EmbeddedStoreCrashWriter.TASK).values();
+                assertThat(saved).extracting(ChannelPosition::channel)
+                        .containsExactlyInAnyOrderElementsOf(EmbeddedStoreCrashWriter.CHANNELS);
+                Set<Long> rounds = saved.stream().map(ChannelPosition::timestamp).collect(Collectors.toSet());
+                assertThat(rounds).hasSize(1);
+                long savedRound = rounds.iterator().next();
+                assertThat(savedRound).isGreaterThanOrEqualTo(lastReported);
+                assertThat(reopened.list()).extracting(TaskRecord::taskId)
+                        .contains(EmbeddedStoreCrashWriter.TASK, "extra-" + (lastReported / 10 * 10));
+                nextRound = savedRound + 1;
+            }
+        }
+    }
+
+    /** Starts the writer, waits until it reports {@code killAfter}, kills it; returns the last round it reported. */
+    private static long runWriterAndKill(Path dir, long firstRound, long killAfter) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process writer = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                EmbeddedStoreCrashWriter.class.getName(), dir.toString(), String.valueOf(firstRound))
+                .redirectErrorStream(true)
+                .start();
+        long lastReported = -1;
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; lastReported < killAfter && (line = lines.readLine()) != null; ) {
+                if (line.startsWith("saved ")) {
+                    lastReported = Long.parseLong(line.substring(6));
+                } else {
+                    output.append(line).append('\n');
+                }
+            }
+            writer.destroyForcibly();
+            assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(lastReported).as("writer output:\n%s", output).isGreaterThanOrEqualTo(killAfter);
+        return lastReported;
+    }
+}

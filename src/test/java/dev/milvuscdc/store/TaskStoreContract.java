@@ -1,0 +1,364 @@
+package dev.milvuscdc.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.task.TaskRecord;
+import dev.milvuscdc.task.TaskSpec;
+import dev.milvuscdc.task.TaskSpec.CollectionInfo;
+import dev.milvuscdc.task.TaskState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link TaskStore} must do. Each backend's test extends this class and says how to open
+ * its store; every test starts with an empty root path of its own.
+ */
+abstract class TaskStoreContract {
+
+    /** Opens a store on this test's backing database; every call within one test reaches the same data. */
+    protected abstract TaskStore open(String rootPath);
+
+    /** False for a store that keeps nothing across instances: the reopen and tenant tests are skipped. */
+    protected boolean durable() {
+        return true;
+    }
+
+    private final List<TaskStore> opened = new ArrayList<>();
+    protected String rootPath;
+    protected TaskStore store;
+
+    @BeforeEach
+    void openStore() {
+        rootPath = "cdc-test-" + UUID.randomUUID();
+        store = track(open(rootPath));
+    }
+
+    @AfterEach
+    void removeTasksAndClose() {
+        for (TaskStore each : opened) {
+            each.list().forEach(task -> each.delete(task.taskId()));
+            each.close();
+        }
+    }
+
+    protected TaskStore track(TaskStore newStore) {
+        opened.add(newStore);
+        return newStore;
+    }
+
+    protected void reopen() {
+        store.close();
+        opened.remove(store);
+        store = track(open(rootPath));
+    }
+
+    @Test
+    void getReturnsExactlyWhatWasPutIncludingSecrets() {
+        TaskRecord task = new TaskRecord("t1", fullSpec(), TaskState.Paused, "paused by hand");
+
+        store.put(task);
+
+        assertThat(store.get("t1")).contains(task);
+        TaskSpec stored = store.get("t1").orElseThrow().spec();
+        assertThat(stored.milvusConnectParam().token()).isEqualTo("root:Milvus");
+        assertThat(stored.kafkaConnectParam().sasl().password()).isEqualTo("sasl-secret");
+    }
+
+    @Test
+    void getOfAnUnknownTaskIsEmpty() {
+        assertThat(store.get("nope")).isEmpty();
+        assertThat(store.positions("nope")).isEmpty();
+    }
+
+    @Test
+    void listIsInCreationOrderAndAReplacedTaskKeepsItsPlace() {
+        store.put(task("b", TaskState.Initial, ""));
+        store.put(task("a", TaskState.Initial, ""));
+        store.put(task("c", TaskState.Initial, ""));
+
+        store.put(task("a", TaskState.Running, ""));
+
+        assertThat(store.list()).extracting(TaskRecord::taskId).containsExactly("b", "a", "c");
+        assertThat(store.list().get(1).state()).isEqualTo(TaskState.Running);
+    }
+
+    @Test
+    void putReplacesStateReasonAndSpec() {
+        store.put(task("t1", TaskState.Running, ""));
+        TaskRecord paused = new TaskRecord("t1", spec("other-collection"), TaskState.Paused, "target unreachable");
+
+        store.put(paused);
+        assertThat(store.get("t1")).contains(paused);
+
+        store.put(paused.withState(TaskState.Running, ""));
+        assertThat(store.get("t1").orElseThrow().reason()).isEmpty();
+        assertThat(store.get("t1").orElseThrow().state()).isEqualTo(TaskState.Running);
+    }
+
+    @Test
+    void deleteRemovesTheTaskAndAllItsPositions() {
+        store.put(task("t1", TaskState.Running, ""));
+        store.savePositions("t1", List.of(position("ch1", "m1", 1), position("ch2", "m2", 2)));
+
+        assertThat(store.delete("t1")).isTrue();
+
+        assertThat(store.get("t1")).isEmpty();
+        assertThat(store.list()).isEmpty();
+        assertThat(store.positions("t1")).isEmpty();
+    }
+
+    @Test
+    void deleteOfAnUnknownTaskReturnsFalseAndChangesNothing() {
+        store.put(task("t1", TaskState.Running, ""));
+        store.savePositions("t1", List.of(position("ch1", "m1", 1)));
+
+        assertThat(store.delete("t2")).isFalse();
+
+        assertThat(store.list()).extracting(TaskRecord::taskId).containsExactly("t1");
+        assertThat(store.positions("t1")).containsOnlyKeys("ch1");
+    }
+
+    @Test
+    void savePositionsReplacesTheGivenChannelsAndKeepsTheOthers() {
+        store.put(task("t1", TaskState.Running, ""));
+        store.savePositions("t1", List.of(position("ch1", "a", 10), position("ch2", "b", 20)));
+
+        store.savePositions("t1", List.of(position("ch2", "c", 30), position("ch3", "d", 40)));
+
+        assertThat(store.positions("t1")).isEqualTo(Map.of(
+                "ch1", position("ch1", "a", 10),
+                "ch2", position("ch2", "c", 30),
+                "ch3", position("ch3", "d", 40)));
+    }
+
+    @Test
+    void theLastPositionOfAChannelInOneCallWins() {
+        store.put(task("t1", TaskState.Running, ""));
+
+        store.savePositions("t1", List.of(position("ch1", "old", 1), position("ch1", "new", 2)));
+
+        assertThat(store.positions("t1")).isEqualTo(Map.of("ch1", position("ch1", "new", 2)));
+    }
+
+    @Test
+    void savingNoPositionsChangesNothing() {
+        store.put(task("t1", TaskState.Running, ""));
+        store.savePositions("t1", List.of(position("ch1", "a", 1)));
+
+        store.savePositions("t1", List.of());
+
+        assertThat(store.positions("t1")).isEqualTo(Map.of("ch1", position("ch1", "a", 1)));
+    }
+
+    @Test
+    void positionsAreKeptPerTaskEvenWhenOneIdIsAPrefixOfAnother() {
+        store.put(task("t", TaskState.Running, ""));
+        store.put(task("t2", TaskState.Running, ""));
+        store.savePositions("t", List.of(position("ch1", "of-t", 1)));
+        store.savePositions("t2", List.of(position("ch1", "of-t2", 2), position("ch2", "of-t2", 3)));
+
+        assertThat(store.positions("t")).isEqualTo(Map.of("ch1", position("ch1", "of-t", 1)));
+
+        store.delete("t");
+        assertThat(store.positions("t2")).containsOnlyKeys("ch1", "ch2");
+    }
+
+    @Test
+    void positionsOfATaskThatDoesNotExistAreNotSaved() {
+        store.savePositions("ghost", List.of(position("ch1", "m1", 1)));
+
+        assertThat(store.positions("ghost")).isEmpty();
+        assertThat(store.get("ghost")).isEmpty();
+    }
+
+    @Test
+    void positionsSavedAfterDeleteDoNotComeBackWithANewTaskOfTheSameId() {
+        store.put(task("t1", TaskState.Running, ""));
+        store.savePositions("t1", List.of(position("ch1", "before", 1)));
+        store.delete("t1");
+
+        store.savePositions("t1", List.of(position("ch1", "after-delete", 2)));
+        store.put(task("t1", TaskState.Initial, ""));
+
+        assertThat(store.positions("t1")).isEmpty();
+    }
+
+    @Test
+    void idsChannelsAndReasonsWithSpecialCharactersRoundTrip() {
+        List<String> ids = List.of("a", "A", "a ", "a/b", "a%2Fb", "a/", "任务-ünï-😀", "q'\"`;-- DROP TABLE x",
+                "line\nbreak", "x".repeat(200));
+        for (String id : ids) {
+            store.put(task(id, TaskState.Paused, "why: " + id + " \t\"quoted\" ' 😀\n second line"));
+            store.savePositions(id, List.of(position("ch/" + id, "msg-" + id, id.length())));
+        }
+
+        assertThat(store.list()).extracting(TaskRecord::taskId).containsExactlyElementsOf(ids);
+        for (String id : ids) {
+            assertThat(store.get(id).orElseThrow().reason())
+                    .isEqualTo("why: " + id + " \t\"quoted\" ' 😀\n second line");
+            assertThat(store.positions(id)).isEqualTo(Map.of("ch/" + id, position("ch/" + id, "msg-" + id, id.length())));
+        }
+
+        assertThat(store.delete("a")).isTrue();
+        assertThat(store.positions("a/b")).hasSize(1);
+        assertThat(store.get("a/b")).isPresent();
+        assertThat(store.get("A")).isPresent();
+    }
+
+    @Test
+    void concurrentSavesOfOneTaskLeaveOneCallsPositionsOnEveryChannel() throws Exception {
+        int threads = 4;
+        int rounds = 40;
+        List<String> channels = List.of("ch0", "ch1", "ch2", "ch3", "ch4");
+        store.put(task("t1", TaskState.Running, ""));
+        store.put(task("t2", TaskState.Running, ""));
+
+        runConcurrently(threads, thread -> {
+            for (int round = 0; round < rounds; round++) {
+                String message = "thread" + thread + "-round" + round;
+                store.savePositions("t1", channels.stream().map(c -> position(c, message, thread)).toList());
+            }
+            store.savePositions("t2", List.of(position("own-" + thread, "x", thread)));
+        });
+
+        Map<String, ChannelPosition> saved = store.positions("t1");
+        assertThat(saved).containsOnlyKeys(channels);
+        Set<String> messages = saved.values().stream().map(ChannelPosition::messageId).collect(Collectors.toSet());
+        assertThat(messages).hasSize(1);
+        String winner = messages.iterator().next();
+        assertThat(winner).matches("thread\\d-round" + (rounds - 1));
+        assertThat(store.positions("t2")).hasSize(threads);
+    }
+
+    @Test
+    void aDeleteRacingWithSavesLeavesNoPositionsBehind() throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            String id = "race-" + attempt;
+            store.put(task(id, TaskState.Running, ""));
+            CountDownLatch saving = new CountDownLatch(1);
+            runConcurrently(2, thread -> {
+                if (thread == 0) {
+                    for (int round = 0; round < 30; round++) {
+                        store.savePositions(id, List.of(position("ch1", "r" + round, round), position("ch2", "r" + round, round)));
+                        saving.countDown();
+                    }
+                } else {
+                    saving.await(10, TimeUnit.SECONDS);
+                    assertThat(store.delete(id)).isTrue();
+                }
+            });
+
+            assertThat(store.get(id)).isEmpty();
+            assertThat(store.positions(id)).isEmpty();
+        }
+    }
+
+    @Test
+    void tasksAndPositionsSurviveCloseAndReopen() {
+        assumeTrue(durable(), "this store keeps nothing across instances");
+        TaskRecord first = new TaskRecord("t1", fullSpec(), TaskState.Running, "");
+        TaskRecord second = task("t2", TaskState.Paused, "manually pause through http interface");
+        store.put(first);
+        store.put(second);
+        store.savePositions("t1", List.of(position("ch1", "AQAAAAAAAAA=", 446_312_345_678_901_249L)));
+
+        reopen();
+
+        assertThat(store.list()).containsExactly(first, second);
+        assertThat(store.positions("t1")).isEqualTo(
+                Map.of("ch1", position("ch1", "AQAAAAAAAAA=", 446_312_345_678_901_249L)));
+    }
+
+    @Test
+    void storesWithDifferentRootPathsDoNotSeeEachOther() {
+        assumeTrue(durable(), "this store has no shared backing database");
+        TaskStore other = track(open(rootPath + "-other"));
+        store.put(task("same-id", TaskState.Running, "mine"));
+        store.savePositions("same-id", List.of(position("ch1", "mine", 1)));
+        other.put(task("same-id", TaskState.Paused, "theirs"));
+        other.put(task("only-theirs", TaskState.Paused, ""));
+
+        assertThat(store.list()).extracting(TaskRecord::reason).containsExactly("mine");
+        assertThat(other.positions("same-id")).isEmpty();
+
+        assertThat(other.delete("same-id")).isTrue();
+        assertThat(store.get("same-id")).isPresent();
+        assertThat(store.positions("same-id")).hasSize(1);
+    }
+
+    protected static TaskRecord task(String id, TaskState state, String reason) {
+        return new TaskRecord(id, spec("coll_" + Math.abs(id.hashCode())), state, reason);
+    }
+
+    protected static ChannelPosition position(String channel, String messageId, long timestamp) {
+        return new ChannelPosition(channel, messageId, timestamp);
+    }
+
+    private static TaskSpec spec(String collection) {
+        return new TaskSpec(
+                new TaskSpec.MilvusConnectParam("http://127.0.0.1:19540", null, null, 0, null, null, false, null, 0,
+                        false, 10),
+                null, List.of(new CollectionInfo(collection, null, false)), null, null, null, null, null, false,
+                null);
+    }
+
+    /** Every field of the spec set, secrets included. */
+    protected static TaskSpec fullSpec() {
+        return new TaskSpec(
+                new TaskSpec.MilvusConnectParam("https://target:19530", "root:Milvus", "target", 19530, "root",
+                        "Milvus", true,
+                        new TaskSpec.DialConfig("target.local", "/tls/server.pem", "/tls/ca.pem", "/tls/client.pem",
+                                "/tls/client.key"),
+                        4, true, 15),
+                new TaskSpec.KafkaConnectParam("127.0.0.1:9092", "cdc-out", true,
+                        new TaskSpec.Sasl("sasl-user", "sasl-secret", "PLAIN", "SASL_SSL")),
+                List.of(new CollectionInfo("*", Map.of("by-dev-rootcoord-dml_0_1v0", "base64pos"), true)),
+                Map.of("db1", List.of(new CollectionInfo("c1", null, false))),
+                new TaskSpec.RpcChannelInfo("by-dev-replicate-msg", "cG9z"),
+                new TaskSpec.ExtraInfo(true),
+                List.of(new TaskSpec.NameMapping("db1", "db2", Map.of("c1", "c2"))),
+                new TaskSpec.BufferConfig(5, 1024),
+                true,
+                "t1");
+    }
+
+    private static void runConcurrently(int threads, ThreadBody body) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> results = IntStream.range(0, threads)
+                    .mapToObj(thread -> pool.submit(() -> {
+                        start.await();
+                        body.run(thread);
+                        return null;
+                    }))
+                    .collect(Collectors.toList());
+            start.countDown();
+            for (Future<?> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThreadBody {
+        void run(int thread) throws Exception;
+    }
+}
