@@ -105,6 +105,20 @@ public final class SourceMetadata implements AutoCloseable {
         }
     }
 
+    /** The live collection with this name in this database, with its full schema. */
+    public synchronized Optional<CollectionMeta> collection(String databaseName, String collectionName) {
+        return collections.values().stream()
+                .filter(c -> c.name().equals(collectionName))
+                .filter(c -> databaseName.equals(databaseNameOf(c.dbId())))
+                .findFirst()
+                .map(c -> withFields(c.id()));
+    }
+
+    private String databaseNameOf(long dbId) {
+        DatabaseMeta db = databases.get(dbId);
+        return db == null ? null : db.name();
+    }
+
     public synchronized boolean isDropped(long collectionId) {
         return droppedCollections.contains(collectionId);
     }
@@ -157,20 +171,26 @@ public final class SourceMetadata implements AutoCloseable {
     private void watchFrom(long revision) {
         WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).build();
         watcher = client.getWatchClient().watch(bytes(prefix), option, Watch.listener(
-                response -> response.getEvents().forEach(this::onEvent),
+                response -> onEvents(response.getEvents()),
                 error -> log.warn("watch of the source metadata under {} failed: {}; jetcd retries it",
                         prefix, error.getMessage())));
     }
 
-    private void onEvent(WatchEvent event) {
-        byte[] value = event.getEventType() == WatchEvent.EventType.DELETE
-                ? null : event.getKeyValue().getValue().getBytes();
-        decode(event.getKeyValue().getKey(), value).ifPresent(change -> {
-            synchronized (this) {
-                apply(change);
-            }
-            listener.accept(change);
-        });
+    /**
+     * Applies every event of one watch response before telling the listener of any: Milvus saves a
+     * collection and its fields in one transaction, and a listener must see the whole of it.
+     */
+    private void onEvents(List<WatchEvent> events) {
+        List<MetaChange> changes = new ArrayList<>();
+        for (WatchEvent event : events) {
+            byte[] value = event.getEventType() == WatchEvent.EventType.DELETE
+                    ? null : event.getKeyValue().getValue().getBytes();
+            decode(event.getKeyValue().getKey(), value).ifPresent(changes::add);
+        }
+        synchronized (this) {
+            changes.forEach(this::apply);
+        }
+        changes.forEach(listener);
     }
 
     private Optional<MetaChange> decode(ByteSequence key, byte[] value) {

@@ -1,0 +1,10 @@
+package dev.milvuscdc.replication;
+
+/** A source collection that exists on the target, under the same database and name. */
+record ReplicatedCollection(long sourceId, String database, String name, boolean partitionKey) {
+
+    @Override
+    public String toString() {
+        return database + "." + name;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.milvuscdc.replication;
+
+import dev.milvuscdc.store.TaskStore;
+import dev.milvuscdc.task.TaskRecord;
+import dev.milvuscdc.task.TaskRunner;
+import dev.milvuscdc.task.TaskRunnerFactory;
+import dev.milvuscdc.task.TaskStatusListener;
+
+/** Builds the replication engine's runner for each task. */
+public final class ReplicationRunnerFactory implements TaskRunnerFactory {
+
+    private final ReplicationSettings settings;
+    private final TaskStore store;
+
+    public ReplicationRunnerFactory(ReplicationSettings settings, TaskStore store) {
+        this.settings = settings;
+        this.store = store;
+    }
+
+    @Override
+    public TaskRunner create(TaskRecord task, TaskStatusListener listener) {
+        return new ReplicationRunner(task, listener, settings, store);
+    }
+}

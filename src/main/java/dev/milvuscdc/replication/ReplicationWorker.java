@@ -1,0 +1,56 @@
+package dev.milvuscdc.replication;
+
+import dev.milvuscdc.source.log.LogDecodeException;
+import dev.milvuscdc.target.PermanentTargetException;
+import dev.milvuscdc.task.TaskStatusListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The thread of one part of a running task. It repeats its loop until interrupted; a fault that
+ * retrying cannot cure ends it and pauses the task with a reason that names the part.
+ */
+final class ReplicationWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicationWorker.class);
+
+    /** One step of a worker's work; fault retries happen inside the step. */
+    interface Loop {
+        String name();
+
+        void runOnce() throws InterruptedException;
+
+        /** Releases the loop's resources, on the worker's own thread. */
+        void close();
+    }
+
+    private ReplicationWorker() {
+    }
+
+    static Thread start(String taskId, Loop loop, TaskStatusListener listener) {
+        Thread thread = new Thread(() -> run(taskId, loop, listener), "cdc-" + taskId + "-" + loop.name());
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void run(String taskId, Loop loop, TaskStatusListener listener) {
+        MDC.put("task", taskId);
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                loop.runOnce();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (PermanentTargetException | LogDecodeException e) {
+            log.error("task {}: {} stopped: {}", taskId, loop.name(), e.getMessage());
+            listener.failed(loop.name() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("task {}: {} stopped on an unexpected error", taskId, loop.name(), e);
+            listener.failed(loop.name() + ": unexpected error " + e + "; see the server log, then resume the task");
+        } finally {
+            loop.close();
+        }
+    }
+}

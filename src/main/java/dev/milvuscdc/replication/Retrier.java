@@ -1,0 +1,70 @@
+package dev.milvuscdc.replication;
+
+import dev.milvuscdc.source.meta.SourceMetadataException;
+import dev.milvuscdc.target.RetriableTargetException;
+import dev.milvuscdc.task.TaskStatusListener;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an action until it succeeds, waiting between tries with capped exponential backoff, for
+ * faults that time can cure: an unreachable target, etcd or Kafka. The task stays Running and
+ * shows the fault as its reason; the reason is cleared once the action succeeds. Anything else
+ * (a permanent target error, a bug) passes through at once. Interrupts end the wait, so stopping a
+ * task is never trapped in a retry.
+ */
+final class Retrier {
+
+    private static final Logger log = LoggerFactory.getLogger(Retrier.class);
+
+    private final TaskStatusListener listener;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+
+    Retrier(TaskStatusListener listener, Duration initialBackoff, Duration maxBackoff) {
+        this.listener = listener;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+    }
+
+    void run(String what, Runnable action) throws InterruptedException {
+        call(what, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    <T> T call(String what, Supplier<T> action) throws InterruptedException {
+        Duration backoff = initialBackoff;
+        boolean failing = false;
+        while (true) {
+            try {
+                T result = action.get();
+                if (failing) {
+                    log.info("{} succeeded again", what);
+                    listener.recovered();
+                }
+                return result;
+            } catch (InterruptException e) {
+                throw new InterruptedException("stopped during " + what);
+            } catch (RetriableTargetException | SourceMetadataException | KafkaException e) {
+                String reason = what + " failed, retrying every " + backoff.toSeconds() + " s at most " + maxBackoff.toSeconds()
+                        + " s: " + e.getMessage();
+                if (!failing) {
+                    log.warn(reason);
+                }
+                failing = true;
+                listener.retrying(reason);
+                Thread.sleep(backoff.toMillis());
+                backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("stopped while retrying " + what);
+            }
+        }
+    }
+}
