@@ -1,0 +1,94 @@
+package dev.milvuscdc;
+
+import dev.milvuscdc.config.CdcConfig;
+import dev.milvuscdc.config.MetaStoreConfig;
+import dev.milvuscdc.http.CdcHttpServer;
+import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.source.SourceProbe;
+import dev.milvuscdc.store.TaskStore;
+import dev.milvuscdc.store.TaskStores;
+import dev.milvuscdc.task.MilvusTargetProbe;
+import dev.milvuscdc.task.TargetProbe;
+import dev.milvuscdc.task.TaskLimits;
+import dev.milvuscdc.task.TaskManager;
+import dev.milvuscdc.task.TaskRunnerFactory;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds store, task manager, HTTP listener and metrics from the
+ * configuration, starts them in order, and stops them in reverse order.
+ */
+public final class CdcServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdcServer.class);
+
+    private final TaskStore store;
+    private final TaskManager tasks;
+    private final CdcHttpServer http;
+
+    /** What the server talks to outside itself; tests replace the target and source checks. */
+    public record Outside(TaskStore store, TaskRunnerFactory runners, TargetProbe target,
+                          Supplier<SourceProbe.Status> source) {
+    }
+
+    private CdcServer(CdcConfig config, Outside outside, CdcMetrics metrics) {
+        this.store = outside.store();
+        Supplier<SourceProbe.Status> source = outside.source();
+        TaskLimits limits = new TaskLimits(config.server().maxTaskNum(), config.server().maxNameLength(),
+                config.source().replicateChan());
+        Supplier<Optional<String>> sourceProblem = () -> source.get().problem();
+        this.tasks = new TaskManager(store, outside.runners(), outside.target(), sourceProblem, limits, metrics);
+        this.http = new CdcHttpServer(tasks, metrics, () -> sourceParts(source.get()), config.server().maxRequestBytes());
+    }
+
+    /** Starts a server that uses the real store, target and source of the configuration. */
+    public static CdcServer start(CdcConfig config, TaskRunnerFactory runners) {
+        SourceProbe probe = new SourceProbe(config.source().etcd(), config.source().kafka(), Clock.systemUTC());
+        return start(config, new Outside(openStore(config), runners, new MilvusTargetProbe(), probe::status));
+    }
+
+    public static CdcServer start(CdcConfig config, Outside outside) {
+        CdcServer server = new CdcServer(config, outside, new CdcMetrics());
+        outside.source().get();
+        server.tasks.startStoredTasks();
+        server.http.start(config.server().address());
+        return server;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    static TaskStore openStore(CdcConfig config) {
+        MetaStoreConfig meta = config.metaStore();
+        return switch (meta.storeType()) {
+            case EMBEDDED -> TaskStores.embedded(config.server().dataDir(), meta.rootPath());
+            case MYSQL -> TaskStores.mysql(meta.mysql().url(), meta.mysql().user(), meta.mysql().password().value(),
+                    meta.rootPath());
+            case ETCD -> TaskStores.etcd(meta.etcd().address(), meta.etcd().username(), meta.etcd().password().value(),
+                    meta.rootPath());
+        };
+    }
+
+    private static Map<String, String> sourceParts(SourceProbe.Status status) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        parts.put("etcd", status.etcd());
+        parts.put("kafka", status.kafka());
+        return parts;
+    }
+
+    /** Stops taking requests, then stops the tasks (their stored states stay), then closes the store. */
+    @Override
+    public void close() {
+        http.close();
+        tasks.close();
+        store.close();
+        LOG.info("server stopped");
+    }
+}

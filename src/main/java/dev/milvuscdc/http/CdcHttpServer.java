@@ -1,0 +1,125 @@
+package dev.milvuscdc.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.milvuscdc.config.ListenAddress;
+import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.task.TaskManager;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP listener: {@code POST /cdc}, {@code GET /health} and {@code GET /cdc/metrics}. Every
+ * answer of {@code /cdc} has HTTP status 200 and carries its outcome in the body, as the reference's.
+ */
+public final class CdcHttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdcHttpServer.class);
+    private static final HandlerType[] OTHER_METHODS = {
+        HandlerType.GET, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
+
+    private final ObjectMapper json = JsonMapper.builder().build();
+    private final CdcApi api;
+    private final Health health;
+    private final CdcMetrics metrics;
+    private final int maxRequestBytes;
+    private final Javalin app;
+
+    /**
+     * @param sourceStatus the state of each source component ({@code etcd}, {@code kafka}): {@code UP} or why not
+     */
+    public CdcHttpServer(TaskManager tasks, CdcMetrics metrics, Supplier<Map<String, String>> sourceStatus,
+                         int maxRequestBytes) {
+        this.api = new CdcApi(tasks, new RequestDecoder(), new TaskViews(json), metrics);
+        this.health = new Health(tasks, sourceStatus);
+        this.metrics = metrics;
+        this.maxRequestBytes = maxRequestBytes;
+        this.app = Javalin.create(config -> config.showJavalinBanner = false);
+        app.post("/cdc", ctx -> reply(ctx, handleCdc(ctx)));
+        for (HandlerType method : OTHER_METHODS) {
+            app.addHttpHandler(method, "/cdc", ctx -> {
+                metrics.request("unknown", "invalid_method");
+                reply(ctx, ApiReply.error(ApiReply.METHOD_NOT_ALLOWED, "only support the POST method"));
+            });
+        }
+        app.get("/health", this::handleHealth);
+        app.get("/cdc/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        app.error(404, ctx -> reply(ctx.status(404), ApiReply.error(404,
+                "no such endpoint: " + ctx.method() + " " + ctx.path() + "; use POST /cdc")));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected failure answering {} {}", ctx.method(), ctx.path(), e);
+            reply(ctx.status(200), ApiReply.error(ApiReply.SERVER_ERROR, "internal error (" + e.getClass().getSimpleName()
+                    + "), see the server log"));
+        });
+    }
+
+    public void start(ListenAddress address) {
+        app.start(address.host(), address.port());
+        LOG.info("listening on {}:{}", address.host(), port());
+    }
+
+    /** The bound port, useful when started on port 0. */
+    public int port() {
+        return app.port();
+    }
+
+    private ApiReply handleCdc(Context ctx) {
+        byte[] body;
+        try {
+            body = readBody(ctx);
+        } catch (IOException e) {
+            metrics.request("unknown", "read_error");
+            return ApiReply.error(ApiReply.SERVER_ERROR, "fail to read the request body, error: " + e.getMessage());
+        }
+        return api.handle(body);
+    }
+
+    private byte[] readBody(Context ctx) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxRequestBytes) {
+            throw tooLarge();
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes(maxRequestBytes + 1);
+            if (body.length > maxRequestBytes) {
+                throw tooLarge();
+            }
+            return body;
+        }
+    }
+
+    private IOException tooLarge() {
+        return new IOException("the request body is larger than " + maxRequestBytes
+                + " bytes (maxRequestBytes in the server configuration)");
+    }
+
+    private void handleHealth(Context ctx) {
+        Health.Report report = health.report();
+        ctx.status(report.status().equals(Health.DOWN) ? 503 : 200);
+        ctx.contentType("application/json").result(write(report));
+    }
+
+    private void reply(Context ctx, ApiReply reply) {
+        ctx.contentType("application/json").result(write(reply));
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a JSON answer", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

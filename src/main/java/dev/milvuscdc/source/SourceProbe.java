@@ -1,0 +1,140 @@
+package dev.milvuscdc.source;
+
+import dev.milvuscdc.config.EtcdConfig;
+import dev.milvuscdc.config.KafkaConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the source's etcd and Kafka answer, for {@code /health} and before a task is created.
+ * Each check is short (a TCP connect to etcd, a Kafka cluster description) and its result is
+ * reused for a few seconds. A change of the outcome is logged once.
+ */
+public final class SourceProbe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceProbe.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration CACHE_FOR = Duration.ofSeconds(5);
+    public static final String UP = "UP";
+
+    private final EtcdConfig etcd;
+    private final KafkaConfig kafka;
+    private final Clock clock;
+    private Status last;
+    private Instant checkedAt = Instant.MIN;
+
+    /** Each part is {@code UP} or {@code DOWN: <why>}. */
+    public record Status(String etcd, String kafka) {
+
+        public boolean reachable() {
+            return UP.equals(etcd) && UP.equals(kafka);
+        }
+
+        /** What cannot be reached, for an error message; empty when everything can. */
+        public Optional<String> problem() {
+            if (reachable()) {
+                return Optional.empty();
+            }
+            StringBuilder text = new StringBuilder();
+            if (!UP.equals(etcd)) {
+                text.append("etcd ").append(etcd);
+            }
+            if (!UP.equals(kafka)) {
+                text.append(text.isEmpty() ? "" : "; ").append("kafka ").append(kafka);
+            }
+            return Optional.of(text.toString());
+        }
+    }
+
+    public SourceProbe(EtcdConfig etcd, KafkaConfig kafka, Clock clock) {
+        this.etcd = etcd;
+        this.kafka = kafka;
+        this.clock = clock;
+    }
+
+    public synchronized Status status() {
+        Instant now = clock.instant();
+        if (last != null && now.isBefore(checkedAt.plus(CACHE_FOR))) {
+            return last;
+        }
+        Status status = new Status(checkEtcd(), checkKafka());
+        if (!status.equals(last)) {
+            if (status.reachable()) {
+                LOG.info("source reachable: etcd {}, kafka {}", etcd.address(), kafka.address());
+            } else {
+                LOG.warn("source not reachable, tasks cannot be created until it is: {}", status.problem().orElse(""));
+            }
+        }
+        last = status;
+        checkedAt = clock.instant();
+        return status;
+    }
+
+    private String checkEtcd() {
+        String failure = "no address configured";
+        for (String address : etcd.address()) {
+            URI uri = URI.create(address.contains("://") ? address : "http://" + address);
+            int port = uri.getPort() > 0 ? uri.getPort() : 2379;
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(uri.getHost(), port), (int) TIMEOUT.toMillis());
+                return UP;
+            } catch (IOException | IllegalArgumentException e) {
+                failure = "DOWN: cannot connect to " + uri.getHost() + ":" + port + " (" + e.getMessage() + ")";
+            }
+        }
+        return failure;
+    }
+
+    private String checkKafka() {
+        Properties props = new Properties();
+        props.putAll(kafka.consumer());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.address());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        if (!kafka.securityProtocol().isEmpty()) {
+            props.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, kafka.securityProtocol());
+        }
+        if (!kafka.saslMechanisms().isEmpty()) {
+            props.put("sasl.mechanism", kafka.saslMechanisms());
+            props.put("sasl.jaas.config", jaasConfig());
+        }
+        try (Admin admin = Admin.create(props)) {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
+                    .nodes().get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+            return UP;
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return "DOWN: no answer from " + kafka.address() + " within " + TIMEOUT.toSeconds() + " s ("
+                    + cause.getClass().getSimpleName() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "DOWN: interrupted";
+        } catch (RuntimeException e) {
+            return "DOWN: " + e.getMessage();
+        }
+    }
+
+    private String jaasConfig() {
+        String module = kafka.saslMechanisms().toUpperCase().startsWith("SCRAM")
+                ? "org.apache.kafka.common.security.scram.ScramLoginModule"
+                : "org.apache.kafka.common.security.plain.PlainLoginModule";
+        return module + " required username=\"" + kafka.saslUsername() + "\" password=\""
+                + kafka.saslPassword().value() + "\";";
+    }
+}

@@ -1,0 +1,17 @@
+package dev.milvuscdc.task;
+
+import dev.milvuscdc.target.MilvusTargetConnection;
+import dev.milvuscdc.target.TargetConnectException;
+
+/** Opens a real gRPC connection to the target Milvus, proves it answers, and closes it again. */
+public final class MilvusTargetProbe implements TargetProbe {
+
+    @Override
+    public void check(TaskSpec.MilvusConnectParam target) throws TargetUnreachableException {
+        try (MilvusTargetConnection connection = MilvusTargetConnection.open(target)) {
+            connection.address();
+        } catch (TargetConnectException e) {
+            throw new TargetUnreachableException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.milvuscdc.task;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Hands runners' fault reports to the {@link TaskManager} on one thread of its own, so a runner
+ * thread never waits for the control plane (which may be stopping that very runner). Each listener
+ * carries the generation of its runner; reports from a runner that was since replaced are ignored.
+ */
+final class RunnerReports implements AutoCloseable {
+
+    private final TaskManager manager;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "task-status-reports");
+        t.setDaemon(true);
+        return t;
+    });
+
+    RunnerReports(TaskManager manager) {
+        this.manager = manager;
+    }
+
+    TaskStatusListener listenerFor(String taskId, long generation) {
+        return new TaskStatusListener() {
+            @Override
+            public void retrying(String reason) {
+                submit(() -> manager.onRetrying(taskId, generation, reason));
+            }
+
+            @Override
+            public void recovered() {
+                submit(() -> manager.onRecovered(taskId, generation));
+            }
+
+            @Override
+            public void failed(String reason) {
+                submit(() -> manager.onFailed(taskId, generation, reason));
+            }
+        };
+    }
+
+    private void submit(Runnable report) {
+        if (!thread.isShutdown()) {
+            thread.execute(report);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
