@@ -25,9 +25,10 @@ public final class TargetErrorClassifier {
 
     // merr codes of Milvus 2.3+: service not ready/unavailable, memory/request/disk/quota/rate limits, internal,
     // time tick delay, resource insufficient, collection/partition not (fully) loaded or recovering,
-    // replica/channel/node unavailable, IO, message queue, canceled, timeout.
+    // replica/channel/node unavailable, unexpected EOF, message queue, canceled, timeout. Not 1001
+    // "IO failed": 2.3 also reports malformed JSON rows with it.
     private static final Set<Integer> RETRIABLE_CODES = Set.of(1, 2, 3, 4, 5, 7, 8, 9, 11, 12, 101, 103, 106,
-            201, 202, 305, 401, 503, 901, 902, 903, 905, 1001, 1002, 1302, 10000, 10001);
+            201, 202, 305, 401, 503, 901, 902, 903, 905, 1002, 1302, 10000, 10001);
     private static final Set<Integer> AUTH_CODES = Set.of(1400, 1401, 1800);
     private static final Set<ErrorCode> RETRIABLE_LEGACY = Set.of(ErrorCode.ConnectFailed, ErrorCode.NotShardLeader,
             ErrorCode.NoReplicaAvailable, ErrorCode.ForceDeny, ErrorCode.RateLimit, ErrorCode.MemoryQuotaExhausted,
@@ -68,6 +69,13 @@ public final class TargetErrorClassifier {
             }
         }
         return new PermanentTargetException(operation, object, String.valueOf(failure), REJECTED_HINT, failure);
+    }
+
+    /** True when a status says the collection (or its database) does not exist on the target. */
+    public static boolean isCollectionMissing(Status status) {
+        String reason = status.getReason().toLowerCase(Locale.ROOT);
+        return status.getCode() == 100 || status.getErrorCode() == ErrorCode.CollectionNotExists
+                || reason.contains("collection not found") || reason.contains("can't find collection");
     }
 
     static boolean isAuthFailure(Status status) {
