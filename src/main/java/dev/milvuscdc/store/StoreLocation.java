@@ -17,6 +17,12 @@ public record StoreLocation(String kind, String where, String hint) {
                 + describe(cause) + "; " + hint, cause);
     }
 
+    /** A request the store cannot hold, whatever its configuration: no hint, nothing was written. */
+    public StoreException rejected(String action, String taskId, String problem) {
+        return new StoreException(kind + " task store at " + where + ": cannot " + action + " of task " + taskId
+                + ": " + problem, null);
+    }
+
     private static String describe(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.task.TaskRecord;
+import dev.milvuscdc.task.TaskState;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -30,7 +32,7 @@ class EmbeddedTaskStoreTest extends TaskStoreContract {
 
     @Test
     void keepsItsDatabaseInTheDataDirectory() {
-        store.put(task("t1", dev.milvuscdc.task.TaskState.Running, ""));
+        store.put(task("t1", TaskState.Running, ""));
 
         assertThat(dataDir.resolve("tasks.mv.db")).isRegularFile();
     }
@@ -43,6 +45,24 @@ class EmbeddedTaskStoreTest extends TaskStoreContract {
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("check that the data directory is writable");
+    }
+
+    @Test
+    void anIdTooLongForTheKeyColumnsIsRefusedAndChangesNothing() {
+        String longId = "é".repeat(300);
+        store.put(task("t1", TaskState.Running, ""));
+
+        assertThatThrownBy(() -> store.put(task(longId, TaskState.Running, "")))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("600 bytes long in UTF-8, more than the 512");
+        assertThatThrownBy(() -> store.savePositions("t1", List.of(position(longId, "m", 1))))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("channel name is 600 bytes");
+
+        assertThat(store.get(longId)).isEmpty();
+        assertThat(store.delete(longId)).isFalse();
+        assertThat(store.list()).extracting(TaskRecord::taskId).containsExactly("t1");
+        assertThat(store.positions("t1")).isEmpty();
     }
 
     /**

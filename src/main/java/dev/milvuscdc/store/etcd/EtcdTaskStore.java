@@ -26,11 +26,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The task store in etcd v3 (layout in {@link EtcdKeys}; values are JSON). Creation order is the
@@ -42,6 +46,7 @@ import java.util.function.Supplier;
  */
 public final class EtcdTaskStore implements TaskStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdTaskStore.class);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -49,6 +54,7 @@ public final class EtcdTaskStore implements TaskStore {
     private final KV kv;
     private final EtcdKeys keys;
     private final StoreLocation location;
+    private final Set<String> unreadableKeys = ConcurrentHashMap.newKeySet();
 
     private EtcdTaskStore(Client client, EtcdKeys keys, StoreLocation location) {
         this.client = client;
@@ -88,7 +94,8 @@ public final class EtcdTaskStore implements TaskStore {
     @Override
     public Optional<TaskRecord> get(String taskId) {
         List<KeyValue> found = await(kv.get(keys.taskInfo(taskId)), "read", taskId).getKvs();
-        return found.stream().findFirst().map(kv -> toRecord(kv, taskId));
+        return found.stream().findFirst()
+                .map(stored -> decode(() -> StoredJson.task(text(stored.getValue())), taskId));
     }
 
     @Override
@@ -96,7 +103,25 @@ public final class EtcdTaskStore implements TaskStore {
         List<KeyValue> found = new ArrayList<>(await(kv.get(keys.taskInfoPrefix(),
                 GetOption.builder().isPrefix(true).build()), "list tasks", null).getKvs());
         found.sort(Comparator.comparingLong(KeyValue::getCreateRevision));
-        return found.stream().map(kv -> toRecord(kv, null)).toList();
+        List<TaskRecord> tasks = new ArrayList<>();
+        for (KeyValue stored : found) {
+            try {
+                tasks.add(StoredJson.task(text(stored.getValue())));
+            } catch (IllegalArgumentException e) {
+                warnOnce(text(stored.getKey()), e);
+            }
+        }
+        return tasks;
+    }
+
+    /**
+     * The reference server's default root path is the same as ours, so its tasks, in another JSON
+     * form, may sit under our prefix; one unreadable entry must not hide every other task.
+     */
+    private void warnOnce(String key, IllegalArgumentException e) {
+        if (unreadableKeys.add(key)) {
+            LOG.warn("Skipping {} in the {}: not a task this server can read ({})", key, location, e.getMessage());
+        }
     }
 
     @Override
@@ -149,10 +174,6 @@ public final class EtcdTaskStore implements TaskStore {
     /** A missing key compares as create revision 0. */
     private static Cmp taskExists(ByteSequence taskKey) {
         return new Cmp(taskKey, Cmp.Op.GREATER, CmpTarget.createRevision(0));
-    }
-
-    private TaskRecord toRecord(KeyValue stored, String taskId) {
-        return decode(() -> StoredJson.task(text(stored.getValue())), taskId == null ? text(stored.getKey()) : taskId);
     }
 
     private <T> T decode(Supplier<T> decoder, String subject) {

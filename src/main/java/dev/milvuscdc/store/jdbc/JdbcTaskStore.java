@@ -45,8 +45,12 @@ public final class JdbcTaskStore implements TaskStore {
 
     /** Creates the tables if missing; takes ownership of the pool and closes it on failure. */
     public static JdbcTaskStore open(HikariDataSource pool, StoreLocation location, String rootPath) {
-        JdbcTaskStore store = new JdbcTaskStore(pool, location, keyBytes(location, rootPath, "root path", null));
+        JdbcTaskStore store = new JdbcTaskStore(pool, location, rootPath.getBytes(StandardCharsets.UTF_8));
         try {
+            if (store.root.length > JdbcSchema.MAX_KEY_BYTES) {
+                throw location.failure("use the root path", null, new IllegalArgumentException(
+                        "it is " + store.root.length + " bytes long, more than " + JdbcSchema.MAX_KEY_BYTES));
+            }
             store.inTransaction("create its tables", null, connection -> {
                 JdbcSchema.create(connection);
                 return null;
@@ -60,7 +64,7 @@ public final class JdbcTaskStore implements TaskStore {
 
     @Override
     public void put(TaskRecord task) {
-        byte[] id = taskKey(task.taskId());
+        byte[] id = writableKey(task.taskId(), "task id", "save", task.taskId());
         String spec = StoredJson.spec(task.spec());
         inTransaction("save", task.taskId(), connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("""
@@ -144,7 +148,7 @@ public final class JdbcTaskStore implements TaskStore {
         byte[] id = taskKey(taskId);
         Map<String, ChannelPosition> byChannel = new LinkedHashMap<>();
         for (ChannelPosition position : positions) {
-            keyBytes(location, position.channel(), "channel", taskId);
+            writableKey(position.channel(), "channel name", "save positions", taskId);
             byChannel.put(position.channel(), position);
         }
         if (byChannel.isEmpty()) {
@@ -210,16 +214,17 @@ public final class JdbcTaskStore implements TaskStore {
         }
     }
 
-    private byte[] taskKey(String taskId) {
-        return keyBytes(location, taskId, "task id", taskId);
+    /** Lookups may use any id: one too long for a key column simply matches no row. */
+    private static byte[] taskKey(String taskId) {
+        return taskId.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] keyBytes(StoreLocation location, String value, String what, String taskId) {
+    /** MySQL without strict mode would silently truncate an over-long key and merge two tasks. */
+    private byte[] writableKey(String value, String what, String action, String taskId) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > JdbcSchema.MAX_KEY_BYTES) {
-            throw location.failure("store the " + what, taskId, new IllegalArgumentException(
-                    "the " + what + " is " + bytes.length + " bytes long, more than the "
-                            + JdbcSchema.MAX_KEY_BYTES + " the store accepts"));
+            throw location.rejected(action, taskId, "the " + what + " is " + bytes.length
+                    + " bytes long in UTF-8, more than the " + JdbcSchema.MAX_KEY_BYTES + " this store accepts");
         }
         return bytes;
     }
