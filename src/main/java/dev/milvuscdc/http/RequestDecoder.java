@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -23,12 +26,19 @@ final class RequestDecoder {
     /** Our class names say nothing to a caller: {@code `dev.milvuscdc.task.TaskSpec$Sasl`} becomes {@code `Sasl`}. */
     private static final Pattern JAVA_TYPE = Pattern.compile("(?:dev\\.milvuscdc|java\\.lang|java\\.util)\\.(?:[\\w]+[.$])*(\\w+)");
 
+    private static final Pattern COERCION_HINT = Pattern.compile(" \\(but might if coercion.*?\\)");
+
     private final ObjectMapper mapper = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .withCoercionConfig(LogicalType.Textual, textual -> {
+                textual.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+                textual.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+                textual.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+            })
             .build();
 
     /** The request envelope: {@code request_type} and the still undecoded {@code request_data}. */
@@ -85,7 +95,7 @@ final class RequestDecoder {
         }
         int newline = text.indexOf('\n');
         String line = newline < 0 ? text : text.substring(0, newline);
-        return JAVA_TYPE.matcher(line).replaceAll("$1");
+        return JAVA_TYPE.matcher(COERCION_HINT.matcher(line).replaceAll("")).replaceAll("$1");
     }
 
     /** The body or its {@code request_data} is not what the request type needs. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.task.TaskRecord;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +54,10 @@ final class TaskViews {
         List<Position> source = positions.values().stream()
                 .map(p -> new Position(UNKNOWN_COLLECTION, p.channel(), p.physicalMillis(), p.timestamp(), p.messageId()))
                 .toList();
-        return Map.of("positions", source, "op_positions", List.of(), "target_positions", List.of());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("positions", source);
+        data.put("op_positions", List.of());
+        data.put("target_positions", List.of());
+        return data;
     }
 }

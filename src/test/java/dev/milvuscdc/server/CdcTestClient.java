@@ -1,0 +1,75 @@
+package dev.milvuscdc.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Talks to a running server over real HTTP, as an operator's script would. */
+public final class CdcTestClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    public CdcTestClient(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    /** One answer: HTTP status, raw body, and the body parsed (null when it is not JSON). */
+    public record Reply(int status, String body, JsonNode json) {
+        public int code() {
+            return json.path("code").asInt();
+        }
+
+        public String message() {
+            return json.path("message").asText();
+        }
+
+        public JsonNode data() {
+            return json.path("data");
+        }
+    }
+
+    public Reply post(String body) {
+        return send(HttpRequest.newBuilder(URI.create(base + "/cdc"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Reply request(String type, String data) {
+        return post("{\"request_type\":\"" + type + "\",\"request_data\":" + data + "}");
+    }
+
+    public Reply method(String method, String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public Reply get(String path) {
+        return method("GET", path);
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode json;
+            try {
+                json = JSON.readTree(response.body());
+            } catch (IOException e) {
+                json = null;
+            }
+            return new Reply(response.statusCode(), response.body(), json);
+        } catch (IOException e) {
+            throw new IllegalStateException("request to " + base + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
