@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * The real outside world for integration tests: the rig that {@code scripts/rig} runs. When the
- * {@code RIG_*} variables are set, that rig is used as it is; otherwise the first call starts one
- * with {@code scripts/rig up} and stops it when the test JVM exits.
+ * {@code RIG_*} variables are set, that rig is used as it is. Otherwise a rig already up in the rig
+ * directory ({@code RIG_DIR}, default {@code <project>/.rig}) is reused and left running; if none is up,
+ * the first call starts one with {@code scripts/rig up} and stops it when the test JVM exits.
  */
 public final class Rig {
 
@@ -28,7 +29,7 @@ public final class Rig {
 
     public static synchronized Rig get() {
         if (instance == null) {
-            instance = System.getenv("RIG_SOURCE_URI") != null ? new Rig(System.getenv()) : startOwnRig();
+            instance = System.getenv("RIG_SOURCE_URI") != null ? new Rig(System.getenv()) : fromScript();
         }
         return instance;
     }
@@ -50,14 +51,27 @@ public final class Rig {
         return value;
     }
 
-    private static Rig startOwnRig() {
+    private static Rig fromScript() {
         Path script = projectRoot().resolve("scripts/rig");
-        Map<String, String> vars = new HashMap<>(runScript(script, "up"));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> runScript(script, "down")));
+        if (run(script, "status").exitCode() == 0) {
+            return new Rig(run(script, "env").requireSuccess("env").exports());
+        }
+        Map<String, String> vars = run(script, "up").requireSuccess("up").exports();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> run(script, "down")));
         return new Rig(vars);
     }
 
-    private static Map<String, String> runScript(Path script, String command) {
+    private record ScriptResult(int exitCode, Map<String, String> exports) {
+        ScriptResult requireSuccess(String what) {
+            if (exitCode != 0) {
+                throw new IllegalStateException("scripts/rig " + what + " exited with " + exitCode
+                        + "; its log lines above name the failing component (logs in .rig/logs)");
+            }
+            return this;
+        }
+    }
+
+    private static ScriptResult run(Path script, String command) {
         try {
             Process process = new ProcessBuilder(script.toString(), command)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -72,11 +86,7 @@ public final class Rig {
                     }
                 }
             }
-            int rc = process.waitFor();
-            if (rc != 0) {
-                throw new IllegalStateException("scripts/rig " + command + " exited with " + rc);
-            }
-            return exports;
+            return new ScriptResult(process.waitFor(), exports);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run scripts/rig " + command, e);
         } catch (InterruptedException e) {
@@ -85,7 +95,7 @@ public final class Rig {
         }
     }
 
-    private static Path projectRoot() {
+    static Path projectRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !dir.resolve("pom.xml").toFile().isFile()) {
             dir = dir.getParent();
