@@ -26,7 +26,7 @@ final class RequestDecoder {
     /** Our class names say nothing to a caller: {@code `dev.milvuscdc.task.TaskSpec$Sasl`} becomes {@code `Sasl`}. */
     private static final Pattern JAVA_TYPE = Pattern.compile("(?:dev\\.milvuscdc|java\\.lang|java\\.util)\\.(?:[\\w]+[.$])*(\\w+)");
 
-    private static final Pattern COERCION_HINT = Pattern.compile(" \\(but might if coercion.*?\\)");
+    private static final Pattern COERCION_HINT = Pattern.compile(" \\(but (?:might|could) if coercion.*?\\)");
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
