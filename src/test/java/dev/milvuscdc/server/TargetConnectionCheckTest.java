@@ -1,0 +1,44 @@
+package dev.milvuscdc.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.milvuscdc.CdcServer;
+import dev.milvuscdc.server.CdcTestClient.Reply;
+import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.MilvusTargetProbe;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The real connection check (milvus-sdk-java gRPC) against a target that is not there. */
+class TargetConnectionCheckTest {
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void createFailsWithinTheConnectTimeoutAndNamesNoSecret() throws IOException {
+        InMemoryTaskStore store = new InMemoryTaskStore();
+        CdcServer.Outside outside = new CdcServer.Outside(store, new FakeRunners(), new MilvusTargetProbe(),
+                () -> TestServers.SOURCE_UP);
+        try (CdcServer server = CdcServer.start(TestServers.config(Map.of()), outside)) {
+            CdcTestClient client = new CdcTestClient(server.port());
+            String secret = "Pa55-w0rd-never-shown";
+            long started = System.nanoTime();
+
+            Reply reply = client.request("create", "{\"milvus_connect_param\":{\"uri\":\"http://127.0.0.1:" + closedPort()
+                    + "\",\"token\":\"root:" + secret + "\",\"connect_timeout\":2},\"collection_infos\":[{\"name\":\"c\"}]}");
+
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(reply.code()).as(reply.body()).isEqualTo(500);
+            assertThat(reply.message()).startsWith("fail to handle the create request, error: fail to connect the milvus: ")
+                    .doesNotContain(secret);
+            assertThat(millis).isLessThan(2_000 + 1_500);
+            assertThat(store.list()).isEmpty();
+        }
+    }
+}
