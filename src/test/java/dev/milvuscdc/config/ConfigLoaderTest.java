@@ -1,0 +1,169 @@
+package dev.milvuscdc.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("cdc.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void everyKeyHasADefault() {
+        ConfigLoader.Loaded loaded = ConfigLoader.load(null, Map.of());
+        CdcConfig config = loaded.config();
+
+        assertThat(config.server().address()).isEqualTo(new ListenAddress("0.0.0.0", 8444));
+        assertThat(config.server().maxTaskNum()).isEqualTo(100);
+        assertThat(config.server().maxNameLength()).isEqualTo(256);
+        assertThat(config.server().dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(config.metaStore().storeType()).isEqualTo(StoreType.EMBEDDED);
+        assertThat(config.metaStore().rootPath()).isEqualTo("cdc-by-dev");
+        assertThat(config.source().etcd().address()).containsExactly("http://127.0.0.1:2379");
+        assertThat(config.source().etcd().rootPath()).isEqualTo("by-dev");
+        assertThat(config.source().etcd().metaSubPath()).isEqualTo("meta");
+        assertThat(config.source().kafka().address()).isEqualTo("127.0.0.1:9092");
+        assertThat(config.source().replicateChan()).isEqualTo("by-dev-replicate-msg");
+        assertThat(config.replication().retryTimes()).isEqualTo(17280);
+        assertThat(loaded.unknownKeys()).isEmpty();
+    }
+
+    @Test
+    void referenceKeysAreReadCaseInsensitively() throws IOException {
+        Path file = yaml("""
+                Address: 127.0.0.1:9000
+                maxtasknum: 7
+                metaStoreConfig:
+                  storeType: etcd
+                  ROOTPATH: tenant-a
+                  etcd:
+                    address: [http://10.0.0.1:2379, http://10.0.0.2:2379]
+                sourceConfig:
+                  etcd:
+                    address: [http://src:2379]
+                    rootPath: prod
+                  kafka:
+                    address: broker:9092
+                    consumer:
+                      client.id: cdc
+                  replicateChan: prod-replicate-msg
+                """);
+
+        CdcConfig config = ConfigLoader.load(file, Map.of()).config();
+
+        assertThat(config.server().address()).isEqualTo(new ListenAddress("127.0.0.1", 9000));
+        assertThat(config.server().maxTaskNum()).isEqualTo(7);
+        assertThat(config.metaStore().storeType()).isEqualTo(StoreType.ETCD);
+        assertThat(config.metaStore().rootPath()).isEqualTo("tenant-a");
+        assertThat(config.metaStore().etcd().address()).containsExactly("http://10.0.0.1:2379", "http://10.0.0.2:2379");
+        assertThat(config.source().etcd().rootPath()).isEqualTo("prod");
+        assertThat(config.source().kafka().address()).isEqualTo("broker:9092");
+        assertThat(config.source().kafka().consumer()).containsEntry("client.id", "cdc");
+        assertThat(config.source().replicateChan()).isEqualTo("prod-replicate-msg");
+    }
+
+    @Test
+    void unknownKeysAreReportedNotFatal() throws IOException {
+        Path file = yaml("""
+                maxTaskNum: 5
+                enableReverse: true
+                sourceConfig:
+                  kafka:
+                    adress: typo:9092
+                """);
+
+        ConfigLoader.Loaded loaded = ConfigLoader.load(file, Map.of());
+
+        assertThat(loaded.unknownKeys()).containsExactly("enablereverse", "sourceconfig.kafka.adress");
+        assertThat(loaded.config().server().maxTaskNum()).isEqualTo(5);
+    }
+
+    @Test
+    void environmentVariablesOverrideTheFile() throws IOException {
+        Path file = yaml("sourceConfig:\n  kafka:\n    address: from-file:9092\n");
+
+        CdcConfig config = ConfigLoader.load(file, Map.of(
+                "CDC_SOURCECONFIG_KAFKA_ADDRESS", "from-env:9092",
+                "CDC_MAXTASKNUM", "3",
+                "CDC_SOURCECONFIG_ETCD_ADDRESS", "http://e1:2379,http://e2:2379")).config();
+
+        assertThat(config.source().kafka().address()).isEqualTo("from-env:9092");
+        assertThat(config.server().maxTaskNum()).isEqualTo(3);
+        assertThat(config.source().etcd().address()).containsExactly("http://e1:2379", "http://e2:2379");
+    }
+
+    @Test
+    void aGoDsnBecomesAJdbcUrl() {
+        CdcConfig config = ConfigLoader.load(null, Map.of(
+                "CDC_METASTORECONFIG_STORETYPE", "mysql",
+                "CDC_METASTORECONFIG_MYSQLSOURCEURL", "cdc:p@ss@tcp(db.local:3307)/milvuscdc?charset=utf8")).config();
+
+        JdbcSource mysql = config.metaStore().mysql();
+        assertThat(mysql.url()).isEqualTo("jdbc:mariadb://db.local:3307/milvuscdc");
+        assertThat(mysql.user()).isEqualTo("cdc");
+        assertThat(mysql.password().value()).isEqualTo("p@ss");
+    }
+
+    @Test
+    void aJdbcUrlIsUsedAsIs() {
+        String url = "jdbc:mariadb://127.0.0.1:3306/cdc?user=root";
+        JdbcSource mysql = ConfigLoader.load(null, Map.of(
+                "CDC_METASTORECONFIG_STORETYPE", "MySQL",
+                "CDC_METASTORECONFIG_MYSQLSOURCEURL", url)).config().metaStore().mysql();
+
+        assertThat(mysql.url()).isEqualTo(url);
+    }
+
+    @Test
+    void secretsAreMaskedWhenPrinted() {
+        CdcConfig config = ConfigLoader.load(null, Map.of(
+                "CDC_METASTORECONFIG_STORETYPE", "mysql",
+                "CDC_METASTORECONFIG_MYSQLSOURCEURL", "cdc:topsecret1@tcp(db:3306)/cdc",
+                "CDC_SOURCECONFIG_ETCD_PASSWORD", "topsecret2",
+                "CDC_SOURCECONFIG_KAFKA_SASLPASSWORD", "topsecret3")).config();
+
+        assertThat(config.toString()).doesNotContain("topsecret").contains("******");
+    }
+
+    @Test
+    void invalidValuesAreOneLineErrorsNamingTheKey() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_METASTORECONFIG_STORETYPE", "redis")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("metaStoreConfig.storeType: 'redis' is not one of embedded, mysql, etcd");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_ADDRESS", "localhost")))
+                .hasMessage("address: 'localhost' is not host:port (example: 0.0.0.0:8444)");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_ADDRESS", "0.0.0.0:99999")))
+                .hasMessage("address: '0.0.0.0:99999' has no valid port (0-65535; example: 0.0.0.0:8444)");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("maxTaskNum: many\n"), Map.of()))
+                .hasMessage("maxTaskNum: 'many' is not an integer");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("a: [\n"), Map.of()))
+                .hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of()))
+                .hasMessageEndingWith("missing.yaml: no such file");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_METASTORECONFIG_STORETYPE", "mysql")))
+                .hasMessage("metaStoreConfig.mysqlSourceUrl: required when storeType is mysql");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_LOGLEVEL", "chatty")))
+                .hasMessageStartingWith("logLevel: 'chatty' is not one of");
+    }
+
+    @Test
+    void theSampleConfigLoadsWithoutUnknownKeys() {
+        ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of("configs/cdc.yaml"), Map.of());
+
+        assertThat(loaded.unknownKeys()).isEqualTo(List.of());
+    }
+}
