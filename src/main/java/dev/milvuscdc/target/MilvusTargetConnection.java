@@ -14,6 +14,8 @@ import io.milvus.shaded.io.grpc.stub.MetadataUtils;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One gRPC channel to the target Milvus, with the credential attached to every call. {@link #open}
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MilvusTargetConnection implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MilvusTargetConnection.class);
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> DB_NAME = Metadata.Key.of("dbname", Metadata.ASCII_STRING_MARSHALLER);
     private static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
@@ -89,22 +92,36 @@ public final class MilvusTargetConnection implements AutoCloseable {
             response = stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
                     .listDatabases(ListDatabasesRequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
+                warnMissingPrivilege(e.getStatus().getDescription());
+                return;
+            }
             throw transportFailure(e, timeoutSeconds);
         }
         io.milvus.grpc.Status status = response.getStatus();
-        if (!TargetErrorClassifier.isSuccess(status)) {
-            if (TargetErrorClassifier.isAuthFailure(status)) {
-                throw new TargetConnectException("the target Milvus at " + address() + " refused the credentials: "
-                        + status.getReason() + " (check milvus_connect_param token or username/password)");
-            }
+        if (TargetErrorClassifier.isSuccess(status)) {
+            return;
+        }
+        if (TargetErrorClassifier.isPermissionDenied(status)) {
+            warnMissingPrivilege(status.getReason());
+        } else if (TargetErrorClassifier.isAuthFailure(status)) {
+            throw new TargetConnectException("the target Milvus at " + address() + " refused the credentials: "
+                    + status.getReason() + " (check milvus_connect_param token or username/password)");
+        } else {
             throw new TargetConnectException("the target Milvus at " + address() + " answered with an error: "
                     + status.getReason());
         }
     }
 
+    /** A privilege check runs after authentication, so a denial proves the credentials are valid. */
+    private void warnMissingPrivilege(String reason) {
+        LOG.warn("The target Milvus at {} accepted the credentials but denied listing databases ({});"
+                + " replication needs a user with admin privileges", address(), reason);
+    }
+
     private TargetConnectException transportFailure(StatusRuntimeException e, int timeoutSeconds) {
         Status.Code code = e.getStatus().getCode();
-        if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
+        if (code == Status.Code.UNAUTHENTICATED) {
             return new TargetConnectException("the target Milvus at " + address() + " refused the credentials: "
                     + e.getStatus().getDescription() + " (check milvus_connect_param token or username/password)");
         }

@@ -78,6 +78,11 @@ public final class TargetErrorClassifier {
                 || reason.contains("collection not found") || reason.contains("can't find collection");
     }
 
+    /** Authenticated, but the user lacks a privilege. */
+    static boolean isPermissionDenied(Status status) {
+        return status.getCode() == 1401 || status.getReason().toLowerCase(Locale.ROOT).contains("permission deny");
+    }
+
     static boolean isAuthFailure(Status status) {
         return AUTH_CODES.contains(status.getCode()) || status.getErrorCode() == ErrorCode.PermissionDenied;
     }
