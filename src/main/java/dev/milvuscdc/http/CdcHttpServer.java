@@ -1,5 +1,6 @@
 package dev.milvuscdc.http;
 
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.milvuscdc.config.ListenAddress;
@@ -25,7 +26,8 @@ public final class CdcHttpServer implements AutoCloseable {
     private static final HandlerType[] OTHER_METHODS = {
         HandlerType.GET, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
 
-    private final ObjectMapper json = JsonMapper.builder().build();
+    /** Without is-getters: {@code isEmpty()} helpers of the task model are not fields of an answer. */
+    private final ObjectMapper json = JsonMapper.builder().disable(MapperFeature.AUTO_DETECT_IS_GETTERS).build();
     private final CdcApi api;
     private final Health health;
     private final CdcMetrics metrics;

@@ -96,6 +96,7 @@ class CdcApiRequestsTest {
         JsonNode task = get.data().path("task");
         assertThat(task.path("task_id").asText()).isEqualTo(id);
         assertThat(task.path("milvus_connect_param").path("uri").asText()).isEqualTo("http://127.0.0.1:19540");
+        assertThat(task.path("milvus_connect_param").has("empty")).as("helper methods are not fields").isFalse();
         assertThat(task.path("db_collections").path("db1")).hasSize(2);
         assertThat(list.data().path("tasks")).hasSize(2);
         assertThat(list.data().path("tasks").get(1).path("milvus_connect_param").path("port").asInt()).isEqualTo(19541);
