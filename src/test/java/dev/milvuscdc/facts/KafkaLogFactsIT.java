@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 import milvus.proto.msg.Msg.CreateCollectionRequest;
 import milvus.proto.msg.Msg.DeleteRequest;
 import milvus.proto.msg.Msg.DropCollectionRequest;
@@ -235,6 +236,44 @@ class KafkaLogFactsIT {
             assertThat(ticks.size()).isGreaterThan((int) ticksBefore);
             assertThat(ticks).isSorted();
         });
+        assertThat(records).filteredOn(r -> r.type() == MsgType.TimeTick).allSatisfy(tick -> {
+            assertThat(tick.base().getMsgID()).isZero();
+            assertThat(tick.base().getSourceID()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aTickBoundsTheMessagesAfterItButMayFollowMessagesWithALargerTimestamp() {
+        int ticksBelowPrecedingMessages = 0;
+        Map<String, List<LogRecord>> byTopic = records.stream().filter(r -> !r.topic().equals(REPLICATE_TOPIC))
+                .collect(Collectors.groupingBy(LogRecord::topic));
+        for (List<LogRecord> topic : byTopic.values()) {
+            long lastTick = 0;
+            long maxSinceTick = 0;
+            for (LogRecord r : topic) {
+                if (r.type() == MsgType.TimeTick) {
+                    if (r.base().getTimestamp() < maxSinceTick) {
+                        ticksBelowPrecedingMessages++;
+                    }
+                    lastTick = r.base().getTimestamp();
+                    maxSinceTick = 0;
+                } else {
+                    long ts = messageTimestamp(r);
+                    assertThat(ts).as("%s %s@%d after a tick of %d", r.type(), r.topic(), r.offset(), lastTick)
+                            .isGreaterThan(lastTick);
+                    maxSinceTick = Math.max(maxSinceTick, ts);
+                }
+            }
+        }
+        assertThat(ticksBelowPrecedingMessages).isPositive();
+    }
+
+    /** The base timestamp, or for an upsert's InsertMsg (base timestamp 0) its rows' timestamp. */
+    private static long messageTimestamp(LogRecord r) {
+        if (r.base().getTimestamp() != 0 || r.type() != MsgType.Insert) {
+            return r.base().getTimestamp();
+        }
+        return parse(r.value(), InsertRequest::parseFrom).getTimestamps(0);
     }
 
     private static List<Long> ticks(List<LogRecord> all, String topic) {
