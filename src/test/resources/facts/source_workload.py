@@ -10,6 +10,8 @@ from pymilvus import (Collection, CollectionSchema, DataType, FieldSchema, Parti
                       utility)
 
 DIM = 4
+# autoID rows: enough that both shards get some (rows are hashed by pk)
+ROWS = 20
 
 
 def vectors(n, seed):
@@ -22,7 +24,7 @@ def describe(collection):
 
 
 def auto_id_collection(name):
-    """AutoID primary key, dynamic field enabled, two shards, one extra partition."""
+    """AutoID primary key, dynamic field enabled, two shards, one extra partition holding ROWS rows."""
     schema = CollectionSchema([
         FieldSchema('pk', DataType.INT64, is_primary=True, auto_id=True),
         FieldSchema('title', DataType.VARCHAR, max_length=64),
@@ -31,12 +33,28 @@ def auto_id_collection(name):
     collection = Collection(name, schema, shards_num=2)
     Partition(collection, 'p1')
     result = collection.insert([{'title': f't{i}', 'vec': v, 'color': f'c{i}'}
-                                for i, v in enumerate(vectors(3, 0))], partition_name='p1')
+                                for i, v in enumerate(vectors(ROWS, 0))], partition_name='p1')
     out = describe(collection)
     out.update(insert_ts=result.timestamp, insert_pks=list(result.primary_keys))
     collection.create_index('vec', {'index_type': 'FLAT', 'metric_type': 'L2', 'params': {}})
     collection.load()
     collection.flush()
+    collection.release()
+    collection.drop_index()
+    return out
+
+
+def varchar_key_collection(name, alias):
+    """VarChar primary key: insert "a", "b", delete "a"; an alias."""
+    collection = Collection(name, CollectionSchema([
+        FieldSchema('key', DataType.VARCHAR, is_primary=True, max_length=16),
+        FieldSchema('vec', DataType.FLOAT_VECTOR, dim=DIM),
+    ]))
+    collection.insert([['a', 'b'], vectors(2, 30)])
+    collection.delete('key in ["a"]')
+    utility.create_alias(name, alias)
+    out = describe(collection)
+    out['alias'] = alias
     return out
 
 
@@ -76,6 +94,7 @@ def main():
     report = {'database': database, 'dropped_database': f'facts_gone_{suffix}', 'default': {}, 'other': {}}
     report['default']['manual'] = manual_id_collection(f'facts_manual_{suffix}')
     report['default']['dropped'] = dropped_collection(f'facts_dropped_{suffix}')
+    report['default']['varchar'] = varchar_key_collection(f'facts_text_{suffix}', f'facts_alias_{suffix}')
     db.using_database(database)
     report['other']['auto'] = auto_id_collection(f'facts_auto_{suffix}')
     report['other']['collections'] = utility.list_collections()

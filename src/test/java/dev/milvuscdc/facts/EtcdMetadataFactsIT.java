@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.rig.RigExtension;
+import dev.milvuscdc.source.meta.proto.EtcdMeta.AliasInfo;
 import dev.milvuscdc.source.meta.proto.EtcdMeta.CollectionInfo;
 import dev.milvuscdc.source.meta.proto.EtcdMeta.CollectionState;
 import dev.milvuscdc.source.meta.proto.EtcdMeta.DatabaseInfo;
@@ -162,6 +163,16 @@ class EtcdMetadataFactsIT {
         assertThat(keys.prefix("meta/root-coord/fields/" + run.dropped.id() + "/")).isNotEmpty();
         assertThat(keys.prefix("meta/snapshots/" + COLLECTION_INFO.substring("meta/".length()) + "1/" + run.dropped.id() + "_ts"))
                 .hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void anAliasIsKeyedByDatabaseIdAndName() {
+        AliasInfo alias = parse(keys.get("meta/root-coord/database/aliases/1/" + run.alias).orElseThrow(), AliasInfo::parseFrom);
+
+        assertThat(alias.getAliasName()).isEqualTo(run.alias);
+        assertThat(alias.getCollectionId()).isEqualTo(run.varchar.id());
+        assertThat(alias.getDbId()).isEqualTo(1);
+        assertThat(alias.getState()).isZero();
     }
 
     @Test

@@ -11,9 +11,10 @@ import java.util.List;
 /**
  * What {@code facts/source_workload.py} did to the rig's source Milvus through pymilvus, run once per
  * test JVM with fresh names: a database created and one dropped; in {@code default} a collection with a
- * manual key (insert 1..3, delete 1, upsert 2, partition {@code gone} created and dropped) and a dropped
- * collection; in the new database an autoID collection with a dynamic field, two shards, partition
- * {@code p1} holding three inserted rows, an index, load and flush.
+ * manual key (insert 1..3, delete 1, upsert 2, partition {@code gone} created and dropped), a dropped
+ * collection and one with a VarChar key (insert "a", "b", delete "a") and an alias; in the new database an
+ * autoID collection with a dynamic field, two shards, partition {@code p1} holding 20 inserted rows, an
+ * index, load, flush, release and index drop.
  */
 final class SourceWorkload {
 
@@ -32,6 +33,8 @@ final class SourceWorkload {
     final String droppedDatabase;
     final CollectionRun manual;
     final CollectionRun dropped;
+    final CollectionRun varchar;
+    final String alias;
     final CollectionRun auto;
 
     private SourceWorkload(JsonNode report) {
@@ -39,6 +42,8 @@ final class SourceWorkload {
         droppedDatabase = report.get("dropped_database").asText();
         manual = CollectionRun.of(report.get("default").get("manual"));
         dropped = CollectionRun.of(report.get("default").get("dropped"));
+        varchar = CollectionRun.of(report.get("default").get("varchar"));
+        alias = report.get("default").get("varchar").get("alias").asText();
         auto = CollectionRun.of(report.get("other").get("auto"));
     }
 
