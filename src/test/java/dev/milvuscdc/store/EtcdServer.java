@@ -1,0 +1,81 @@
+package dev.milvuscdc.store;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private etcd (the Debian {@code etcd-server} binary) for tests that must stop, restart or
+ * reconfigure their etcd, which the shared rig's etcd must never be.
+ */
+final class EtcdServer implements AutoCloseable {
+
+    private final Path dataDir;
+    private final int clientPort;
+    private final int peerPort;
+    private Process process;
+
+    EtcdServer(Path dataDir) throws IOException {
+        this.dataDir = dataDir;
+        this.clientPort = freePort();
+        this.peerPort = freePort();
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + clientPort;
+    }
+
+    void start() throws IOException, InterruptedException {
+        String peer = "http://127.0.0.1:" + peerPort;
+        process = new ProcessBuilder("etcd", "--name", "store-test", "--data-dir", dataDir.toString(),
+                "--listen-client-urls", endpoint(), "--advertise-client-urls", endpoint(),
+                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+                "--initial-cluster", "store-test=" + peer)
+                .redirectErrorStream(true)
+                .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile())
+                .start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (!listening()) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("etcd did not start on " + endpoint() + ", see its log next to "
+                        + dataDir);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    private boolean listening() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", clientPort), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
