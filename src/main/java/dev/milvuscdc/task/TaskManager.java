@@ -5,7 +5,6 @@ import static dev.milvuscdc.task.TaskRequestException.server;
 
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
-import dev.milvuscdc.store.StoreException;
 import dev.milvuscdc.store.TaskStore;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +27,10 @@ public final class TaskManager implements AutoCloseable {
     static final String AUTO_START_DISABLED = "the task is disabled auto start";
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskManager.class);
+    /** {@code user:password@} in a target URI: never logged. */
+    private static final Pattern WITH_USER_INFO = Pattern.compile("//[^/@]*@");
 
-    private final TaskStore store;
+    private final StoredTasks store;
     private final TaskRunnerFactory runnerFactory;
     private final TargetProbe targetProbe;
     private final Supplier<Optional<String>> sourceProblem;
@@ -44,7 +46,7 @@ public final class TaskManager implements AutoCloseable {
      */
     public TaskManager(TaskStore store, TaskRunnerFactory runnerFactory, TargetProbe targetProbe,
                        Supplier<Optional<String>> sourceProblem, TaskLimits limits, CdcMetrics metrics) {
-        this.store = store;
+        this.store = new StoredTasks(store);
         this.runnerFactory = runnerFactory;
         this.targetProbe = targetProbe;
         this.sourceProblem = sourceProblem;
@@ -67,45 +69,41 @@ public final class TaskManager implements AutoCloseable {
             throw server("fail to connect the milvus: " + e.getMessage());
         }
         synchronized (this) {
-            if (spec.taskId() != null && !spec.taskId().isEmpty() && readTask(spec.taskId()).isPresent()) {
+            if (spec.taskId() != null && !spec.taskId().isEmpty() && store.get(spec.taskId()).isPresent()) {
                 return spec.taskId();
             }
-            existingChecks.check(spec, readAll());
+            existingChecks.check(spec, store.list());
             String taskId = spec.taskId() == null || spec.taskId().isEmpty()
                     ? UUID.randomUUID().toString().replace("-", "") : spec.taskId();
             TaskRecord task = new TaskRecord(taskId, TaskSpecs.withTaskId(spec, taskId), TaskState.Initial, "");
-            write(task, "fail to put the task info to the store");
+            store.put(task, "fail to put the task info to the store");
             LOG.info("task {} created: target {}, scope {}", taskId,
-                    spec.milvusConnectParam().effectiveUri(), TaskScope.of(spec));
+                    WITH_USER_INFO.matcher(spec.milvusConnectParam().effectiveUri()).replaceFirst("//"), TaskScope.of(spec));
             try {
                 startRunner(task);
             } catch (RuntimeException e) {
                 deleteQuietly(taskId);
-                throw server("fail to start the task, task_id: " + taskId + ": " + e.getMessage());
+                throw server("fail to start the task, task_id: " + taskId + ": " + describe(e));
             }
             return taskId;
         }
     }
 
     public synchronized void delete(String taskId, boolean ignoreNotFound) {
-        if (readTask(taskId).isEmpty()) {
+        if (store.get(taskId).isEmpty()) {
             if (ignoreNotFound) {
                 return;
             }
             throw client("not found the task, task_id: " + taskId);
         }
         stopRunner(taskId);
-        try {
-            store.delete(taskId);
-        } catch (StoreException e) {
-            throw server("fail to delete the task meta, task_id: " + taskId + ": " + e.getMessage());
-        }
+        store.delete(taskId);
         metrics.taskDeleted(taskId);
         LOG.info("task {} deleted", taskId);
     }
 
     public synchronized void pause(String taskId) {
-        TaskRecord task = readTask(taskId).orElseThrow(() -> client("not found the task, task_id: " + taskId));
+        TaskRecord task = store.get(taskId).orElseThrow(() -> client("not found the task, task_id: " + taskId));
         if (task.state() == TaskState.Paused) {
             throw client("the task has paused, task_id: " + taskId);
         }
@@ -118,15 +116,15 @@ public final class TaskManager implements AutoCloseable {
     }
 
     public synchronized void resume(String taskId) {
-        TaskRecord task = readTask(taskId).orElseThrow(() -> client("not found the task, task_id: " + taskId));
+        TaskRecord task = store.get(taskId).orElseThrow(() -> client("not found the task, task_id: " + taskId));
         if (task.state() == TaskState.Running) {
             throw client("the task has running, task_id: " + taskId);
         }
         try {
             startRunner(task);
         } catch (RuntimeException e) {
-            changeState(readTask(taskId).orElse(task), TaskState.Paused, "fail to start task, err: " + e.getMessage());
-            throw server("fail to start the task, task_id: " + taskId + ": " + e.getMessage());
+            changeState(store.get(taskId).orElse(task), TaskState.Paused, "fail to start task, err: " + describe(e));
+            throw server("fail to start the task, task_id: " + taskId + ": " + describe(e));
         }
     }
 
@@ -134,11 +132,11 @@ public final class TaskManager implements AutoCloseable {
         if (taskId == null || taskId.isEmpty()) {
             throw client("task_id is empty");
         }
-        return readTask(taskId).orElseThrow(() -> client("not found: [" + taskId + "]"));
+        return store.get(taskId).orElseThrow(() -> client("not found: [" + taskId + "]"));
     }
 
     public List<TaskRecord> list() {
-        return readAll();
+        return store.list();
     }
 
     /** The positions of a task: live from its runner, else as stored; empty for an unknown task. */
@@ -147,26 +145,17 @@ public final class TaskManager implements AutoCloseable {
         synchronized (this) {
             live = running.get(taskId);
         }
-        try {
-            return live != null ? live.runner().positions() : store.positions(taskId);
-        } catch (StoreException e) {
-            throw server("fail to get the task positions, task_id: " + taskId + ": " + e.getMessage());
-        }
+        return live != null ? live.runner().positions() : store.positions(taskId);
     }
 
     /** {@code UP} when the task store answers, else {@code DOWN: <why>}. */
     public String storeStatus() {
-        try {
-            store.list();
-            return "UP";
-        } catch (StoreException e) {
-            return "DOWN: " + e.getMessage();
-        }
+        return store.status();
     }
 
     /** Brings every stored task back in its stored state: Running ones restart, Paused stay paused. */
     public synchronized void startStoredTasks() {
-        for (TaskRecord task : readAll()) {
+        for (TaskRecord task : store.list()) {
             metrics.taskState(task.taskId(), task.state());
             if (task.spec().disableAutoStart()) {
                 if (task.state() != TaskState.Paused || !AUTO_START_DISABLED.equals(task.reason())) {
@@ -176,8 +165,8 @@ public final class TaskManager implements AutoCloseable {
                 try {
                     startRunner(task);
                 } catch (RuntimeException e) {
-                    changeState(readTask(task.taskId()).orElse(task), TaskState.Paused,
-                            "fail to start task, err: " + e.getMessage());
+                    changeState(store.get(task.taskId()).orElse(task), TaskState.Paused,
+                            "fail to start task, err: " + describe(e));
                 }
             } else {
                 LOG.info("task {} stays Paused: {}", task.taskId(), task.reason());
@@ -194,14 +183,14 @@ public final class TaskManager implements AutoCloseable {
 
     synchronized void onRetrying(String taskId, long generation, String reason) {
         currentTask(taskId, generation).filter(t -> !t.reason().equals(reason)).ifPresent(task -> {
-            write(task.withState(TaskState.Running, reason), "fail to update the task reason");
+            store.put(task.withState(TaskState.Running, reason), "fail to update the task reason");
             LOG.warn("task {} is retrying: {}", taskId, reason);
         });
     }
 
     synchronized void onRecovered(String taskId, long generation) {
         currentTask(taskId, generation).filter(t -> !t.reason().isEmpty()).ifPresent(task -> {
-            write(task.withState(TaskState.Running, ""), "fail to update the task reason");
+            store.put(task.withState(TaskState.Running, ""), "fail to update the task reason");
             LOG.info("task {} recovered", taskId);
         });
     }
@@ -218,7 +207,7 @@ public final class TaskManager implements AutoCloseable {
         if (live == null || live.generation() != generation) {
             return Optional.empty();
         }
-        return readTask(taskId).filter(t -> t.state() == TaskState.Running);
+        return store.get(taskId).filter(t -> t.state() == TaskState.Running);
     }
 
     private void startRunner(TaskRecord task) {
@@ -248,41 +237,21 @@ public final class TaskManager implements AutoCloseable {
     }
 
     private void changeState(TaskRecord task, TaskState state, String reason) {
-        write(task.withState(state, reason), "fail to update the task state, task_id: " + task.taskId());
+        store.put(task.withState(state, reason), "fail to update the task state, task_id: " + task.taskId());
         metrics.taskState(task.taskId(), state);
         LOG.info("task {} {} -> {}{}", task.taskId(), task.state(), state, reason.isEmpty() ? "" : ": " + reason);
-    }
-
-    private void write(TaskRecord task, String failure) {
-        try {
-            store.put(task);
-        } catch (StoreException e) {
-            throw server(failure + ": " + e.getMessage());
-        }
     }
 
     private void deleteQuietly(String taskId) {
         try {
             store.delete(taskId);
             metrics.taskDeleted(taskId);
-        } catch (StoreException e) {
+        } catch (TaskRequestException e) {
             LOG.warn("task {} could not be removed after its start failed: {}", taskId, e.getMessage());
         }
     }
 
-    private Optional<TaskRecord> readTask(String taskId) {
-        try {
-            return store.get(taskId);
-        } catch (StoreException e) {
-            throw server("fail to get the task info, task_id: " + taskId + ": " + e.getMessage());
-        }
-    }
-
-    private List<TaskRecord> readAll() {
-        try {
-            return store.list();
-        } catch (StoreException e) {
-            throw server("fail to list the task info: " + e.getMessage());
-        }
+    private static String describe(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }
