@@ -96,9 +96,17 @@ final class ConfigTree {
         return Map.copyOf(values);
     }
 
-    /** Keys present in the file that no section read, in file spelling lower-cased. */
+    /**
+     * Keys present in the file that no section read (lower-cased), then {@code CDC_*} environment
+     * variables that name no key.
+     */
     List<String> unknownKeys() {
-        return leaves.keySet().stream().filter(k -> !read.contains(k)).toList();
+        Set<String> readEnvNames = new TreeSet<>();
+        read.forEach(key -> readEnvNames.add(envName(key)));
+        List<String> unknown = new ArrayList<>(leaves.keySet().stream().filter(k -> !read.contains(k)).toList());
+        env.keySet().stream().filter(name -> name.startsWith(ENV_PREFIX) && !readEnvNames.contains(name))
+                .sorted().forEach(unknown::add);
+        return unknown;
     }
 
     private String raw(String key) {

@@ -93,6 +93,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void environmentVariablesThatNameNoKeyAreReported() {
+        ConfigLoader.Loaded loaded = ConfigLoader.load(null, Map.of("CDC_MAXTASKNUMS", "3", "CDC_ADDRESS", "127.0.0.1:1",
+                "PATH", "/bin"));
+
+        assertThat(loaded.unknownKeys()).containsExactly("CDC_MAXTASKNUMS");
+    }
+
+    @Test
     void environmentVariablesOverrideTheFile() throws IOException {
         Path file = yaml("sourceConfig:\n  kafka:\n    address: from-file:9092\n");
 
