@@ -21,6 +21,27 @@ class TargetConnectionCheckTest {
     }
 
     @Test
+    void aTargetThatAcceptsButNeverAnswersFailsAtTheConnectTimeout() throws IOException {
+        InMemoryTaskStore store = new InMemoryTaskStore();
+        CdcServer.Outside outside = new CdcServer.Outside(store, new FakeRunners(), new MilvusTargetProbe(),
+                () -> TestServers.SOURCE_UP);
+        try (ServerSocket silent = new ServerSocket(0);
+             CdcServer server = CdcServer.start(TestServers.config(Map.of()), outside)) {
+            CdcTestClient client = new CdcTestClient(server.port());
+            long started = System.nanoTime();
+
+            Reply reply = client.request("create", "{\"milvus_connect_param\":{\"uri\":\"http://127.0.0.1:"
+                    + silent.getLocalPort() + "\",\"connect_timeout\":2},\"collection_infos\":[{\"name\":\"c\"}]}");
+
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(reply.code()).as(reply.body()).isEqualTo(500);
+            assertThat(reply.message()).startsWith("fail to handle the create request, error: fail to connect the milvus: ");
+            assertThat(millis).isBetween(1_500L, 2_000L + 1_500L);
+            assertThat(store.list()).isEmpty();
+        }
+    }
+
+    @Test
     void createFailsWithinTheConnectTimeoutAndNamesNoSecret() throws IOException {
         InMemoryTaskStore store = new InMemoryTaskStore();
         CdcServer.Outside outside = new CdcServer.Outside(store, new FakeRunners(), new MilvusTargetProbe(),
