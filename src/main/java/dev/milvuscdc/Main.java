@@ -48,6 +48,10 @@ public final class Main implements Callable<Integer> {
             return BAD_CONFIG;
         }
         setLogLevel(config.server().logLevel());
+        if (config.source().pulsar().isConfigured()) {
+            LOG.warn("sourceConfig.pulsar is set, but a Pulsar source is not supported: the source is read from Kafka {}",
+                    config.source().kafka().address());
+        }
         LOG.info("starting with {}", config);
         CdcServer server;
         try {
