@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -56,13 +58,28 @@ final class RequestDecoder {
         if (root == null || !root.isObject()) {
             throw new DecodeException("the body must be a JSON object {\"request_type\":…,\"request_data\":{…}}");
         }
-        JsonNode type = root.get("request_type");
+        JsonNode type = field(root, "request_type");
         if (type != null && !type.isNull() && !type.isTextual()) {
-            throw new DecodeException("request_type: expected a string, got " + type.getNodeType().name().toLowerCase());
+            throw new DecodeException("request_type: expected a string, got " + type.getNodeType().name().toLowerCase(Locale.ROOT));
         }
-        JsonNode data = root.get("request_data");
+        JsonNode data = field(root, "request_data");
         return new Envelope(type == null || type.isNull() ? "" : type.asText(),
                 data == null || data.isNull() ? JsonNodeFactory.instance.objectNode() : data);
+    }
+
+    /** The value of a key of the envelope, matched exactly or else ignoring case, as Go's decoder does. */
+    private static JsonNode field(JsonNode root, String name) {
+        JsonNode exact = root.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String candidate = names.next();
+            if (candidate.equalsIgnoreCase(name)) {
+                return root.get(candidate);
+            }
+        }
+        return null;
     }
 
     /** @throws DecodeException naming the offending key and what was wrong with it */

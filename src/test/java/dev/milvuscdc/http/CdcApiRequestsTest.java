@@ -70,6 +70,15 @@ class CdcApiRequestsTest {
     }
 
     @Test
+    void keysMatchIgnoringCase() {
+        String id = create("\"collection_infos\":[{\"name\":\"c1\"}]");
+
+        Reply reply = client.post("{\"Request_Type\":\"get\",\"REQUEST_DATA\":{\"Task_ID\":\"" + id + "\"}}");
+
+        assertThat(reply.data().path("task").path("task_id").asText()).isEqualTo(id);
+    }
+
+    @Test
     void createWithAKnownTaskIdReturnsItWithoutASecondTask() {
         String data = createData("http://127.0.0.1:19540", "\"collection_infos\":[{\"name\":\"c1\"}],\"task_id\":\"mine\"");
         assertThat(client.request("create", data).data().path("task_id").asText()).isEqualTo("mine");
