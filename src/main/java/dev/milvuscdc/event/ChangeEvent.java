@@ -12,17 +12,21 @@ public sealed interface ChangeEvent {
 
     long timestamp();
 
-    /** Rows written to one shard of a collection; replayed on the target as an upsert. */
+    /**
+     * Rows written to one shard of a collection; replayed on the target as an upsert. The rows'
+     * own timestamps are the truth: Milvus 2.3.5 leaves {@code base.timestamp} at 0 in the inserts
+     * of an upsert (observed on the rig), while every row carries the request's timestamp.
+     */
     record Insert(Msg.InsertRequest request) implements ChangeEvent {
         public long timestamp() {
-            return request.getBase().getTimestamp();
+            return request.getTimestampsCount() > 0 ? request.getTimestamps(0) : request.getBase().getTimestamp();
         }
     }
 
-    /** Rows deleted by primary key from one shard of a collection. */
+    /** Rows deleted by primary key from one shard of a collection; timestamps as for {@link Insert}. */
     record Delete(Msg.DeleteRequest request) implements ChangeEvent {
         public long timestamp() {
-            return request.getBase().getTimestamp();
+            return request.getTimestampsCount() > 0 ? request.getTimestamps(0) : request.getBase().getTimestamp();
         }
     }
 

@@ -50,7 +50,19 @@ final class ReplicationWorker {
             log.error("task {}: {} stopped on an unexpected error", taskId, loop.name(), e);
             listener.failed(loop.name() + ": unexpected error " + e + "; see the server log, then resume the task");
         } finally {
+            closeUninterrupted(loop);
+        }
+    }
+
+    /** Kafka's consumer cannot close cleanly on an interrupted thread; the interrupt is kept for the caller. */
+    private static void closeUninterrupted(Loop loop) {
+        boolean interrupted = Thread.interrupted();
+        try {
             loop.close();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

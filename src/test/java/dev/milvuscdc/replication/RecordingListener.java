@@ -1,0 +1,28 @@
+package dev.milvuscdc.replication;
+
+import dev.milvuscdc.task.TaskStatusListener;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Keeps what a runner reported, for tests to assert on. */
+final class RecordingListener implements TaskStatusListener {
+
+    final List<String> retrying = new CopyOnWriteArrayList<>();
+    final List<String> failed = new CopyOnWriteArrayList<>();
+    volatile int recovered;
+
+    @Override
+    public void retrying(String reason) {
+        retrying.add(reason);
+    }
+
+    @Override
+    public void recovered() {
+        recovered++;
+    }
+
+    @Override
+    public void failed(String reason) {
+        failed.add(reason);
+    }
+}

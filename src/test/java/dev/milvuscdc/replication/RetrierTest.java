@@ -1,0 +1,63 @@
+package dev.milvuscdc.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.milvuscdc.target.PermanentTargetException;
+import dev.milvuscdc.target.RetriableTargetException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RetrierTest {
+
+    private final RecordingListener listener = new RecordingListener();
+    private final Retrier retrier = new Retrier(listener, Duration.ofMillis(1), Duration.ofMillis(4));
+
+    @Test
+    void retriesARetriableFaultShowingTheReasonAndClearsItOnSuccess() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+
+        String result = retrier.call("upsert into db.c", () -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new RetriableTargetException("upsert", "db.c", "unavailable", "wait", null);
+            }
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(listener.retrying).hasSize(2).allSatisfy(reason -> assertThat(reason).contains("upsert into db.c", "unavailable"));
+        assertThat(listener.recovered).isEqualTo(1);
+    }
+
+    @Test
+    void aPermanentFaultPassesThroughAtOnce() {
+        AtomicInteger calls = new AtomicInteger();
+
+        assertThatThrownBy(() -> retrier.run("create collection db.c", () -> {
+            calls.incrementAndGet();
+            throw new PermanentTargetException("create", "db.c", "schema differs", "drop it");
+        })).isInstanceOf(PermanentTargetException.class);
+
+        assertThat(calls).hasValue(1);
+        assertThat(listener.retrying).isEmpty();
+    }
+
+    @Test
+    void anInterruptEndsTheRetries() {
+        Thread.currentThread().interrupt();
+
+        assertThatThrownBy(() -> retrier.run("flush", () -> {
+            throw new RetriableTargetException("flush", "db.c", "unavailable", "wait", null);
+        })).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).isFalse();
+    }
+
+    @Test
+    void successAtTheFirstTryReportsNothing() throws Exception {
+        retrier.run("load", () -> { });
+
+        assertThat(listener.retrying).isEmpty();
+        assertThat(listener.recovered).isZero();
+    }
+}
