@@ -104,9 +104,10 @@ final class CreateValidator {
         }
         all.forEach(CreateValidator::checkPositions);
         checkNames(all);
-        List<CollectionPattern> scope = TaskScope.of(spec);
-        if (new HashSet<>(scope).size() != scope.size()) {
-            throw client("the same collection is named twice in the request, " + scope);
+        Set<CollectionPattern> seen = new HashSet<>();
+        List<CollectionPattern> twice = TaskScope.of(spec).stream().filter(p -> !seen.add(p)).toList();
+        if (!twice.isEmpty()) {
+            throw client("the same collection is named twice in the request, " + goList(twice));
         }
     }
 

@@ -2,6 +2,8 @@ package dev.milvuscdc.task;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands runners' fault reports to the {@link TaskManager} on one thread of its own, so a runner
@@ -9,6 +11,8 @@ import java.util.concurrent.Executors;
  * carries the generation of its runner; reports from a runner that was since replaced are ignored.
  */
 final class RunnerReports implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerReports.class);
 
     private final TaskManager manager;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -41,9 +45,16 @@ final class RunnerReports implements AutoCloseable {
     }
 
     private void submit(Runnable report) {
-        if (!thread.isShutdown()) {
-            thread.execute(report);
+        if (thread.isShutdown()) {
+            return;
         }
+        thread.execute(() -> {
+            try {
+                report.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a task status report could not be applied: {}", e.getMessage());
+            }
+        });
     }
 
     @Override
