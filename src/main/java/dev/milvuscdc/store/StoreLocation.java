@@ -12,15 +12,19 @@ public record StoreLocation(String kind, String where, String hint) {
 
     /** A failure of {@code action} (e.g. "save positions") for a task; {@code taskId} may be null. */
     public StoreException failure(String action, String taskId, Throwable cause) {
-        String subject = taskId == null ? action : action + " of task " + taskId;
-        return new StoreException(kind + " task store at " + where + ": cannot " + subject + ": "
-                + describe(cause) + "; " + hint, cause);
+        return new StoreException(prefix(action, taskId) + describe(cause) + "; " + hint, cause);
     }
 
-    /** A request the store cannot hold, whatever its configuration: no hint, nothing was written. */
-    public StoreException rejected(String action, String taskId, String problem) {
-        return new StoreException(kind + " task store at " + where + ": cannot " + action + " of task " + taskId
-                + ": " + problem, null);
+    /**
+     * A failure that no configuration fixes, such as an id too long to store or an unreadable stored
+     * value, so the message carries no configuration hint.
+     */
+    public StoreException invalid(String action, String taskId, String problem) {
+        return new StoreException(prefix(action, taskId) + problem, null);
+    }
+
+    private String prefix(String action, String taskId) {
+        return this + ": cannot " + (taskId == null ? action : action + " of task " + taskId) + ": ";
     }
 
     private static String describe(Throwable cause) {

@@ -24,13 +24,13 @@ public final class EmbeddedStoreCrashWriter {
         TaskStore store = TaskStores.embedded(Path.of(args[0]), ROOT);
         long start = Long.parseLong(args[1]);
         if (store.get(TASK).isEmpty()) {
-            store.put(new TaskRecord(TASK, TaskStoreContract.fullSpec(), TaskState.Running, ""));
+            store.put(new TaskRecord(TASK, StoreFixtures.fullSpec(), TaskState.Running, ""));
         }
         for (long n = start; ; n++) {
             long round = n;
             store.savePositions(TASK, CHANNELS.stream().map(c -> new ChannelPosition(c, "m" + round, round)).toList());
             if (n % 10 == 0) {
-                store.put(TaskStoreContract.task("extra-" + n, TaskState.Paused, "written in round " + n));
+                store.put(StoreFixtures.task("extra-" + n, TaskState.Paused, "written in round " + n));
             }
             System.out.println("saved " + n);
             System.out.flush();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.task.TaskRecord;
-import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -23,10 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The etcd store against an etcd of its own that the tests stop, restart and put under authentication. */
 class EtcdTaskStoreOutageIT {
 
-    private static final TaskRecord TASK = new TaskRecord("t1",
-            new TaskSpec(null, null, List.of(new TaskSpec.CollectionInfo("*", null, false)), null, null, null, null,
-                    null, false, null),
-            TaskState.Running, "");
+    private static final TaskRecord TASK = StoreFixtures.task("t1", TaskState.Running, "");
 
     @TempDir
     Path dir;

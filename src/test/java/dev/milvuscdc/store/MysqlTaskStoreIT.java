@@ -1,5 +1,7 @@
 package dev.milvuscdc.store;
 
+import static dev.milvuscdc.store.StoreFixtures.position;
+import static dev.milvuscdc.store.StoreFixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

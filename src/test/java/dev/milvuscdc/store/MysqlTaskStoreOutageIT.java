@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.task.TaskRecord;
-import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +32,7 @@ class MysqlTaskStoreOutageIT {
                     Statement statement = admin.createStatement()) {
                 statement.execute("CREATE DATABASE cdc");
             }
-            TaskRecord task = new TaskRecord("t1", new TaskSpec(null, null,
-                    List.of(new TaskSpec.CollectionInfo("*", null, false)), null, null, null, null, null, false, null),
-                    TaskState.Running, "");
+            TaskRecord task = StoreFixtures.task("t1", TaskState.Running, "");
 
             try (TaskStore store = TaskStores.mysql(mariadb.jdbcUrl("cdc"), "root", "", "outage")) {
                 store.put(task);

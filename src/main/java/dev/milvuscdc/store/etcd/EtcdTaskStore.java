@@ -42,12 +42,13 @@ import org.slf4j.LoggerFactory;
  * {@link #savePositions} are single transactions guarded by the task key's existence, so they are
  * atomic and a deleted task never gets positions again. Every call gives up after
  * {@link #CALL_TIMEOUT}, because the client otherwise waits for an unreachable etcd forever.
- * Thread-safe.
+ * etcd's default {@code --max-txn-ops} of 128 bounds the channels one {@link #savePositions} call
+ * may carry. Thread-safe.
  */
 public final class EtcdTaskStore implements TaskStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdTaskStore.class);
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final Client client;
@@ -114,16 +115,6 @@ public final class EtcdTaskStore implements TaskStore {
         return tasks;
     }
 
-    /**
-     * The reference server's default root path is the same as ours, so its tasks, in another JSON
-     * form, may sit under our prefix; one unreadable entry must not hide every other task.
-     */
-    private void warnOnce(String key, IllegalArgumentException e) {
-        if (unreadableKeys.add(key)) {
-            LOG.warn("Skipping {} in the {}: not a task this server can read ({})", key, location, e.getMessage());
-        }
-    }
-
     @Override
     public boolean delete(String taskId) {
         ByteSequence taskKey = keys.taskInfo(taskId);
@@ -171,6 +162,16 @@ public final class EtcdTaskStore implements TaskStore {
         return location.toString();
     }
 
+    /**
+     * The reference server's default root path is the same as ours, so its tasks, in another JSON
+     * form, may sit under our prefix; one unreadable entry must not hide every other task.
+     */
+    private void warnOnce(String key, IllegalArgumentException e) {
+        if (unreadableKeys.add(key)) {
+            LOG.warn("Skipping {} in the {}: not a task this server can read ({})", key, location, e.getMessage());
+        }
+    }
+
     /** A missing key compares as create revision 0. */
     private static Cmp taskExists(ByteSequence taskKey) {
         return new Cmp(taskKey, Cmp.Op.GREATER, CmpTarget.createRevision(0));
@@ -180,7 +181,7 @@ public final class EtcdTaskStore implements TaskStore {
         try {
             return decoder.get();
         } catch (IllegalArgumentException e) {
-            throw location.failure("read the stored value", subject, e);
+            throw location.invalid("read the stored value", subject, e.getMessage());
         }
     }
 

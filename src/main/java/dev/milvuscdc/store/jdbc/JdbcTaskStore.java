@@ -48,8 +48,8 @@ public final class JdbcTaskStore implements TaskStore {
         JdbcTaskStore store = new JdbcTaskStore(pool, location, rootPath.getBytes(StandardCharsets.UTF_8));
         try {
             if (store.root.length > JdbcSchema.MAX_KEY_BYTES) {
-                throw location.failure("use the root path", null, new IllegalArgumentException(
-                        "it is " + store.root.length + " bytes long, more than " + JdbcSchema.MAX_KEY_BYTES));
+                throw location.invalid("open", null, "metaStoreConfig.rootPath is " + store.root.length
+                        + " bytes long in UTF-8, more than the " + JdbcSchema.MAX_KEY_BYTES + " this store accepts");
             }
             store.inTransaction("create its tables", null, connection -> {
                 JdbcSchema.create(connection);
@@ -210,7 +210,7 @@ public final class JdbcTaskStore implements TaskStore {
             return new TaskRecord(taskId, StoredJson.spec(row.getString(2)),
                     TaskState.valueOf(row.getString(3)), row.getString(4));
         } catch (IllegalArgumentException e) {
-            throw location.failure("read the stored definition", taskId, e);
+            throw location.invalid("read the stored definition", taskId, e.getMessage());
         }
     }
 
@@ -223,7 +223,7 @@ public final class JdbcTaskStore implements TaskStore {
     private byte[] writableKey(String value, String what, String action, String taskId) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > JdbcSchema.MAX_KEY_BYTES) {
-            throw location.rejected(action, taskId, "the " + what + " is " + bytes.length
+            throw location.invalid(action, taskId, "the " + what + " is " + bytes.length
                     + " bytes long in UTF-8, more than the " + JdbcSchema.MAX_KEY_BYTES + " this store accepts");
         }
         return bytes;
@@ -238,7 +238,7 @@ public final class JdbcTaskStore implements TaskStore {
                     connection.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
+                    rollback(connection, e);
                     throw e;
                 }
             } catch (SQLException e) {
@@ -246,6 +246,15 @@ public final class JdbcTaskStore implements TaskStore {
                     throw location.failure(action, taskId, e);
                 }
             }
+        }
+    }
+
+    /** A broken connection cannot roll back either; the first failure is the one worth reporting. */
+    private static void rollback(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 
