@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 final class CreateValidator {
 
+    private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Pattern VIRTUAL_CHANNEL = Pattern.compile("^(.*)_(\\d+)v(\\d+)$");
 
     private final TaskLimits limits;
@@ -34,6 +35,16 @@ final class CreateValidator {
         checkScope(spec);
         checkRpcChannel(spec);
         checkNameMapping(spec);
+        checkTaskId(spec.taskId());
+    }
+
+    /** Ids become store keys (etcd paths, SQL keys): plain characters and a bounded length only. */
+    private void checkTaskId(String taskId) {
+        if (taskId != null && !taskId.isEmpty()
+                && (taskId.length() > limits.maxNameLength() || !TASK_ID.matcher(taskId).matches())) {
+            throw client("the task_id is invalid, use at most " + limits.maxNameLength()
+                    + " letters, digits, '-', '_' or '.', task_id: " + taskId);
+        }
     }
 
     private static void checkDownstream(TaskSpec spec) {

@@ -118,6 +118,8 @@ class CdcApiBadInputTest {
                         400, create + "there are some collection names whose length exceeds 256 characters, [" + LONG_NAME + "]"),
                 exact("db name too long", create(TARGET + ",\"db_collections\":{\"" + LONG_NAME + "\":[{\"name\":\"a\"}]}"),
                         400, create + "the db name length exceeds 256 characters, " + LONG_NAME),
+                exact("task_id with a slash", create(TARGET + ",\"collection_infos\":[{\"name\":\"a\"}],\"task_id\":\"a/b\""),
+                        400, create + "the task_id is invalid, use at most 256 letters, digits, '-', '_' or '.', task_id: a/b"),
                 exact("collection named twice", create(TARGET + ",\"collection_infos\":[{\"name\":\"a\"},{\"name\":\"a\"}]"),
                         400, create + "the same collection is named twice in the request, [default.a]"),
                 exact("wildcard with other names", create(TARGET + ",\"db_collections\":{\"d\":[{\"name\":\"*\"},{\"name\":\"a\"}]}"),
