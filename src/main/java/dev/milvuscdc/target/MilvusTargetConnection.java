@@ -125,6 +125,10 @@ public final class MilvusTargetConnection implements AutoCloseable {
             return new TargetConnectException("the target Milvus at " + address() + " refused the credentials: "
                     + e.getStatus().getDescription() + " (check milvus_connect_param token or username/password)");
         }
+        if (TargetErrorClassifier.isTlsFailure(e)) {
+            return new TargetConnectException("the TLS handshake with the target Milvus at " + address() + " failed: "
+                    + TargetErrorClassifier.describe(e) + " (check dial_config: server_name, certificates and keys)");
+        }
         return new TargetConnectException("cannot reach the target Milvus at " + address() + " within "
                 + timeoutSeconds + " s: " + TargetErrorClassifier.describe(e));
     }

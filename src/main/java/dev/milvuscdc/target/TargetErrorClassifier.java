@@ -7,6 +7,7 @@ import io.milvus.shaded.io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 
 /**
  * The one place that decides whether a target failure is worth retrying. Transport failures and an
@@ -97,20 +98,30 @@ public final class TargetErrorClassifier {
         return RETRIABLE_LEGACY.contains(status.getErrorCode()) || reasonSaysRetriable(status.getReason());
     }
 
-    /** A short human description of a transport failure, e.g. {@code connection refused}. */
+    /** A short human description of a transport failure, e.g. {@code connection refused}, without the peer address. */
     static String describe(StatusRuntimeException e) {
         Throwable root = e;
         while (root.getCause() != null) {
             root = root.getCause();
         }
         if (root != e && root.getMessage() != null) {
-            return root.getMessage().toLowerCase(Locale.ROOT).replaceFirst(":.*$", "").trim();
+            return root.getMessage().toLowerCase(Locale.ROOT).replaceFirst("[:\\s]+/\\S*$", "").trim();
         }
         if (e.getStatus().getCode() == Code.DEADLINE_EXCEEDED) {
             return "no answer in time";
         }
         String description = e.getStatus().getDescription();
         return e.getStatus().getCode().name().toLowerCase(Locale.ROOT) + (description == null ? "" : " (" + description + ")");
+    }
+
+    /** True when the failure happened in the TLS handshake. */
+    static boolean isTlsFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static TargetException fromGrpc(String operation, String object, StatusRuntimeException e) {
