@@ -47,18 +47,42 @@ public final class CdcServer implements AutoCloseable {
         this.http = new CdcHttpServer(tasks, metrics, () -> sourceParts(source.get()), config.server().maxRequestBytes());
     }
 
-    /** Starts a server that uses the real store, target and source of the configuration. */
-    public static CdcServer start(CdcConfig config, TaskRunnerFactory runners) {
-        SourceProbe probe = new SourceProbe(config.source().etcd(), config.source().kafka(), Clock.systemUTC());
-        return start(config, new Outside(openStore(config), runners, new MilvusTargetProbe(), probe::status));
+    /** Builds the runner factory once the store and metrics exist: the replication engine plugs in here. */
+    @FunctionalInterface
+    public interface RunnerWiring {
+        TaskRunnerFactory create(TaskStore store, CdcMetrics metrics);
     }
 
+    /** Starts a server that uses the real store, target and source of the configuration. */
+    public static CdcServer start(CdcConfig config, RunnerWiring engine) {
+        CdcMetrics metrics = new CdcMetrics();
+        TaskStore store = openStore(config);
+        try {
+            SourceProbe probe = new SourceProbe(config.source().etcd(), config.source().kafka(), Clock.systemUTC());
+            Outside outside = new Outside(store, engine.create(store, metrics), new MilvusTargetProbe(), probe::status);
+            return start(config, outside, metrics);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Starts a server on what the caller provides; the store is closed with the server. */
     public static CdcServer start(CdcConfig config, Outside outside) {
-        CdcServer server = new CdcServer(config, outside, new CdcMetrics());
-        outside.source().get();
-        server.tasks.startStoredTasks();
-        server.http.start(config.server().address());
-        return server;
+        return start(config, outside, new CdcMetrics());
+    }
+
+    private static CdcServer start(CdcConfig config, Outside outside, CdcMetrics metrics) {
+        CdcServer server = new CdcServer(config, outside, metrics);
+        try {
+            outside.source().get();
+            server.tasks.startStoredTasks();
+            server.http.start(config.server().address());
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
     public int port() {

@@ -55,7 +55,7 @@ public final class Main implements Callable<Integer> {
         LOG.info("starting with {}", config);
         CdcServer server;
         try {
-            server = CdcServer.start(config, new UnwiredTaskRunnerFactory());
+            server = CdcServer.start(config, (store, metrics) -> new UnwiredTaskRunnerFactory());
         } catch (StoreException e) {
             LOG.error("cannot open the task store: {}", e.getMessage());
             return CANNOT_START;

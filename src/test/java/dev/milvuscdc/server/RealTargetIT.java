@@ -28,7 +28,7 @@ class RealTargetIT {
         CdcConfig config = ConfigLoader.load(Path.of(rig.cdcConfig()),
                 Map.of("CDC_ADDRESS", "127.0.0.1:0", "CDC_DATADIR", dataDir.toString())).config();
         FakeRunners runners = new FakeRunners();
-        try (CdcServer server = CdcServer.start(config, runners)) {
+        try (CdcServer server = CdcServer.start(config, (store, metrics) -> runners)) {
             CdcTestClient client = new CdcTestClient(server.port());
 
             Reply health = client.get("/health");

@@ -30,7 +30,7 @@ class UnreachableSourceTest {
                 "CDC_DATADIR", dataDir.toString(),
                 "CDC_SOURCECONFIG_ETCD_ADDRESS", "http://127.0.0.1:" + closedPort(),
                 "CDC_SOURCECONFIG_KAFKA_ADDRESS", "127.0.0.1:" + closedPort()));
-        try (CdcServer server = CdcServer.start(config, new FakeRunners())) {
+        try (CdcServer server = CdcServer.start(config, (store, metrics) -> new FakeRunners())) {
             CdcTestClient client = new CdcTestClient(server.port());
 
             Reply health = client.get("/health");
