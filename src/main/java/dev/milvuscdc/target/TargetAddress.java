@@ -28,6 +28,9 @@ record TargetAddress(String host, int port, boolean tls) {
             if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
                 throw new TargetConnectException("the target Milvus address has no host: expected http(s)://host:port");
             }
+            if (parsed.getPort() > 65_535) {
+                throw new TargetConnectException("the target Milvus port " + parsed.getPort() + " is out of range (1-65535)");
+            }
             return new TargetAddress(parsed.getHost(), parsed.getPort() > 0 ? parsed.getPort() : DEFAULT_PORT, tls);
         } catch (URISyntaxException e) {
             throw new TargetConnectException("the target Milvus address is not a valid URI: expected http(s)://host:port");
