@@ -3,6 +3,7 @@ package dev.milvuscdc.facts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.rig.RigExtension;
 import dev.milvuscdc.source.meta.proto.EtcdMeta.AliasInfo;
@@ -173,6 +174,30 @@ class EtcdMetadataFactsIT {
         assertThat(alias.getCollectionId()).isEqualTo(run.varchar.id());
         assertThat(alias.getDbId()).isEqualTo(1);
         assertThat(alias.getState()).isZero();
+    }
+
+    @Test
+    void theProjectsEtcdMetaProtoCoversEveryFieldMilvusWrites() {
+        Map<String, byte[]> all = keys.prefix("meta/root-coord/");
+        Map<String, Parser<? extends Message>> parsers = Map.of(
+                "meta/root-coord/database/db-info/", DatabaseInfo::parseFrom,
+                "meta/root-coord/database/collection-info/", CollectionInfo::parseFrom,
+                "meta/root-coord/partitions/", PartitionInfo::parseFrom,
+                "meta/root-coord/database/aliases/", AliasInfo::parseFrom);
+        int decoded = 0;
+        for (Map.Entry<String, byte[]> entry : all.entrySet()) {
+            if (SourceMetaKeys.isTombstone(entry.getValue())) {
+                continue;
+            }
+            for (Map.Entry<String, Parser<? extends Message>> parser : parsers.entrySet()) {
+                if (entry.getKey().startsWith(parser.getKey())) {
+                    Message message = parse(entry.getValue(), parser.getValue());
+                    assertThat(message.getUnknownFields().asMap()).as(entry.getKey()).isEmpty();
+                    decoded++;
+                }
+            }
+        }
+        assertThat(decoded).isGreaterThanOrEqualTo(8);
     }
 
     @Test
