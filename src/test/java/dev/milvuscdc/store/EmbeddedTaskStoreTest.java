@@ -77,7 +77,7 @@ class EmbeddedTaskStoreTest extends TaskStoreContract {
         Path crashDir = dataDir.resolve("crash");
         long nextRound = 1;
         for (int crash = 0; crash < 3; crash++) {
-            long lastReported = runWriterAndKill(crashDir, nextRound, nextRound + 150);
+            long lastReported = runWriterAndKill(crashDir, nextRound, nextRound + 150, () -> { });
 
             try (TaskStore reopened = TaskStores.embedded(crashDir, EmbeddedStoreCrashWriter.ROOT)) {
                 Collection<ChannelPosition> saved = reopened.positions(EmbeddedStoreCrashWriter.TASK).values();
@@ -94,8 +94,22 @@ class EmbeddedTaskStoreTest extends TaskStoreContract {
         }
     }
 
-    /** Starts the writer, waits until it reports {@code killAfter}, kills it; returns the last round it reported. */
-    private static long runWriterAndKill(Path dir, long firstRound, long killAfter) throws Exception {
+    @Test
+    void aSecondProcessOnTheSameDataDirectoryIsRefusedWithAHint() throws Exception {
+        Path shared = dataDir.resolve("shared");
+
+        runWriterAndKill(shared, 1, 5, () -> assertThatThrownBy(() -> TaskStores.embedded(shared, "other"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("The file is locked")
+                .hasMessageContaining("not used by another running server"));
+    }
+
+    /**
+     * Starts the writer, waits until it reports {@code killAfter}, runs {@code whileRunning}, kills
+     * the writer; returns the last round it reported.
+     */
+    private static long runWriterAndKill(Path dir, long firstRound, long killAfter, Runnable whileRunning)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process writer = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 EmbeddedStoreCrashWriter.class.getName(), dir.toString(), String.valueOf(firstRound))
@@ -112,10 +126,12 @@ class EmbeddedTaskStoreTest extends TaskStoreContract {
                     output.append(line).append('\n');
                 }
             }
+            assertThat(lastReported).as("writer output:\n%s", output).isGreaterThanOrEqualTo(killAfter);
+            whileRunning.run();
+        } finally {
             writer.destroyForcibly();
             assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(lastReported).as("writer output:\n%s", output).isGreaterThanOrEqualTo(killAfter);
         return lastReported;
     }
 }

@@ -51,15 +51,19 @@ class EtcdTaskStoreIT extends TaskStoreContract {
     @Test
     void aValueInAnotherFormatIsSkippedByListAndReportedByGet() throws Exception {
         store.put(task("ours", TaskState.Running, ""));
+        ByteSequence foreignKey = bytes(rootPath + "/task_info/go-task");
         try (Client client = Client.builder().endpoints(endpoints().toArray(String[]::new)).build()) {
-            client.getKVClient().put(bytes(rootPath + "/task_info/go-task"),
-                    bytes("{\"TaskID\":\"go-task\",\"State\":1}")).get(10, TimeUnit.SECONDS);
+            client.getKVClient().put(foreignKey, bytes("{\"TaskID\":\"go-task\",\"State\":1}"))
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                assertThat(store.list()).extracting(TaskRecord::taskId).containsExactly("ours");
+                assertThatThrownBy(() -> store.get("go-task"))
+                        .isInstanceOf(StoreException.class)
+                        .hasMessageContaining("cannot read the stored value of task go-task");
+            } finally {
+                client.getKVClient().delete(foreignKey).get(10, TimeUnit.SECONDS);
+            }
         }
-
-        assertThat(store.list()).extracting(TaskRecord::taskId).containsExactly("ours");
-        assertThatThrownBy(() -> store.get("go-task"))
-                .isInstanceOf(StoreException.class)
-                .hasMessageContaining("cannot read the stored value of task go-task");
     }
 
     @Test
