@@ -13,6 +13,14 @@ public record JdbcSource(String url, String user, Secret password) {
     private static final Pattern GO_DSN =
             Pattern.compile("^(?:([^:@]*)(?::(.*))?@)?(?:tcp\\(([^)]*)\\))?/([^?]*)(?:\\?.*)?$");
 
+    /** The URL without its query, where a {@code jdbc:} URL may carry the password. */
+    @Override
+    public String toString() {
+        int query = url.indexOf('?');
+        String shown = query < 0 ? url : url.substring(0, query) + "?******";
+        return "JdbcSource[url=" + shown + ", user=" + user + ", password=" + password + "]";
+    }
+
     static JdbcSource parse(String dsn) {
         if (dsn.startsWith("jdbc:")) {
             return new JdbcSource(dsn, null, new Secret(null));

@@ -148,6 +148,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aJdbcUrlWithCredentialsIsMaskedWhenPrinted() {
+        CdcConfig config = ConfigLoader.load(null, Map.of(
+                "CDC_METASTORECONFIG_STORETYPE", "mysql",
+                "CDC_METASTORECONFIG_MYSQLSOURCEURL", "jdbc:mariadb://db:3306/cdc?user=cdc&password=topsecret")).config();
+
+        assertThat(config.toString()).doesNotContain("topsecret").contains("jdbc:mariadb://db:3306/cdc?******");
+    }
+
+    @Test
     void invalidValuesAreOneLineErrorsNamingTheKey() throws IOException {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_METASTORECONFIG_STORETYPE", "redis")))
                 .isInstanceOf(ConfigException.class)
