@@ -1,6 +1,8 @@
 package dev.milvuscdc.config;
 
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The source Kafka; {@code producer} and {@code consumer} are extra client properties.
@@ -13,6 +15,22 @@ public record KafkaConfig(
         Secret saslPassword,
         String saslMechanisms,
         String securityProtocol) {
+
+    private static final Pattern SENSITIVE = Pattern.compile("(?i).*(password|secret|jaas|token|key).*");
+
+    /** Client properties may hold credentials ({@code sasl.jaas.config}): those values are masked. */
+    @Override
+    public String toString() {
+        return "KafkaConfig[address=" + address + ", producer=" + masked(producer) + ", consumer=" + masked(consumer)
+                + ", saslUsername=" + saslUsername + ", saslPassword=" + saslPassword + ", saslMechanisms="
+                + saslMechanisms + ", securityProtocol=" + securityProtocol + "]";
+    }
+
+    private static Map<String, String> masked(Map<String, String> properties) {
+        Map<String, String> shown = new TreeMap<>();
+        properties.forEach((k, v) -> shown.put(k, SENSITIVE.matcher(k).matches() ? "******" : v));
+        return shown;
+    }
 
     static KafkaConfig read(ConfigTree tree) {
         String p = "sourceConfig.kafka.";

@@ -148,6 +148,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void kafkaClientPropertiesWithCredentialsAreMaskedWhenPrinted() throws IOException {
+        Path file = yaml("sourceConfig:\n  kafka:\n    consumer:\n      sasl.jaas.config: 'x password=\"topsecret\";'\n"
+                + "      client.id: cdc\n");
+
+        CdcConfig config = ConfigLoader.load(file, Map.of()).config();
+
+        assertThat(config.source().kafka().consumer()).containsEntry("sasl.jaas.config", "x password=\"topsecret\";");
+        assertThat(config.toString()).doesNotContain("topsecret").contains("sasl.jaas.config=******").contains("client.id=cdc");
+    }
+
+    @Test
     void aJdbcUrlWithCredentialsIsMaskedWhenPrinted() {
         CdcConfig config = ConfigLoader.load(null, Map.of(
                 "CDC_METASTORECONFIG_STORETYPE", "mysql",

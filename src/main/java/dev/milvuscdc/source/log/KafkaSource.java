@@ -14,6 +14,13 @@ public record KafkaSource(String bootstrap, Map<String, String> clientProperties
 
     private static final String REPLICATE_SUFFIX = "-replicate-msg";
 
+    /** Leaves the client properties out: they may hold SASL credentials. */
+    @Override
+    public String toString() {
+        return "KafkaSource[bootstrap=" + bootstrap + ", replicateChannel=" + replicateChannel
+                + ", dmlChannelCount=" + dmlChannelCount + "]";
+    }
+
     /** The DML channel names: {@code <cluster>-rootcoord-dml_<i>}, the cluster prefix taken from the replicate channel. */
     public java.util.List<String> dmlChannels() {
         String cluster = replicateChannel.endsWith(REPLICATE_SUFFIX)
