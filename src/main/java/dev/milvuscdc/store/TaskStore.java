@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * Durable home of tasks and their per-channel positions. Implementations must be safe for use from
  * several threads, and every method is atomic: a crash leaves either the old or the new value.
- * Failures are reported as {@link StoreException} with the task id in the message.
+ * Failures are reported as {@link StoreException} with the task id in the message. Task ids and
+ * channel names are compared exactly, whatever characters they hold; the SQL stores refuse to write
+ * one longer than 512 UTF-8 bytes. Backends are opened by {@link TaskStores}.
  */
 public interface TaskStore extends AutoCloseable {
 

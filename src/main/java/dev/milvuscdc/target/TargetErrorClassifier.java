@@ -37,8 +37,10 @@ public final class TargetErrorClassifier {
             ErrorCode.NotReadyCoordActivating, ErrorCode.DataCoordNA, ErrorCode.DDRequestRace);
     private static final Set<Code> RETRIABLE_GRPC = Set.of(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED,
             Code.RESOURCE_EXHAUSTED, Code.ABORTED, Code.CANCELLED);
+    // "must drop all collections": a database drop that overtook the drops of its collections, which
+    // travel on other channels and will arrive.
     private static final String[] RETRIABLE_REASONS = {"rate limit", "not ready", "service unavailable",
-            "not loaded", "quota", "too many requests", "timeout"};
+            "not loaded", "quota", "too many requests", "timeout", "must drop all collections"};
 
     private TargetErrorClassifier() {
     }

@@ -96,6 +96,23 @@ class MilvusTargetWriterDdlIT {
     }
 
     @Test
+    void droppingADatabaseThatStillHasCollectionsIsRetriedUntilTheyAreGone() {
+        String db = TargetFixture.uniqueName("db_busy");
+        String name = TargetFixture.uniqueName("left");
+        target.writer.createDatabase(db);
+        target.create(db, name, vectorSchema(name, "2"));
+
+        assertThatThrownBy(() -> target.writer.dropDatabase(db))
+                .isInstanceOf(RetriableTargetException.class)
+                .hasMessageContaining("drop database " + db);
+        assertThat(databases()).contains(db);
+
+        target.writer.dropCollection(db, name);
+        target.writer.dropDatabase(db);
+        assertThat(databases()).doesNotContain(db);
+    }
+
+    @Test
     void partitionsAreCreatedAndDroppedOnceEvenWhileLoaded() {
         String name = TargetFixture.uniqueName("parts");
         target.create(DB, name, vectorSchema(name, "2"));

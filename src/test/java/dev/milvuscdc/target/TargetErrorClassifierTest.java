@@ -82,6 +82,13 @@ class TargetErrorClassifierTest {
     }
 
     @Test
+    void droppingADatabaseBeforeItsCollectionsIsRetriable() {
+        assertThat(TargetErrorClassifier.fromStatus("drop database", "db", merr(65535,
+                "database:db not empty, must drop all collections before drop database")))
+                .isInstanceOf(RetriableTargetException.class);
+    }
+
+    @Test
     void milvusRetriableFlagWins() {
         assertThat(TargetErrorClassifier.fromStatus("load collection", "db.c",
                 merr(65535, "something new").toBuilder().setRetriable(true).build()))
