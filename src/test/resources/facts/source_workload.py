@@ -12,6 +12,8 @@ from pymilvus import (Collection, CollectionSchema, DataType, FieldSchema, Parti
 DIM = 4
 # autoID rows: enough that both shards get some (rows are hashed by pk)
 ROWS = 20
+BIG_ROWS = 24000
+BIG_DIM = 128
 
 
 def vectors(n, seed):
@@ -74,6 +76,19 @@ def manual_id_collection(name):
     return out
 
 
+def big_insert_collection(name):
+    """One insert of BIG_ROWS 128-dim vectors (about 12 MB): more than the proxy puts into one message."""
+    collection = Collection(name, CollectionSchema([
+        FieldSchema('id', DataType.INT64, is_primary=True),
+        FieldSchema('vec', DataType.FLOAT_VECTOR, dim=BIG_DIM),
+    ]))
+    row = [0.5] * BIG_DIM
+    result = collection.insert([list(range(BIG_ROWS)), [row] * BIG_ROWS])
+    out = describe(collection)
+    out.update(insert_ts=result.timestamp, rows=BIG_ROWS)
+    return out
+
+
 def dropped_collection(name):
     collection = Collection(name, CollectionSchema([
         FieldSchema('id', DataType.INT64, is_primary=True),
@@ -94,6 +109,7 @@ def main():
     report = {'database': database, 'dropped_database': f'facts_gone_{suffix}', 'default': {}, 'other': {}}
     report['default']['manual'] = manual_id_collection(f'facts_manual_{suffix}')
     report['default']['dropped'] = dropped_collection(f'facts_dropped_{suffix}')
+    report['default']['big'] = big_insert_collection(f'facts_big_{suffix}')
     report['default']['varchar'] = varchar_key_collection(f'facts_text_{suffix}', f'facts_alias_{suffix}')
     db.using_database(database)
     report['other']['auto'] = auto_id_collection(f'facts_auto_{suffix}')

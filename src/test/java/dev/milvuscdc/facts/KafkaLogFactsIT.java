@@ -144,6 +144,20 @@ class KafkaLogFactsIT {
     }
 
     @Test
+    void aLargeInsertIsSplitIntoMessagesOfAboutFiveMegabytesWithOneTimestamp() {
+        List<LogRecord> parts = ofCollection(MsgType.Insert, InsertRequest::parseFrom,
+                InsertRequest::getCollectionID, run.big.id());
+        List<InsertRequest> inserts = parts.stream().map(r -> parse(r.value(), InsertRequest::parseFrom)).toList();
+
+        assertThat(parts).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(parts).allSatisfy(r -> assertThat(r.value().length).isLessThan(6 * 1024 * 1024));
+        assertThat(parts).anySatisfy(r -> assertThat(r.value().length).isGreaterThan(5 * 1024 * 1024));
+        assertThat(inserts).allSatisfy(i -> assertThat(i.getBase().getTimestamp()).isEqualTo(run.big.insertTs()));
+        assertThat(inserts).extracting(i -> i.getBase().getMsgID()).doesNotHaveDuplicates();
+        assertThat(inserts.stream().mapToLong(InsertRequest::getNumRows).sum()).isEqualTo(run.bigRows);
+    }
+
+    @Test
     void aPlainDeleteNamesNoPartition() {
         DeleteRequest delete = payloads(MsgType.Delete, DeleteRequest::parseFrom).stream()
                 .filter(d -> d.getCollectionID() == run.manual.id())

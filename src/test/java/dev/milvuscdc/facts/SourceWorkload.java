@@ -12,7 +12,8 @@ import java.util.List;
  * What {@code facts/source_workload.py} did to the rig's source Milvus through pymilvus, run once per
  * test JVM with fresh names: a database created and one dropped; in {@code default} a collection with a
  * manual key (insert 1..3, delete 1, upsert 2, partition {@code gone} created and dropped), a dropped
- * collection and one with a VarChar key (insert "a", "b", delete "a") and an alias; in the new database an
+ * collection, one with a VarChar key (insert "a", "b", delete "a") and an alias, and one that takes a
+ * single 12 MB insert; in the new database an
  * autoID collection with a dynamic field, two shards, partition {@code p1} holding 20 inserted rows, an
  * index, load, flush, release and index drop.
  */
@@ -34,6 +35,8 @@ final class SourceWorkload {
     final CollectionRun manual;
     final CollectionRun dropped;
     final CollectionRun varchar;
+    final CollectionRun big;
+    final int bigRows;
     final String alias;
     final CollectionRun auto;
 
@@ -43,6 +46,8 @@ final class SourceWorkload {
         manual = CollectionRun.of(report.get("default").get("manual"));
         dropped = CollectionRun.of(report.get("default").get("dropped"));
         varchar = CollectionRun.of(report.get("default").get("varchar"));
+        big = CollectionRun.of(report.get("default").get("big"));
+        bigRows = report.get("default").get("big").get("rows").asInt();
         alias = report.get("default").get("varchar").get("alias").asText();
         auto = CollectionRun.of(report.get("other").get("auto"));
     }
