@@ -3,6 +3,7 @@ package dev.milvuscdc.replication;
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.event.MessagePack;
+import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.target.TargetWriter;
 import dev.milvuscdc.task.TaskScope;
 import io.milvus.grpc.CreateIndexRequest;
@@ -28,11 +29,15 @@ final class ChangeApplier {
     private final TargetCatalog catalog;
     private final TargetWriter writer;
     private final Retrier retrier;
+    private final CdcMetrics metrics;
+    private final String taskId;
 
-    ChangeApplier(TargetCatalog catalog, TargetWriter writer, Retrier retrier) {
+    ChangeApplier(TargetCatalog catalog, TargetWriter writer, Retrier retrier, CdcMetrics metrics, String taskId) {
         this.catalog = catalog;
         this.writer = writer;
         this.retrier = retrier;
+        this.metrics = metrics;
+        this.taskId = taskId;
     }
 
     void apply(MessagePack pack) throws InterruptedException {
@@ -49,8 +54,7 @@ final class ChangeApplier {
         } else if (event instanceof ChangeEvent.CollectionCreated created) {
             catalog.ensure(created.request().getCollectionID());
         } else if (event instanceof ChangeEvent.CollectionDropped dropped) {
-            Msg.DropCollectionRequest request = dropped.request();
-            catalog.collectionDroppedByName(request.getCollectionID(), database(request.getDbName()), request.getCollectionName());
+            catalog.collectionDroppedFromLog(dropped.request().getCollectionID());
         } else if (event instanceof ChangeEvent.PartitionDropped dropped) {
             catalog.partitionDropped(dropped.request().getCollectionID(), dropped.request().getPartitionName());
         } else if (event instanceof ChangeEvent.Operation operation) {
@@ -70,6 +74,7 @@ final class ChangeApplier {
         }
         retrier.run("upsert " + request.getNumRows() + " rows into " + collection, () -> writer.upsert(
                 collection.database(), collection.name(), partition, request.getFieldsDataList(), (int) request.getNumRows()));
+        metrics.rowsReplicated(taskId, request.getCollectionID(), collection.name(), "insert", request.getNumRows());
     }
 
     private void delete(Msg.DeleteRequest request) throws InterruptedException {
@@ -84,6 +89,7 @@ final class ChangeApplier {
                 : IDs.newBuilder().setIntId(LongArray.newBuilder().addAllData(request.getInt64PrimaryKeysList())).build();
         retrier.run("delete " + request.getNumRows() + " rows from " + collection,
                 () -> writer.delete(collection.database(), collection.name(), partition, keys));
+        metrics.rowsReplicated(taskId, request.getCollectionID(), collection.name(), "delete", request.getNumRows());
     }
 
     private void operation(ChangeEvent.Operation operation) throws InterruptedException {
@@ -104,6 +110,7 @@ final class ChangeApplier {
             List<String> names = request.getCollectionNamesList().stream().filter(n -> catalog.inScope(db, n)).toList();
             if (!names.isEmpty()) {
                 retrier.run("flush " + db + "." + names, () -> writer.flush(db, names));
+                metrics.apiExecuted(taskId, "flush");
             }
         }
     }
@@ -113,6 +120,7 @@ final class ChangeApplier {
         Optional<ReplicatedCollection> target = catalog.ensure(database(db), name);
         if (target.isPresent()) {
             retrier.run(what + " on " + target.get(), () -> action.accept(target.get()));
+            metrics.apiExecuted(taskId, what.replace(' ', '_'));
         }
     }
 

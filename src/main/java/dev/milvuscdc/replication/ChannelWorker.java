@@ -1,5 +1,6 @@
 package dev.milvuscdc.replication;
 
+import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.pipeline.PackAssembler;
@@ -8,6 +9,7 @@ import dev.milvuscdc.source.log.KafkaChannelReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Replays one source channel: reads it, applies each pack in order, and reports the pack's end as
@@ -24,14 +26,20 @@ final class ChannelWorker implements ReplicationWorker.Loop {
     private final ChangeApplier applier;
     private final PositionCommitter committer;
     private final Retrier retrier;
-    private final PackAssembler assembler = new PackAssembler();
+    private final PackAssembler assembler;
+    /** Told the timestamp up to which the target holds this channel's changes. */
+    private final LongConsumer tickApplied;
 
-    ChannelWorker(KafkaChannelReader reader, boolean ticked, ChangeApplier applier, PositionCommitter committer, Retrier retrier) {
+    /** @param start the position the reader stands on */
+    ChannelWorker(KafkaChannelReader reader, ChannelPosition start, boolean ticked, ChangeApplier applier,
+            PositionCommitter committer, Retrier retrier, LongConsumer tickApplied) {
         this.reader = reader;
+        this.assembler = new PackAssembler(start);
         this.ticked = ticked;
         this.applier = applier;
         this.committer = committer;
         this.retrier = retrier;
+        this.tickApplied = tickApplied;
     }
 
     @Override
@@ -49,6 +57,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
             if (pack.isPresent()) {
                 applier.apply(pack.get());
                 committer.acknowledged(pack.get().end());
+                tickApplied.accept(message.event().timestamp());
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.milvuscdc.pipeline.PositionCommitter;
 import dev.milvuscdc.source.log.KafkaChannelReader;
 import dev.milvuscdc.source.meta.MetaChange;
 import dev.milvuscdc.source.meta.SourceMetadata;
+import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.target.MilvusTargetConnection;
 import dev.milvuscdc.target.MilvusTargetWriter;
@@ -15,6 +16,7 @@ import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskScope;
 import dev.milvuscdc.task.TaskStatusListener;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,9 +45,10 @@ public final class ReplicationRunner implements TaskRunner {
     private final TaskStatusListener listener;
     private final ReplicationSettings settings;
     private final TaskStore store;
+    private final CdcMetrics metrics;
     private final Retrier retrier;
     private final List<Thread> threads = new ArrayList<>();
-    private final List<KafkaChannelReader> readers = new ArrayList<>();
+    private final Map<KafkaChannelReader, ChannelPosition> readers = new LinkedHashMap<>();
     private PositionCommitter committer;
     private ScheduledExecutorService flusher;
     private volatile MilvusTargetConnection connection;
@@ -53,8 +56,10 @@ public final class ReplicationRunner implements TaskRunner {
     private boolean stopped;
     private boolean readersHandedOver;
 
-    ReplicationRunner(TaskRecord task, TaskStatusListener listener, ReplicationSettings settings, TaskStore store) {
+    ReplicationRunner(TaskRecord task, TaskStatusListener listener, ReplicationSettings settings, TaskStore store,
+            CdcMetrics metrics) {
         this.task = task;
+        this.metrics = metrics;
         this.listener = listener;
         this.settings = settings;
         this.store = store;
@@ -68,15 +73,21 @@ public final class ReplicationRunner implements TaskRunner {
         try {
             for (String channel : channels()) {
                 KafkaChannelReader reader = new KafkaChannelReader(settings.kafka(), channel);
-                readers.add(reader);
-                ChannelPosition position = reader.seekAfter(Optional.ofNullable(stored.get(channel)));
+                ChannelPosition position;
+                try {
+                    position = reader.seekAfter(Optional.ofNullable(stored.get(channel)));
+                } catch (RuntimeException e) {
+                    reader.close();
+                    throw e;
+                }
+                readers.put(reader, position);
                 if (!stored.containsKey(channel)) {
                     committer.acknowledged(position);
                 }
             }
             committer.flush();
         } catch (RuntimeException e) {
-            readers.forEach(KafkaChannelReader::close);
+            readers.keySet().forEach(KafkaChannelReader::close);
             readers.clear();
             throw e;
         }
@@ -132,7 +143,7 @@ public final class ReplicationRunner implements TaskRunner {
             metadata = retrier.call("read the source metadata", () -> SourceMetadata.open(settings.etcd(), changes::add));
             TargetCatalog catalog = new TargetCatalog(metadata, writer, TaskScope.of(task.spec()), retrier);
             catalog.createExisting();
-            startWorkers(new MetadataWorker(changes, catalog), new ChangeApplier(catalog, writer, retrier));
+            startWorkers(new MetadataWorker(changes, catalog), new ChangeApplier(catalog, writer, retrier, metrics, task.taskId()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -143,11 +154,12 @@ public final class ReplicationRunner implements TaskRunner {
             return;
         }
         threads.add(ReplicationWorker.start(task.taskId(), metadataWorker, listener));
-        for (KafkaChannelReader reader : readers) {
+        readers.forEach((reader, start) -> {
             boolean ticked = !reader.channel().equals(settings.kafka().replicateChannel());
             threads.add(ReplicationWorker.start(task.taskId(),
-                    new ChannelWorker(reader, ticked, applier, committer, retrier), listener));
-        }
+                    new ChannelWorker(reader, start, ticked, applier, committer, retrier,
+                            tick -> metrics.replicateTt(task.taskId(), reader.channel(), "write", physicalMillis(tick))), listener));
+        });
         readersHandedOver = true;
         log.info("task {}: connected to the target and the source metadata; replaying", task.taskId());
     }
@@ -170,7 +182,7 @@ public final class ReplicationRunner implements TaskRunner {
 
     private synchronized void closeResources() {
         if (!readersHandedOver) {
-            readers.forEach(KafkaChannelReader::close);
+            readers.keySet().forEach(KafkaChannelReader::close);
         }
         if (metadata != null) {
             metadata.close();
@@ -192,5 +204,10 @@ public final class ReplicationRunner implements TaskRunner {
         Thread thread = new Thread(runnable, name);
         thread.setDaemon(true);
         return thread;
+    }
+
+    /** Milvus hybrid timestamps keep 18 logical bits below the physical milliseconds. */
+    private static long physicalMillis(long hybridTimestamp) {
+        return hybridTimestamp >>> 18;
     }
 }

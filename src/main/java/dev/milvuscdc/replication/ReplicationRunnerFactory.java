@@ -1,5 +1,6 @@
 package dev.milvuscdc.replication;
 
+import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
@@ -11,14 +12,16 @@ public final class ReplicationRunnerFactory implements TaskRunnerFactory {
 
     private final ReplicationSettings settings;
     private final TaskStore store;
+    private final CdcMetrics metrics;
 
-    public ReplicationRunnerFactory(ReplicationSettings settings, TaskStore store) {
+    public ReplicationRunnerFactory(ReplicationSettings settings, TaskStore store, CdcMetrics metrics) {
         this.settings = settings;
         this.store = store;
+        this.metrics = metrics;
     }
 
     @Override
     public TaskRunner create(TaskRecord task, TaskStatusListener listener) {
-        return new ReplicationRunner(task, listener, settings, store);
+        return new ReplicationRunner(task, listener, settings, store, metrics);
     }
 }

@@ -3,6 +3,7 @@ package dev.milvuscdc.replication;
 import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.DatabaseMeta;
 import dev.milvuscdc.source.meta.PartitionMeta;
+import dev.milvuscdc.source.meta.QualifiedName;
 import dev.milvuscdc.source.meta.SourceMetadata;
 import dev.milvuscdc.target.TargetWriter;
 import dev.milvuscdc.task.CollectionPattern;
@@ -74,6 +75,9 @@ final class TargetCatalog {
     }
 
     synchronized Optional<ReplicatedCollection> ensure(String database, String collection) throws InterruptedException {
+        if (!inScope(database, collection)) {
+            return Optional.empty();
+        }
         Optional<CollectionMeta> meta = source.collection(database, collection);
         return meta.isEmpty() ? Optional.empty() : ensure(meta.get().id());
     }
@@ -125,18 +129,21 @@ final class TargetCatalog {
     }
 
     /**
-     * A drop read from the log whose collection this catalog has not seen (for instance a drop that
-     * happened while the task was stopped). It is applied by name only when no live source
-     * collection has that name now, so that it never removes a newer collection of the same name.
+     * A drop read from the log. When this catalog has not seen the collection (it was dropped while
+     * the task was stopped), its name comes from the Dropping record etcd keeps until Milvus's GC
+     * runs, and it is dropped on the target only when no live source collection has that name now,
+     * so that a replayed drop never removes a newer collection of the same name.
      */
-    synchronized void collectionDroppedByName(long sourceCollectionId, String database, String collection)
-            throws InterruptedException {
+    synchronized void collectionDroppedFromLog(long sourceCollectionId) throws InterruptedException {
         if (collections.containsKey(sourceCollectionId)) {
             collectionDropped(sourceCollectionId);
             return;
         }
-        if (inScope(database, collection) && source.collection(database, collection).isEmpty()) {
-            retrier.run("drop collection " + database + "." + collection, () -> writer.dropCollection(database, collection));
+        Optional<QualifiedName> name = source.droppedCollectionName(sourceCollectionId);
+        if (name.isPresent() && inScope(name.get().database(), name.get().collection())
+                && source.collection(name.get().database(), name.get().collection()).isEmpty()) {
+            retrier.run("drop collection " + name.get(),
+                    () -> writer.dropCollection(name.get().database(), name.get().collection()));
         }
     }
 

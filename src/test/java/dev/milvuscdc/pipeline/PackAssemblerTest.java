@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class PackAssemblerTest {
 
-    private final PackAssembler assembler = new PackAssembler();
+    private final PackAssembler assembler = new PackAssembler(new ChannelPosition("dml_0", "start", 0));
 
     @Test
     void messagesWaitForTheTimeTickThatClosesTheirPack() {
@@ -48,6 +48,36 @@ class PackAssemblerTest {
         MessagePack pack = assembler.add(tick(51, 2)).orElseThrow();
 
         assertThat(pack.messages()).extracting(m -> m.position().messageId()).containsExactly("1", "0");
+    }
+
+    @Test
+    void aTickReleasesOnlyMessagesUpToItsTimestampAndTheEndStaysBeforeTheRest() {
+        assembler.add(insert(100, 0));
+        assembler.add(delete(90, 1));
+
+        MessagePack first = assembler.add(tick(95, 2)).orElseThrow();
+
+        assertThat(first.messages()).extracting(m -> m.position().messageId()).containsExactly("1");
+        assertThat(first.end().messageId()).isEqualTo("start");
+
+        MessagePack second = assembler.add(tick(100, 3)).orElseThrow();
+
+        assertThat(second.messages()).extracting(m -> m.position().messageId()).containsExactly("0");
+        assertThat(second.end().messageId()).isEqualTo("3");
+    }
+
+    @Test
+    void anUpsertSplitByAnEarlierTickIsReleasedWholeWithTheDeleteFirst() {
+        Msg.InsertRequest upsertInsert = Msg.InsertRequest.newBuilder()
+                .setBase(base(MsgType.Insert, 0)).addTimestamps(200).build();
+        assembler.add(message(new ChangeEvent.Insert(upsertInsert), 0));
+        assertThat(assembler.add(tick(199, 1)).orElseThrow().messages()).isEmpty();
+        assembler.add(delete(200, 2));
+
+        MessagePack pack = assembler.add(tick(200, 3)).orElseThrow();
+
+        assertThat(pack.messages()).extracting(m -> m.position().messageId()).containsExactly("2", "0");
+        assertThat(pack.end().messageId()).isEqualTo("3");
     }
 
     @Test

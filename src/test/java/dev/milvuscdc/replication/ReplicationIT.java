@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.rig.MilvusDriver;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.store.InMemoryTaskStore;
@@ -36,7 +37,7 @@ class ReplicationIT {
     private static MilvusDriver target;
     private final InMemoryTaskStore store = new InMemoryTaskStore();
     private final RecordingListener listener = new RecordingListener();
-    private final ReplicationRunnerFactory factory = new ReplicationRunnerFactory(RigReplication.settings(), store);
+    private final ReplicationRunnerFactory factory = new ReplicationRunnerFactory(RigReplication.settings(), store, new CdcMetrics());
     private TaskRunner runner;
 
     @BeforeAll

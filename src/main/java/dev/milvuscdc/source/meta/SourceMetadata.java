@@ -46,6 +46,8 @@ public final class SourceMetadata implements AutoCloseable {
     private final Map<Long, Map<Long, FieldSchema>> fields = new HashMap<>();
     private final Map<Long, Map<Long, PartitionMeta>> partitions = new HashMap<>();
     private final Set<Long> droppedCollections = new HashSet<>();
+    /** What etcd still said of dropped collections (Milvus keeps a Dropping record until its GC runs). */
+    private final Map<Long, CollectionMeta> droppedRecords = new HashMap<>();
     private Watch.Watcher watcher;
 
     private SourceMetadata(Client client, String prefix, Consumer<MetaChange> listener) {
@@ -105,8 +107,21 @@ public final class SourceMetadata implements AutoCloseable {
         }
     }
 
-    /** The live collection with this name in this database, with its full schema. */
-    public synchronized Optional<CollectionMeta> collection(String databaseName, String collectionName) {
+    /**
+     * The live collection with this name in this database, with its full schema; listed again once
+     * when the watch has not delivered it.
+     */
+    public Optional<CollectionMeta> collection(String databaseName, String collectionName) {
+        Optional<CollectionMeta> known = liveCollection(databaseName, collectionName);
+        if (known.isPresent()) {
+            return known;
+        }
+        // The replicate channel's index and load requests name collections the watch may not have delivered yet.
+        load();
+        return liveCollection(databaseName, collectionName);
+    }
+
+    private synchronized Optional<CollectionMeta> liveCollection(String databaseName, String collectionName) {
         return collections.values().stream()
                 .filter(c -> c.name().equals(collectionName))
                 .filter(c -> databaseName.equals(databaseNameOf(c.dbId())))
@@ -117,6 +132,13 @@ public final class SourceMetadata implements AutoCloseable {
     private String databaseNameOf(long dbId) {
         DatabaseMeta db = databases.get(dbId);
         return db == null ? null : db.name();
+    }
+
+    /** The database and name a dropped collection had, while etcd still keeps its Dropping record. */
+    public synchronized Optional<QualifiedName> droppedCollectionName(long collectionId) {
+        CollectionMeta meta = droppedRecords.get(collectionId);
+        String db = meta == null ? null : databaseNameOf(meta.dbId());
+        return db == null ? Optional.empty() : Optional.of(new QualifiedName(db, meta.name()));
     }
 
     public synchronized boolean isDropped(long collectionId) {
@@ -211,6 +233,7 @@ public final class SourceMetadata implements AutoCloseable {
         } else if (change instanceof MetaChange.CollectionPut put) {
             if (put.dropping()) {
                 dropCollection(put.meta().id());
+                droppedRecords.put(put.meta().id(), put.meta());
             } else if (!droppedCollections.contains(put.meta().id())) {
                 collections.put(put.meta().id(), put.meta());
             }
