@@ -6,7 +6,7 @@ import dev.milvuscdc.config.CdcConfig;
 import dev.milvuscdc.config.ConfigException;
 import dev.milvuscdc.config.ConfigLoader;
 import dev.milvuscdc.store.StoreException;
-import dev.milvuscdc.task.UnwiredTaskRunnerFactory;
+import dev.milvuscdc.replication.ReplicationRunnerFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -55,7 +55,8 @@ public final class Main implements Callable<Integer> {
         LOG.info("starting with {}", config);
         CdcServer server;
         try {
-            server = CdcServer.start(config, (store, metrics) -> new UnwiredTaskRunnerFactory());
+            server = CdcServer.start(config,
+                    (store, metrics) -> new ReplicationRunnerFactory(ReplicationWiring.settings(config), store, metrics));
         } catch (StoreException e) {
             LOG.error("cannot open the task store: {}", e.getMessage());
             return CANNOT_START;

@@ -1,0 +1,58 @@
+package dev.milvuscdc;
+
+import dev.milvuscdc.config.CdcConfig;
+import dev.milvuscdc.config.EtcdConfig;
+import dev.milvuscdc.config.KafkaConfig;
+import dev.milvuscdc.config.SourceConfig;
+import dev.milvuscdc.replication.ReplicationSettings;
+import dev.milvuscdc.source.log.KafkaSource;
+import dev.milvuscdc.source.meta.SourceEtcd;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Turns the server's configuration into the replication engine's settings. */
+final class ReplicationWiring {
+
+    /** Milvus's own default {@code rootCoord.dmlChannelNum}, used when {@code sourceConfig.channelNum} is 0. */
+    private static final int MILVUS_DEFAULT_DML_CHANNELS = 16;
+    private static final Duration POSITION_FLUSH_INTERVAL = Duration.ofSeconds(1);
+
+    private ReplicationWiring() {
+    }
+
+    static ReplicationSettings settings(CdcConfig config) {
+        SourceConfig source = config.source();
+        return new ReplicationSettings(
+                sourceEtcd(source.etcd()),
+                kafkaSource(source),
+                POSITION_FLUSH_INTERVAL,
+                config.replication().initBackOff(),
+                config.replication().maxBackOff());
+    }
+
+    private static SourceEtcd sourceEtcd(EtcdConfig etcd) {
+        return new SourceEtcd(etcd.address(),
+                etcd.enableAuth() ? etcd.username() : "",
+                etcd.enableAuth() && etcd.password() != null ? etcd.password().value() : "",
+                etcd.rootPath(), etcd.metaSubPath());
+    }
+
+    private static KafkaSource kafkaSource(SourceConfig source) {
+        KafkaConfig kafka = source.kafka();
+        Map<String, String> properties = new HashMap<>(kafka.consumer());
+        if (!kafka.securityProtocol().isEmpty()) {
+            properties.put("security.protocol", kafka.securityProtocol());
+        }
+        if (!kafka.saslMechanisms().isEmpty()) {
+            properties.put("sasl.mechanism", kafka.saslMechanisms());
+            String module = kafka.saslMechanisms().startsWith("SCRAM")
+                    ? "org.apache.kafka.common.security.scram.ScramLoginModule"
+                    : "org.apache.kafka.common.security.plain.PlainLoginModule";
+            properties.put("sasl.jaas.config", module + " required username=\"" + kafka.saslUsername()
+                    + "\" password=\"" + kafka.saslPassword().value() + "\";");
+        }
+        int channels = source.channelNum() > 0 ? source.channelNum() : MILVUS_DEFAULT_DML_CHANNELS;
+        return new KafkaSource(kafka.address(), Map.copyOf(properties), source.replicateChan(), channels);
+    }
+}
