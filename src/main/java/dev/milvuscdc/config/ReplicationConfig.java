@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * How the engine writes to targets: retries of target calls and the batching of position writes.
  *
- * @param retryTimes   attempts of one target call before the task pauses
+ * @param retryTimes   read so that reference files load; the engine retries a retriable fault for
+ *                     as long as it lasts
  * @param packerTimerInterval longest wait before positions are written
  */
 public record ReplicationConfig(

@@ -203,6 +203,11 @@ final class CreateValidator {
                 throw client("the collection name in the name mapping is not in the collection info, checkout it");
             }
         }
+        if (!spec.nameMapping().isEmpty()) {
+            // Refused rather than ignored: a task that wrote under the source's names would surprise its owner.
+            throw client("name_mapping is not supported yet: the target would get the source's names; "
+                    + "create the task without it");
+        }
     }
 
     /** A list printed the way Go's {@code %v} prints a slice, as the reference's messages do. */

@@ -136,6 +136,10 @@ class CdcApiBadInputTest {
                 exact("name mapping outside the scope", create(TARGET + ",\"collection_infos\":[{\"name\":\"a\"}],"
                         + "\"name_mapping\":[{\"source_db\":\"d2\",\"target_db\":\"x\"}]"), 400,
                         create + "the collection name in the name mapping is not in the collection info, checkout it"),
+                exact("name mapping", create(TARGET + ",\"collection_infos\":[{\"name\":\"a\"}],"
+                        + "\"name_mapping\":[{\"source_db\":\"default\",\"target_db\":\"x\"}]"), 400,
+                        create + "name_mapping is not supported yet: the target would get the source's names; "
+                                + "create the task without it"),
                 exact("overlap with the running task", create(TARGET + ",\"collection_infos\":[{\"name\":\"c0\"},{\"name\":\"c9\"}]"),
                         400, create + "the collection name is duplicate with existing task, [default.c0]"),
                 exact("whole cluster over the running task", create(TARGET + ",\"collection_infos\":[{\"name\":\"*\"}]"),
