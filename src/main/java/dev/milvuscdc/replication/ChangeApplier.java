@@ -4,6 +4,7 @@ import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.pipeline.RowBatcher;
 import dev.milvuscdc.target.TargetWriter;
 import dev.milvuscdc.task.TaskScope;
 import io.milvus.grpc.CreateIndexRequest;
@@ -11,7 +12,6 @@ import io.milvus.grpc.DropIndexRequest;
 import io.milvus.grpc.FlushRequest;
 import io.milvus.grpc.IDs;
 import io.milvus.grpc.LoadCollectionRequest;
-import io.milvus.grpc.LongArray;
 import io.milvus.grpc.ReleaseCollectionRequest;
 import java.util.List;
 import java.util.Optional;
@@ -22,15 +22,21 @@ import milvus.proto.msg.Msg;
  * by primary key (so that applying a pack twice changes nothing), collection and partition drops,
  * and the replicate channel's index, load, release and flush operations. Databases, collections and
  * partitions are created on the target through the {@link TargetCatalog}. Changes outside the
- * task's scope, or of collections the source has dropped since, are passed over.
+ * task's scope, or of collections the source has dropped since, are passed over. Consecutive row
+ * changes of one kind into one collection partition are joined into fewer target calls ({@link RowBatcher}).
  */
 final class ChangeApplier {
+
+    // Milvus's gRPC limit on one request is 64 MB by default; a quarter of it keeps a target call short.
+    private static final int MAX_BATCH_ROWS = 50_000;
+    private static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
 
     private final TargetCatalog catalog;
     private final TargetWriter writer;
     private final Retrier retrier;
     private final CdcMetrics metrics;
     private final String taskId;
+    private final RowBatcher batcher = new RowBatcher(MAX_BATCH_ROWS, MAX_BATCH_BYTES);
 
     ChangeApplier(TargetCatalog catalog, TargetWriter writer, Retrier retrier, CdcMetrics metrics, String taskId) {
         this.catalog = catalog;
@@ -41,17 +47,48 @@ final class ChangeApplier {
     }
 
     void apply(MessagePack pack) throws InterruptedException {
-        for (LogMessage message : pack.messages()) {
-            apply(message.event());
+        List<LogMessage> messages = pack.messages();
+        int i = 0;
+        while (i < messages.size()) {
+            ChangeEvent event = messages.get(i).event();
+            int end = endOfRun(messages, i);
+            if (event instanceof ChangeEvent.Insert insert) {
+                insert(insert.request(), messages.subList(i, end).stream()
+                        .map(m -> ((ChangeEvent.Insert) m.event()).request()).toList());
+            } else if (event instanceof ChangeEvent.Delete delete) {
+                delete(delete.request(), messages.subList(i, end).stream()
+                        .map(m -> ((ChangeEvent.Delete) m.event()).request()).toList());
+            } else {
+                apply(event);
+            }
+            i = end;
         }
     }
 
+    /** The end of the run of row changes of one kind into one collection partition that starts at {@code start}. */
+    private static int endOfRun(List<LogMessage> messages, int start) {
+        ChangeEvent first = messages.get(start).event();
+        int end = start + 1;
+        while (end < messages.size() && sameRun(first, messages.get(end).event())) {
+            end++;
+        }
+        return end;
+    }
+
+    private static boolean sameRun(ChangeEvent first, ChangeEvent next) {
+        if (first instanceof ChangeEvent.Insert a && next instanceof ChangeEvent.Insert b) {
+            return a.request().getCollectionID() == b.request().getCollectionID()
+                    && a.request().getPartitionName().equals(b.request().getPartitionName());
+        }
+        if (first instanceof ChangeEvent.Delete a && next instanceof ChangeEvent.Delete b) {
+            return a.request().getCollectionID() == b.request().getCollectionID()
+                    && a.request().getPartitionName().equals(b.request().getPartitionName());
+        }
+        return false;
+    }
+
     private void apply(ChangeEvent event) throws InterruptedException {
-        if (event instanceof ChangeEvent.Insert insert) {
-            insert(insert.request());
-        } else if (event instanceof ChangeEvent.Delete delete) {
-            delete(delete.request());
-        } else if (event instanceof ChangeEvent.CollectionCreated created) {
+        if (event instanceof ChangeEvent.CollectionCreated created) {
             catalog.ensure(created.request().getCollectionID());
         } else if (event instanceof ChangeEvent.CollectionDropped dropped) {
             catalog.collectionDroppedFromLog(dropped.request().getCollectionID());
@@ -62,34 +99,38 @@ final class ChangeApplier {
         }
     }
 
-    private void insert(Msg.InsertRequest request) throws InterruptedException {
-        Optional<ReplicatedCollection> target = catalog.ensure(request.getCollectionID());
+    /** A run of inserts into one collection partition, {@code first} among them. */
+    private void insert(Msg.InsertRequest first, List<Msg.InsertRequest> run) throws InterruptedException {
+        Optional<ReplicatedCollection> target = catalog.ensure(first.getCollectionID());
         if (target.isEmpty()) {
             return;
         }
         ReplicatedCollection collection = target.get();
-        String partition = partitionOf(collection, request.getPartitionName());
+        String partition = partitionOf(collection, first.getPartitionName());
         if (partition != null) {
             catalog.ensurePartition(collection, partition);
         }
-        retrier.run("upsert " + request.getNumRows() + " rows into " + collection, () -> writer.upsert(
-                collection.database(), collection.name(), partition, request.getFieldsDataList(), (int) request.getNumRows()));
-        metrics.rowsReplicated(taskId, request.getCollectionID(), collection.name(), "insert", request.getNumRows());
+        for (Msg.InsertRequest request : batcher.joinInserts(run, collection.primaryKeyField())) {
+            retrier.run("upsert " + request.getNumRows() + " rows into " + collection, () -> writer.upsert(
+                    collection.database(), collection.name(), partition, request.getFieldsDataList(), (int) request.getNumRows()));
+            metrics.rowsReplicated(taskId, request.getCollectionID(), collection.name(), "insert", request.getNumRows());
+        }
     }
 
-    private void delete(Msg.DeleteRequest request) throws InterruptedException {
-        Optional<ReplicatedCollection> target = catalog.ensure(request.getCollectionID());
+    /** A run of deletes from one collection partition, {@code first} among them. */
+    private void delete(Msg.DeleteRequest first, List<Msg.DeleteRequest> run) throws InterruptedException {
+        Optional<ReplicatedCollection> target = catalog.ensure(first.getCollectionID());
         if (target.isEmpty()) {
             return;
         }
         ReplicatedCollection collection = target.get();
-        String partition = partitionOf(collection, request.getPartitionName());
-        IDs keys = request.hasPrimaryKeys()
-                ? request.getPrimaryKeys()
-                : IDs.newBuilder().setIntId(LongArray.newBuilder().addAllData(request.getInt64PrimaryKeysList())).build();
-        retrier.run("delete " + request.getNumRows() + " rows from " + collection,
-                () -> writer.delete(collection.database(), collection.name(), partition, keys));
-        metrics.rowsReplicated(taskId, request.getCollectionID(), collection.name(), "delete", request.getNumRows());
+        String partition = partitionOf(collection, first.getPartitionName());
+        for (IDs keys : batcher.joinDeletes(run)) {
+            long rows = keys.hasIntId() ? keys.getIntId().getDataCount() : keys.getStrId().getDataCount();
+            retrier.run("delete " + rows + " rows from " + collection,
+                    () -> writer.delete(collection.database(), collection.name(), partition, keys));
+            metrics.rowsReplicated(taskId, first.getCollectionID(), collection.name(), "delete", rows);
+        }
     }
 
     private void operation(ChangeEvent.Operation operation) throws InterruptedException {

@@ -146,6 +146,8 @@ public final class ReplicationRunner implements TaskRunner {
             startWorkers(new MetadataWorker(changes, catalog), new ChangeApplier(catalog, writer, retrier, metrics, task.taskId()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            ReplicationWorker.reportStopped(task.taskId(), "setup", e, listener);
         }
     }
 

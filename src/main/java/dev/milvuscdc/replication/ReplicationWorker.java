@@ -43,14 +43,21 @@ final class ReplicationWorker {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (PermanentTargetException | LogDecodeException e) {
-            log.error("task {}: {} stopped: {}", taskId, loop.name(), e.getMessage());
-            listener.failed(loop.name() + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            log.error("task {}: {} stopped on an unexpected error", taskId, loop.name(), e);
-            listener.failed(loop.name() + ": unexpected error " + e + "; see the server log, then resume the task");
+            reportStopped(taskId, loop.name(), e, listener);
         } finally {
             closeUninterrupted(loop);
+        }
+    }
+
+    /** Pauses the task because {@code part} stopped on a fault that retrying cannot cure. */
+    static void reportStopped(String taskId, String part, RuntimeException e, TaskStatusListener listener) {
+        if (e instanceof PermanentTargetException || e instanceof LogDecodeException) {
+            log.error("task {}: {} stopped: {}", taskId, part, e.getMessage());
+            listener.failed(part + ": " + e.getMessage());
+        } else {
+            log.error("task {}: {} stopped on an unexpected error", taskId, part, e);
+            listener.failed(part + ": unexpected error " + e + "; see the server log, then resume the task");
         }
     }
 

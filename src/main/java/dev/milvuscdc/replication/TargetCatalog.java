@@ -36,6 +36,8 @@ final class TargetCatalog {
     private final Map<Long, ReplicatedCollection> collections = new HashMap<>();
     private final Map<Long, String> databases = new HashMap<>();
     private final Set<String> partitions = new HashSet<>();
+    /** Source collections the metadata does not describe, warned about once each. */
+    private final Set<Long> unknown = new HashSet<>();
 
     TargetCatalog(SourceMetadata source, TargetWriter writer, List<CollectionPattern> scope, Retrier retrier) {
         this.source = source;
@@ -69,6 +71,10 @@ final class TargetCatalog {
         }
         Optional<CollectionMeta> meta = source.collection(sourceCollectionId);
         if (meta.isEmpty()) {
+            if (!source.describes(sourceCollectionId) && unknown.add(sourceCollectionId)) {
+                log.warn("changes of source collection {} are passed over: the source's etcd does not describe it"
+                        + " (dropped and garbage-collected before the task read them?)", sourceCollectionId);
+            }
             return Optional.empty();
         }
         return create(meta.get());
@@ -167,7 +173,8 @@ final class TargetCatalog {
             return Optional.empty();
         }
         ensureDatabase(db.get());
-        ReplicatedCollection target = new ReplicatedCollection(meta.id(), db.get().name(), meta.name(), meta.hasPartitionKey());
+        ReplicatedCollection target = new ReplicatedCollection(meta.id(), db.get().name(), meta.name(), meta.hasPartitionKey(),
+                meta.primaryKey().getName());
         int partitionCount = meta.hasPartitionKey() ? source.partitions(meta.id()).size() : 0;
         retrier.run("create collection " + target, () -> writer.createCollection(target.database(), target.name(),
                 meta.schema(), meta.shardsNum(), meta.consistencyLevel(), meta.properties(), partitionCount));

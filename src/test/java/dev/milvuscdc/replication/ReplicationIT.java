@@ -1,11 +1,13 @@
 package dev.milvuscdc.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.milvuscdc.rig.MilvusPair.with;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.rig.MilvusDriver;
+import dev.milvuscdc.rig.MilvusPair;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.store.InMemoryTaskStore;
 import dev.milvuscdc.task.TaskRecord;
@@ -19,7 +21,6 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,23 +34,17 @@ class ReplicationIT {
 
     private static final Duration CATCH_UP = Duration.ofSeconds(120);
 
-    private static MilvusDriver source;
-    private static MilvusDriver target;
+    private static final MilvusPair milvus = new MilvusPair();
+    private static final MilvusDriver source = milvus.source;
+    private static final MilvusDriver target = milvus.target;
     private final InMemoryTaskStore store = new InMemoryTaskStore();
     private final RecordingListener listener = new RecordingListener();
     private final ReplicationRunnerFactory factory = new ReplicationRunnerFactory(RigReplication.settings(), store, new CdcMetrics());
     private TaskRunner runner;
 
-    @BeforeAll
-    static void drivers() {
-        source = MilvusDriver.source();
-        target = MilvusDriver.target();
-    }
-
     @AfterAll
     static void closeDrivers() {
-        source.close();
-        target.close();
+        milvus.close();
     }
 
     @AfterEach
@@ -111,6 +106,47 @@ class ReplicationIT {
     }
 
     @Test
+    void releaseIndexDropAndDatabaseDropAreReplicated() {
+        String db = "cdc_it_" + unique();
+        Map<String, Object> coll = Map.of("db", db, "name", "ops", "schema", "basic");
+        startTask(db, "*");
+        source.run("create_database", Map.of("db", db));
+        source.run("create_collection", coll);
+        source.run("create_index", coll);
+        source.run("load", coll);
+        source.run("insert", with(coll, "start", 1, "count", 20));
+        awaitTargetEqualsSource(coll);
+        assertThat(target.run("describe", coll).get("load_state").asText()).isEqualTo("Loaded");
+
+        source.run("release", coll);
+        source.run("drop_index", coll);
+        await().atMost(CATCH_UP).untilAsserted(() -> {
+            JsonNode described = target.run("describe", coll);
+            assertThat(described.get("load_state").asText()).isEqualTo("NotLoad");
+            assertThat(described.get("indexes")).isEmpty();
+        });
+
+        source.run("drop_collection", coll);
+        source.run("drop_database", Map.of("db", db));
+        await().atMost(CATCH_UP).untilAsserted(() ->
+                assertThat(target.run("list_databases", Map.of()).get("databases").toString()).doesNotContain(db));
+    }
+
+    @Test
+    void aTargetCollectionWithAnotherSchemaPausesTheTaskWithAReason() {
+        String name = "conflict_" + unique();
+        target.run("create_collection", Map.of("name", name, "schema", "varchar_pk"));
+        startTask("default", name);
+        source.run("create_collection", Map.of("name", name, "schema", "basic"));
+
+        await().atMost(CATCH_UP).untilAsserted(() -> assertThat(listener.failed).anySatisfy(reason ->
+                assertThat(reason).contains("default." + name).contains("schema")));
+        listener.failed.clear();
+        assertThat(target.run("describe", Map.of("name", name)).get("fields").toString())
+                .as("the target's own collection is left as it was").contains("\"name\":\"n\"");
+    }
+
+    @Test
     void existingCollectionIsCreatedAndStreamedFromTheTaskOn() {
         String name = "existing_" + unique();
         Map<String, Object> coll = Map.of("name", name, "schema", "basic");
@@ -163,18 +199,7 @@ class ReplicationIT {
     }
 
     private void awaitTargetEqualsSource(Map<String, Object> coll) {
-        JsonNode expected = source.run("dump", coll);
-        assertThat(expected.get("count").asInt()).isPositive();
-        await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
-                assertThat(target.tryRun("dump", coll)).isEqualTo(expected));
-    }
-
-    private static Map<String, Object> with(Map<String, Object> base, Object... keyValues) {
-        Map<String, Object> map = new java.util.HashMap<>(base);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return map;
+        milvus.awaitTargetEqualsSource(coll, CATCH_UP);
     }
 
     private static List<Long> ids(JsonNode array) {

@@ -82,6 +82,13 @@ class TargetErrorClassifierTest {
     }
 
     @Test
+    void aStoppingTargetWhoseRolesAreUnreachableIsRetriable() {
+        assertThat(TargetErrorClassifier.fromStatus("upsert into", "db.c", merr(65535,
+                "empty grpc client: failed to connect 127.0.0.1:56623, reason: connection error")))
+                .isInstanceOf(RetriableTargetException.class);
+    }
+
+    @Test
     void droppingADatabaseBeforeItsCollectionsIsRetriable() {
         assertThat(TargetErrorClassifier.fromStatus("drop database", "db", merr(65535,
                 "database:db not empty, must drop all collections before drop database")))

@@ -83,9 +83,18 @@ public final class SourceMetadata implements AutoCloseable {
         return List.copyOf(databases.values());
     }
 
-    /** Every collection that exists on the source now (not being dropped), with its full schema. */
+    /** Every collection that exists on the source now (created, not being dropped), with its full schema. */
     public synchronized List<CollectionMeta> collections() {
-        return collections.keySet().stream().map(this::withFields).toList();
+        return collections.keySet().stream().filter(this::isReady).map(this::withFields).toList();
+    }
+
+    /**
+     * Milvus 2.3 saves a new collection's record (state Creating) before its fields, in separate
+     * etcd writes, and marks it Created once it is whole: until then it is not there to replicate.
+     */
+    private boolean isReady(long id) {
+        CollectionMeta meta = collections.get(id);
+        return meta != null && !meta.creating() && !fields.getOrDefault(id, Map.of()).isEmpty();
     }
 
     /**
@@ -94,7 +103,7 @@ public final class SourceMetadata implements AutoCloseable {
      */
     public Optional<CollectionMeta> collection(long id) {
         synchronized (this) {
-            if (collections.containsKey(id)) {
+            if (isReady(id)) {
                 return Optional.of(withFields(id));
             }
             if (droppedCollections.contains(id)) {
@@ -103,7 +112,7 @@ public final class SourceMetadata implements AutoCloseable {
         }
         load();
         synchronized (this) {
-            return collections.containsKey(id) ? Optional.of(withFields(id)) : Optional.empty();
+            return isReady(id) ? Optional.of(withFields(id)) : Optional.empty();
         }
     }
 
@@ -123,6 +132,7 @@ public final class SourceMetadata implements AutoCloseable {
 
     private synchronized Optional<CollectionMeta> liveCollection(String databaseName, String collectionName) {
         return collections.values().stream()
+                .filter(c -> isReady(c.id()))
                 .filter(c -> c.name().equals(collectionName))
                 .filter(c -> databaseName.equals(databaseNameOf(c.dbId())))
                 .findFirst()
@@ -141,8 +151,9 @@ public final class SourceMetadata implements AutoCloseable {
         return db == null ? Optional.empty() : Optional.of(new QualifiedName(db, meta.name()));
     }
 
-    public synchronized boolean isDropped(long collectionId) {
-        return droppedCollections.contains(collectionId);
+    /** True when etcd has told of this collection: live, still being created, or dropped. */
+    public synchronized boolean describes(long collectionId) {
+        return collections.containsKey(collectionId) || droppedCollections.contains(collectionId);
     }
 
     public synchronized List<PartitionMeta> partitions(long collectionId) {

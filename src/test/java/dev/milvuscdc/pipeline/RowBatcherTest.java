@@ -1,0 +1,113 @@
+package dev.milvuscdc.pipeline;
+
+import com.google.protobuf.ByteString;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.FloatArray;
+import io.milvus.grpc.IDs;
+import io.milvus.grpc.JSONArray;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.ScalarField;
+import io.milvus.grpc.StringArray;
+import io.milvus.grpc.VectorField;
+import java.util.List;
+import milvus.proto.msg.Msg;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RowBatcherTest {
+
+    private final RowBatcher batcher = new RowBatcher(100, 1 << 20);
+
+    @Test
+    void consecutiveInsertsAreJoinedColumnByColumn() {
+        List<Msg.InsertRequest> joined = batcher.joinInserts(List.of(insert(1, 2), insert(3)), "id");
+
+        assertThat(joined).hasSize(1);
+        Msg.InsertRequest one = joined.get(0);
+        assertThat(one.getNumRows()).isEqualTo(3);
+        assertThat(one.getTimestampsList()).containsExactly(10L, 20L, 30L);
+        assertThat(one.getFieldsData(0).getScalars().getLongData().getDataList()).containsExactly(1L, 2L, 3L);
+        assertThat(one.getFieldsData(1).getScalars().getJsonData().getDataList())
+                .containsExactly(json(1), json(2), json(3));
+        assertThat(one.getFieldsData(2).getVectors().getFloatVector().getDataList()).containsExactly(1f, 1f, 2f, 2f, 3f, 3f);
+        assertThat(one.getFieldsData(2).getVectors().getDim()).isEqualTo(2);
+        assertThat(one.getFieldsData(3).getVectors().getBinaryVector().toByteArray()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void anInsertThatRewritesAKeyOfTheBatchStartsANewOne() {
+        List<Msg.InsertRequest> joined = batcher.joinInserts(List.of(insert(1, 2), insert(3), insert(2), insert(4)), "id");
+
+        assertThat(joined).extracting(r -> r.getFieldsData(0).getScalars().getLongData().getDataList())
+                .containsExactly(List.of(1L, 2L, 3L), List.of(2L, 4L));
+    }
+
+    @Test
+    void batchesStayWithinTheRowAndByteBounds() {
+        assertThat(new RowBatcher(2, 1 << 20).joinInserts(List.of(insert(1), insert(2), insert(3)), "id"))
+                .extracting(Msg.InsertRequest::getNumRows).containsExactly(2L, 1L);
+        int oneMessage = insert(1).getSerializedSize();
+        assertThat(new RowBatcher(100, oneMessage * 2L + 1).joinInserts(List.of(insert(1), insert(2), insert(3)), "id"))
+                .extracting(Msg.InsertRequest::getNumRows).containsExactly(2L, 1L);
+    }
+
+    @Test
+    void deleteKeysAreJoinedByKindAndBounded() {
+        List<IDs> joined = new RowBatcher(3, 1 << 20).joinDeletes(List.of(
+                deleteInts(1, 2), deleteInts(3), deleteInts(4), deleteStrings("a"), deleteStrings("b"),
+                Msg.DeleteRequest.newBuilder().addInt64PrimaryKeys(7).build()));
+
+        assertThat(joined).containsExactly(
+                ints(1, 2, 3), ints(4),
+                IDs.newBuilder().setStrId(StringArray.newBuilder().addData("a").addData("b")).build(),
+                ints(7));
+    }
+
+    private static Msg.InsertRequest insert(long... keys) {
+        LongArray.Builder ids = LongArray.newBuilder();
+        JSONArray.Builder docs = JSONArray.newBuilder();
+        FloatArray.Builder vectors = FloatArray.newBuilder();
+        byte[] bits = new byte[keys.length];
+        Msg.InsertRequest.Builder request = Msg.InsertRequest.newBuilder().setCollectionID(9).setNumRows(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            ids.addData(keys[i]);
+            docs.addData(json(keys[i]));
+            vectors.addData(keys[i]).addData(keys[i]);
+            bits[i] = (byte) keys[i];
+            request.addTimestamps(keys[i] * 10);
+        }
+        return request
+                .addFieldsData(FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
+                        .setScalars(ScalarField.newBuilder().setLongData(ids)))
+                .addFieldsData(FieldData.newBuilder().setFieldName("doc").setType(DataType.JSON)
+                        .setScalars(ScalarField.newBuilder().setJsonData(docs)))
+                .addFieldsData(FieldData.newBuilder().setFieldName("vec").setType(DataType.FloatVector)
+                        .setVectors(VectorField.newBuilder().setDim(2).setFloatVector(vectors)))
+                .addFieldsData(FieldData.newBuilder().setFieldName("bits").setType(DataType.BinaryVector)
+                        .setVectors(VectorField.newBuilder().setDim(8).setBinaryVector(ByteString.copyFrom(bits))))
+                .build();
+    }
+
+    private static ByteString json(long key) {
+        return ByteString.copyFromUtf8("{\"k\":" + key + "}");
+    }
+
+    private static Msg.DeleteRequest deleteInts(long... keys) {
+        return Msg.DeleteRequest.newBuilder().setPrimaryKeys(ints(keys)).build();
+    }
+
+    private static Msg.DeleteRequest deleteStrings(String... keys) {
+        return Msg.DeleteRequest.newBuilder()
+                .setPrimaryKeys(IDs.newBuilder().setStrId(StringArray.newBuilder().addAllData(List.of(keys)))).build();
+    }
+
+    private static IDs ints(long... keys) {
+        LongArray.Builder data = LongArray.newBuilder();
+        for (long key : keys) {
+            data.addData(key);
+        }
+        return IDs.newBuilder().setIntId(data).build();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.milvuscdc.rig;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The rig's source and target Milvus, each driven by pymilvus, and the comparison of the two. */
+public final class MilvusPair implements AutoCloseable {
+
+    public final MilvusDriver source = MilvusDriver.source();
+    public final MilvusDriver target = MilvusDriver.target();
+
+    /**
+     * Waits until pymilvus reads the same rows (keys and every field value) and the same count from
+     * the collection on both servers. The source must hold rows, so that two empty sides never pass.
+     */
+    public void awaitTargetEqualsSource(Map<String, Object> collection, Duration atMost) {
+        JsonNode expected = source.run("dump", collection);
+        assertThat(expected.get("count").asInt()).isPositive();
+        await().atMost(atMost).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(target.tryRun("dump", collection)).isEqualTo(expected));
+    }
+
+    /** A copy of a driver operation's arguments with more keys and values. */
+    public static Map<String, Object> with(Map<String, Object> base, Object... keyValues) {
+        Map<String, Object> map = new HashMap<>(base);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return map;
+    }
+
+    @Override
+    public void close() {
+        source.close();
+        target.close();
+    }
+}
