@@ -1,0 +1,177 @@
+package dev.milvuscdc.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.milvuscdc.rig.MilvusDriver;
+import dev.milvuscdc.rig.MilvusPair;
+import dev.milvuscdc.rig.Rig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole product on the rig: the server in its own process, driven over HTTP, replicating a
+ * source collection that is being written to while the operator pauses the task, the server is
+ * killed, or the target Milvus goes away. The target is compared with the source row by row.
+ */
+class ServerReplicationIT {
+
+    private static final Duration CATCH_UP = Duration.ofSeconds(180);
+
+    private static final MilvusPair milvus = new MilvusPair();
+    private static final MilvusDriver source = milvus.source;
+    private static final MilvusDriver target = milvus.target;
+
+    @TempDir
+    Path dataDir;
+    private CdcProcess server;
+    private String db;
+    private Map<String, Object> collection;
+
+    @AfterAll
+    static void closeDrivers() {
+        milvus.close();
+    }
+
+    @BeforeEach
+    void startServerAndCollection() {
+        server = CdcProcess.onRig(dataDir.resolve("cdc")).start();
+        db = "srv_" + UUID.randomUUID().toString().substring(0, 8);
+        collection = Map.of("db", db, "name", "stream", "schema", "basic");
+    }
+
+    @AfterEach
+    void stopServer() throws InterruptedException, IOException {
+        server.close();
+        if (Files.exists(server.log())) {
+            assertThat(Files.readString(server.log())).doesNotContain("Exception in thread");
+        }
+    }
+
+    @Test
+    void pauseDuringAWriteStreamThenResumeDeliversEverythingOnce() throws InterruptedException {
+        String taskId = createTask();
+        try (SourceWriteStream stream = startStream()) {
+            awaitRowsOnTarget();
+            assertThat(server.client().request("pause", taskIdBody(taskId)).code()).isEqualTo(200);
+            assertThat(state(taskId)).isEqualTo("Paused");
+            int pausedAt = stream.batches();
+            await().atMost(Duration.ofSeconds(60)).until(() -> stream.batches() >= pausedAt + 10);
+            assertThat(server.client().request("resume", taskIdBody(taskId)).code()).isEqualTo(200);
+            Thread.sleep(2000);
+        }
+        awaitTargetEqualsSource();
+        assertThat(state(taskId)).isEqualTo("Running");
+
+        JsonNode positions = server.client().request("position", taskIdBody(taskId)).data().get("positions");
+        assertThat(positions).hasSize(dmlChannels() + 1);
+        assertThat(positions).allSatisfy(p -> assertThat(p.get("msg_id").asText()).isNotEmpty());
+        assertThat(server.client().get("/cdc/metrics").body())
+                .containsPattern("milvus_cdc_replicate_data_cnt_total\\{[^}]*task_id=\"" + taskId + "\"")
+                .containsPattern("milvus_cdc_replicate_tt\\{[^}]*task_id=\"" + taskId + "\"");
+    }
+
+    @Test
+    void serverKilledMidStreamAndRestartedLeavesTargetEqualToSource() throws InterruptedException {
+        createTask();
+        try (SourceWriteStream stream = startStream()) {
+            awaitRowsOnTarget();
+            server.kill();
+            int killedAt = stream.batches();
+            await().atMost(Duration.ofSeconds(60)).until(() -> stream.batches() >= killedAt + 10);
+            server.start();
+            Thread.sleep(3000);
+        }
+        awaitTargetEqualsSource();
+    }
+
+    @Test
+    void targetStoppedMidStreamTaskRecoversByItself() throws InterruptedException {
+        String taskId = createTask();
+        try (SourceWriteStream stream = startStream()) {
+            awaitRowsOnTarget();
+            rig("stop", "milvus-target");
+            try {
+                await().atMost(Duration.ofSeconds(90))
+                        .failFast("the task paused instead of retrying", () -> "Paused".equals(state(taskId)))
+                        .untilAsserted(() -> assertThat(task(taskId).path("reason").asText()).contains("retrying"));
+            } finally {
+                rig("start", "milvus-target");
+            }
+            Thread.sleep(2000);
+        }
+        awaitTargetEqualsSource();
+        assertThat(state(taskId)).isEqualTo("Running");
+        await().atMost(CATCH_UP).untilAsserted(() -> assertThat(task(taskId).path("reason").asText()).isEmpty());
+    }
+
+    private String createTask() {
+        CdcTestClient.Reply reply = server.client().request("create", """
+                {"milvus_connect_param":{"uri":"%s","connect_timeout":10},"db_collections":{"%s":[{"name":"*"}]}}"""
+                .formatted(Rig.get().targetUri(), db));
+        assertThat(reply.code()).as(reply.body()).isEqualTo(200);
+        return reply.data().get("task_id").asText();
+    }
+
+    private SourceWriteStream startStream() {
+        source.run("create_database", Map.of("db", db));
+        source.run("create_collection", MilvusPair.with(collection, "shards", 2));
+        source.run("create_index", collection);
+        source.run("load", collection);
+        return new SourceWriteStream(collection);
+    }
+
+    private void awaitRowsOnTarget() {
+        await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() ->
+                assertThat(target.run("count", collection).get("count").asInt()).isPositive());
+    }
+
+    private void awaitTargetEqualsSource() {
+        milvus.awaitTargetEqualsSource(collection, CATCH_UP);
+    }
+
+    private JsonNode task(String taskId) {
+        return server.client().request("get", taskIdBody(taskId)).data().get("task");
+    }
+
+    private String state(String taskId) {
+        return task(taskId).get("state").asText();
+    }
+
+    private static String taskIdBody(String taskId) {
+        return "{\"task_id\":\"" + taskId + "\"}";
+    }
+
+    /** The rig's DML channels, as its config tells the server. */
+    private static int dmlChannels() {
+        try {
+            return new ObjectMapper(new YAMLFactory()).readTree(Path.of(Rig.get().cdcConfig()).toFile())
+                    .path("sourceConfig").path("channelNum").asInt();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void rig(String command, String component) throws InterruptedException {
+        try {
+            Process process = new ProcessBuilder(Path.of("scripts/rig").toAbsolutePath().toString(), command, component)
+                    .inheritIO().start();
+            assertThat(process.waitFor()).as("scripts/rig " + command + " " + component).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
