@@ -137,7 +137,7 @@ class CdcApiBadInputTest {
                         + "\"name_mapping\":[{\"source_db\":\"d2\",\"target_db\":\"x\"}]"), 400,
                         create + "the collection name in the name mapping is not in the collection info, checkout it"),
                 exact("name mapping", create(TARGET + ",\"collection_infos\":[{\"name\":\"a\"}],"
-                        + "\"name_mapping\":[{\"source_db\":\"default\",\"target_db\":\"x\"}]"), 400,
+                        + "\"name_mapping\":[{\"source_db\":\"default\",\"target_db\":\"x\",\"collection_mapping\":{\"a\":\"b\"}}]"), 400,
                         create + "name_mapping is not supported yet: the target would get the source's names; "
                                 + "create the task without it"),
                 exact("overlap with the running task", create(TARGET + ",\"collection_infos\":[{\"name\":\"c0\"},{\"name\":\"c9\"}]"),
