@@ -4,8 +4,9 @@ import static dev.milvuscdc.facts.EtcdMetadataFactsIT.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.milvuscdc.facts.SourceLog.LogRecord;
+import dev.milvuscdc.rig.SourceLog.LogRecord;
 import dev.milvuscdc.rig.Rig;
+import dev.milvuscdc.rig.SourceLog;
 import dev.milvuscdc.rig.RigExtension;
 import dev.milvuscdc.source.meta.proto.EtcdMeta.CollectionInfo;
 import dev.milvuscdc.source.meta.proto.EtcdMeta.KeyDataPair;
@@ -55,7 +56,7 @@ class KafkaLogFactsIT {
         run = SourceWorkload.get();
         log = new SourceLog(rig.kafkaBootstrap());
         keys = new SourceMetaKeys(rig.etcdEndpoints(), rig.sourceEtcdRoot());
-        records = log.readAll();
+        records = log.readFrom(run.logStart);
     }
 
     @AfterAll
@@ -259,7 +260,7 @@ class KafkaLogFactsIT {
     @Test
     void dropCollectionIsBroadcastOnTheCollectionsPchannel() {
         await().atMost(ASYNC_BROADCAST).untilAsserted(() -> {
-            List<LogRecord> drops = ofCollection(log.readAll(), MsgType.DropCollection, DropCollectionRequest::parseFrom,
+            List<LogRecord> drops = ofCollection(log.readFrom(run.logStart), MsgType.DropCollection, DropCollectionRequest::parseFrom,
                     DropCollectionRequest::getCollectionID, run.dropped.id());
             assertThat(drops).hasSize(1);
             DropCollectionRequest drop = parse(drops.get(0).value(), DropCollectionRequest::parseFrom);
@@ -274,7 +275,7 @@ class KafkaLogFactsIT {
         long ticksBefore = ticks(records, pchannel).size();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            List<Long> ticks = ticks(log.readAll(), pchannel);
+            List<Long> ticks = ticks(log.readFrom(run.logStart), pchannel);
             assertThat(ticks.size()).isGreaterThan((int) ticksBefore);
             assertThat(ticks).isSorted();
         });

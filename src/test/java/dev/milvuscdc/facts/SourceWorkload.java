@@ -3,10 +3,13 @@ package dev.milvuscdc.facts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.milvuscdc.rig.Rig;
+import dev.milvuscdc.rig.SourceLog;
 import dev.milvuscdc.rig.RigPython;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * What {@code facts/source_workload.py} did to the rig's source Milvus through pymilvus, run once per
@@ -40,7 +43,11 @@ final class SourceWorkload {
     final String alias;
     final CollectionRun auto;
 
-    private SourceWorkload(JsonNode report) {
+    /** Where each topic ended before the workload ran: its records start there. */
+    final Map<TopicPartition, Long> logStart;
+
+    private SourceWorkload(JsonNode report, Map<TopicPartition, Long> logStart) {
+        this.logStart = logStart;
         database = report.get("database").asText();
         droppedDatabase = report.get("dropped_database").asText();
         manual = CollectionRun.of(report.get("default").get("manual"));
@@ -54,10 +61,11 @@ final class SourceWorkload {
 
     static synchronized SourceWorkload get() {
         if (instance == null) {
+            Map<TopicPartition, Long> logStart = new SourceLog(Rig.get().kafkaBootstrap()).endOffsets();
             String suffix = Long.toHexString(System.currentTimeMillis());
             String out = RigPython.run("/facts/source_workload.py", Rig.get().sourceUri(), suffix);
             try {
-                instance = new SourceWorkload(new ObjectMapper().readTree(out));
+                instance = new SourceWorkload(new ObjectMapper().readTree(out), logStart);
             } catch (IOException e) {
                 throw new IllegalStateException("source_workload.py printed no JSON report: " + out, e);
             }

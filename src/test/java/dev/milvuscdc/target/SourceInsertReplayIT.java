@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.milvuscdc.rig.MilvusDriver;
 import dev.milvuscdc.rig.Rig;
+import dev.milvuscdc.rig.SourceLog;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.ConsistencyLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import milvus.proto.msg.Msg;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +47,7 @@ class SourceInsertReplayIT {
     @ValueSource(strings = {"all_types", "dynamic", "basic", "autoid", "varchar_pk", "partition_key"})
     void replayingTheSourceLogTwiceMakesTheTargetEqualToTheSource(String schema) throws Exception {
         String name = TargetFixture.uniqueName("replay_" + schema);
+        Map<TopicPartition, Long> logStart = new SourceLog(Rig.get().kafkaBootstrap()).endOffsets();
         sourceDriver.run("create_collection", Map.of("name", name, "schema", schema));
         JsonNode inserted = sourceDriver.run("insert", Map.of("name", name, "schema", schema, "start", 1, "count", 30, "batch", 10));
         List<Object> doomed = new ArrayList<>(List.of(2, 3, 29));
@@ -55,7 +58,7 @@ class SourceInsertReplayIT {
         }
         sourceDriver.run("delete", Map.of("name", name, "schema", schema, "ids", doomed));
 
-        List<SourceDmlLog.Message> log = SourceDmlLog.of(Rig.get().kafkaBootstrap(), name);
+        List<SourceDmlLog.Message> log = SourceDmlLog.of(Rig.get().kafkaBootstrap(), logStart, name);
         replay(name, log);
         replay(name, log);
 

@@ -1,4 +1,4 @@
-package dev.milvuscdc.facts;
+package dev.milvuscdc.rig;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.milvus.grpc.MsgBase;
@@ -17,11 +17,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads what the source Milvus wrote to Kafka, every topic from its beginning, as Milvus's own consumer decodes it. */
-final class SourceLog {
+/** Reads what the source Milvus wrote to Kafka, as Milvus's own consumer decodes it. */
+public final class SourceLog {
 
-    record LogRecord(String topic, long offset, MsgBase base, byte[] value, List<String> headerKeys, byte[] key) {
-        MsgType type() {
+    public record LogRecord(String topic, long offset, MsgBase base, byte[] value, List<String> headerKeys, byte[] key) {
+        public MsgType type() {
             return base.getMsgType();
         }
     }
@@ -30,12 +30,12 @@ final class SourceLog {
 
     private final String bootstrap;
 
-    SourceLog(String bootstrap) {
+    public SourceLog(String bootstrap) {
         this.bootstrap = bootstrap;
     }
 
     /** Partition count of each non-internal topic. */
-    Map<String, Integer> partitionCounts() {
+    public Map<String, Integer> partitionCounts() {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             Map<String, Integer> counts = new TreeMap<>();
             consumer.listTopics().forEach((topic, partitions) -> {
@@ -47,16 +47,24 @@ final class SourceLog {
         }
     }
 
-    /** Every record of every non-internal topic up to the end offsets at the time of the call, in offset order per topic. */
-    List<LogRecord> readAll() {
+    /** The end offset of every non-internal topic now: where records written from now on will start. */
+    public Map<TopicPartition, Long> endOffsets() {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.listTopics().values().stream()
-                    .flatMap(Collection::stream)
-                    .filter(p -> !p.topic().startsWith("__"))
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
+            return consumer.endOffsets(partitions(consumer));
+        }
+    }
+
+    /**
+     * Every record of every non-internal topic from {@code start} (the beginning for a topic it does not
+     * name) up to the end offsets at the time of the call, in offset order per topic. Reading from a
+     * start keeps what earlier work on a long-lived rig left in the topics out of memory.
+     */
+    public List<LogRecord> readFrom(Map<TopicPartition, Long> start) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = partitions(consumer);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            partitions.stream().filter(start::containsKey).forEach(p -> consumer.seek(p, start.get(p)));
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<LogRecord> records = new ArrayList<>();
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
@@ -73,6 +81,14 @@ final class SourceLog {
             }
             return records;
         }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
+        return consumer.listTopics().values().stream()
+                .flatMap(Collection::stream)
+                .filter(p -> !p.topic().startsWith("__"))
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
     }
 
     private static LogRecord decode(ConsumerRecord<byte[], byte[]> r) {
