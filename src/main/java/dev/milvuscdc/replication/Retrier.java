@@ -52,6 +52,10 @@ final class Retrier {
             } catch (InterruptException e) {
                 throw new InterruptedException("stopped during " + what);
             } catch (RetriableTargetException | SourceMetadataException | KafkaException e) {
+                if (Thread.interrupted()) {
+                    // A stop interrupted the call (gRPC reports it as CANCELLED): not a fault to show.
+                    throw new InterruptedException("stopped during " + what);
+                }
                 String reason = what + " failed, retrying every " + backoff.toSeconds() + " s at most " + maxBackoff.toSeconds()
                         + " s: " + e.getMessage();
                 if (!failing) {

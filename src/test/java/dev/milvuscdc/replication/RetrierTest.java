@@ -44,13 +44,14 @@ class RetrierTest {
     }
 
     @Test
-    void anInterruptEndsTheRetries() {
+    void anInterruptEndsTheRetriesWithoutReportingAFault() {
         Thread.currentThread().interrupt();
 
         assertThatThrownBy(() -> retrier.run("flush", () -> {
-            throw new RetriableTargetException("flush", "db.c", "unavailable", "wait", null);
+            throw new RetriableTargetException("flush", "db.c", "cancelled", "wait", null);
         })).isInstanceOf(InterruptedException.class);
         assertThat(Thread.interrupted()).isFalse();
+        assertThat(listener.retrying).isEmpty();
     }
 
     @Test
