@@ -125,6 +125,28 @@ class ServerReplicationIT {
         await().atMost(CATCH_UP).untilAsserted(() -> assertThat(task(taskId).path("reason").asText()).isEmpty());
     }
 
+    @Test
+    void kafkaStoppedTaskShowsWhyAndCatchesUpWhenItReturns() throws InterruptedException {
+        String taskId = createTask();
+        createSourceCollection();
+        source.run("insert", MilvusPair.with(collection, "start", 1, "count", 100));
+        awaitRowsOnTarget();
+        rig("stop", "kafka");
+        try {
+            await().atMost(Duration.ofSeconds(90))
+                    .failFast("the task paused instead of retrying", () -> "Paused".equals(state(taskId)))
+                    .untilAsserted(() -> assertThat(task(taskId).path("reason").asText()).contains("retrying"));
+        } finally {
+            rig("start", "kafka");
+        }
+        await().atMost(CATCH_UP).ignoreExceptions().untilAsserted(() ->
+                source.run("insert", MilvusPair.with(collection, "start", 100_000, "count", 100)));
+
+        awaitTargetEqualsSource();
+        assertThat(state(taskId)).isEqualTo("Running");
+        await().atMost(CATCH_UP).untilAsserted(() -> assertThat(task(taskId).path("reason").asText()).isEmpty());
+    }
+
     private String createTask() {
         CdcTestClient.Reply reply = server.client().request("create", """
                 {"milvus_connect_param":{"uri":"%s","connect_timeout":10},"db_collections":{"%s":[{"name":"*"}]}}"""
@@ -134,11 +156,15 @@ class ServerReplicationIT {
     }
 
     private SourceWriteStream startStream() {
+        createSourceCollection();
+        return new SourceWriteStream(collection);
+    }
+
+    private void createSourceCollection() {
         source.run("create_database", Map.of("db", db));
         source.run("create_collection", MilvusPair.with(collection, "shards", 2));
         source.run("create_index", collection);
         source.run("load", collection);
-        return new SourceWriteStream(collection);
     }
 
     private void awaitRowsOnTarget() {

@@ -12,8 +12,11 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -23,13 +26,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class KafkaChannelReader implements AutoCloseable {
 
     private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    private static final Duration SILENCE = Duration.ofSeconds(10);
+    private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(5);
 
     private final String channel;
+    private final String bootstrap;
     private final TopicPartition partition;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private long lastHeard = System.nanoTime();
 
     public KafkaChannelReader(KafkaSource source, String channel) {
         this.channel = channel;
+        this.bootstrap = source.bootstrap();
         this.partition = new TopicPartition(channel, 0);
         this.consumer = new KafkaConsumer<>(properties(source), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.assign(List.of(partition));
@@ -55,13 +63,38 @@ public final class KafkaChannelReader implements AutoCloseable {
      * skipping it would lose data silently.
      */
     public List<LogMessage> poll(Duration timeout) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+        if (records.isEmpty()) {
+            checkBrokerWhenSilent();
+        } else {
+            lastHeard = System.nanoTime();
+        }
         List<LogMessage> messages = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
             Optional<ChangeEvent> event = decode(record);
             event.ifPresent(e -> messages.add(new LogMessage(
                     new ChannelPosition(channel, KafkaMessageIds.encode(record.offset()), e.timestamp()), e)));
         }
         return messages;
+    }
+
+    /**
+     * Kafka's consumer waits for an unreachable broker without failing, so an outage would look like
+     * a quiet channel. After {@link #SILENCE} without a message (a live source ticks every DML
+     * channel several times a second), the reader asks for the channel's end offset, which does fail
+     * (with a {@code TimeoutException}) while the broker cannot be reached.
+     */
+    private void checkBrokerWhenSilent() {
+        if (System.nanoTime() - lastHeard < SILENCE.toNanos()) {
+            return;
+        }
+        try {
+            consumer.endOffsets(List.of(partition), BROKER_TIMEOUT);
+        } catch (TimeoutException e) {
+            throw new KafkaException("Kafka " + bootstrap + " did not answer for channel " + channel + " within "
+                    + BROKER_TIMEOUT.toSeconds() + " s; check that the broker is up and sourceConfig.kafka.address", e);
+        }
+        lastHeard = System.nanoTime();
     }
 
     public String channel() {
