@@ -2,14 +2,11 @@ package dev.milvuscdc;
 
 import dev.milvuscdc.config.CdcConfig;
 import dev.milvuscdc.config.EtcdConfig;
-import dev.milvuscdc.config.KafkaConfig;
 import dev.milvuscdc.config.SourceConfig;
 import dev.milvuscdc.replication.ReplicationSettings;
 import dev.milvuscdc.source.log.KafkaSource;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 /** Turns the server's configuration into the replication engine's settings. */
 final class ReplicationWiring {
@@ -39,20 +36,8 @@ final class ReplicationWiring {
     }
 
     private static KafkaSource kafkaSource(SourceConfig source) {
-        KafkaConfig kafka = source.kafka();
-        Map<String, String> properties = new HashMap<>(kafka.consumer());
-        if (!kafka.securityProtocol().isEmpty()) {
-            properties.put("security.protocol", kafka.securityProtocol());
-        }
-        if (!kafka.saslMechanisms().isEmpty()) {
-            properties.put("sasl.mechanism", kafka.saslMechanisms());
-            String module = kafka.saslMechanisms().startsWith("SCRAM")
-                    ? "org.apache.kafka.common.security.scram.ScramLoginModule"
-                    : "org.apache.kafka.common.security.plain.PlainLoginModule";
-            properties.put("sasl.jaas.config", module + " required username=\"" + kafka.saslUsername()
-                    + "\" password=\"" + kafka.saslPassword().value() + "\";");
-        }
         int channels = source.channelNum() > 0 ? source.channelNum() : MILVUS_DEFAULT_DML_CHANNELS;
-        return new KafkaSource(kafka.address(), Map.copyOf(properties), source.replicateChan(), channels);
+        return new KafkaSource(source.kafka().address(), source.kafka().clientProperties(), source.replicateChan(),
+                channels);
     }
 }

@@ -1,5 +1,7 @@
 package dev.milvuscdc.config;
 
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -30,6 +32,26 @@ public record KafkaConfig(
         Map<String, String> shown = new TreeMap<>();
         properties.forEach((k, v) -> shown.put(k, SENSITIVE.matcher(k).matches() ? "******" : v));
         return shown;
+    }
+
+    /**
+     * The properties every Kafka client of this source needs: the {@code consumer} extras, the
+     * security protocol, and the SASL mechanism with a JAAS line built from the username and password.
+     */
+    public Map<String, String> clientProperties() {
+        Map<String, String> properties = new HashMap<>(consumer);
+        if (!securityProtocol.isEmpty()) {
+            properties.put("security.protocol", securityProtocol);
+        }
+        if (!saslMechanisms.isEmpty()) {
+            properties.put("sasl.mechanism", saslMechanisms);
+            String module = saslMechanisms.toUpperCase(Locale.ROOT).startsWith("SCRAM")
+                    ? "org.apache.kafka.common.security.scram.ScramLoginModule"
+                    : "org.apache.kafka.common.security.plain.PlainLoginModule";
+            properties.put("sasl.jaas.config", module + " required username=\"" + saslUsername
+                    + "\" password=\"" + saslPassword.value() + "\";");
+        }
+        return Map.copyOf(properties);
     }
 
     static KafkaConfig read(ConfigTree tree) {

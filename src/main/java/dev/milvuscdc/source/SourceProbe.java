@@ -102,18 +102,11 @@ public final class SourceProbe {
 
     private String checkKafka() {
         Properties props = new Properties();
-        props.putAll(kafka.consumer());
+        props.putAll(kafka.clientProperties());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.address());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-        if (!kafka.securityProtocol().isEmpty()) {
-            props.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, kafka.securityProtocol());
-        }
-        if (!kafka.saslMechanisms().isEmpty()) {
-            props.put("sasl.mechanism", kafka.saslMechanisms());
-            props.put("sasl.jaas.config", jaasConfig());
-        }
         try (Admin admin = Admin.create(props)) {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
                     .nodes().get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
@@ -128,13 +121,5 @@ public final class SourceProbe {
         } catch (RuntimeException e) {
             return "DOWN: " + e.getMessage();
         }
-    }
-
-    private String jaasConfig() {
-        String module = kafka.saslMechanisms().toUpperCase().startsWith("SCRAM")
-                ? "org.apache.kafka.common.security.scram.ScramLoginModule"
-                : "org.apache.kafka.common.security.plain.PlainLoginModule";
-        return module + " required username=\"" + kafka.saslUsername() + "\" password=\""
-                + kafka.saslPassword().value() + "\";";
     }
 }

@@ -159,6 +159,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void kafkaClientPropertiesCarryTheConsumerExtrasAndTheSaslLogin() throws IOException {
+        Path file = yaml("sourceConfig:\n  kafka:\n    consumer:\n      client.id: cdc\n    securityProtocol: SASL_SSL\n"
+                + "    saslMechanisms: SCRAM-SHA-512\n    saslUsername: u\n    saslPassword: p\n");
+
+        Map<String, String> properties = ConfigLoader.load(file, Map.of()).config().source().kafka().clientProperties();
+
+        assertThat(properties).containsEntry("client.id", "cdc").containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
+    }
+
+    @Test
     void aJdbcUrlWithCredentialsIsMaskedWhenPrinted() {
         CdcConfig config = ConfigLoader.load(null, Map.of(
                 "CDC_METASTORECONFIG_STORETYPE", "mysql",
