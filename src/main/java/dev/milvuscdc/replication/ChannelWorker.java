@@ -9,7 +9,7 @@ import dev.milvuscdc.source.log.KafkaChannelReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * Replays one source channel: reads it, applies each pack in order, and reports the pack's end as
@@ -27,19 +27,19 @@ final class ChannelWorker implements ReplicationWorker.Loop {
     private final PositionCommitter committer;
     private final Retrier retrier;
     private final PackAssembler assembler;
-    /** Told the timestamp up to which the target holds this channel's changes. */
-    private final LongConsumer tickApplied;
+    /** Told of the message up to whose timestamp the target now holds this channel's changes. */
+    private final Consumer<ChannelPosition> applied;
 
     /** @param start the position the reader stands on */
     ChannelWorker(KafkaChannelReader reader, ChannelPosition start, boolean ticked, ChangeApplier applier,
-            PositionCommitter committer, Retrier retrier, LongConsumer tickApplied) {
+            PositionCommitter committer, Retrier retrier, Consumer<ChannelPosition> applied) {
         this.reader = reader;
         this.assembler = new PackAssembler(start);
         this.ticked = ticked;
         this.applier = applier;
         this.committer = committer;
         this.retrier = retrier;
-        this.tickApplied = tickApplied;
+        this.applied = applied;
     }
 
     @Override
@@ -57,7 +57,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
             if (pack.isPresent()) {
                 applier.apply(pack.get());
                 committer.acknowledged(pack.get().end());
-                tickApplied.accept(message.event().timestamp());
+                applied.accept(message.position());
             }
         }
     }

@@ -160,7 +160,8 @@ public final class ReplicationRunner implements TaskRunner {
             boolean ticked = !reader.channel().equals(settings.kafka().replicateChannel());
             threads.add(ReplicationWorker.start(task.taskId(),
                     new ChannelWorker(reader, start, ticked, applier, committer, retrier,
-                            tick -> metrics.replicateTt(task.taskId(), reader.channel(), "write", physicalMillis(tick))), listener));
+                            applied -> metrics.replicateTt(task.taskId(), reader.channel(), "write", applied.physicalMillis())),
+                    listener));
         });
         readersHandedOver = true;
         log.info("task {}: connected to the target and the source metadata; replaying", task.taskId());
@@ -206,10 +207,5 @@ public final class ReplicationRunner implements TaskRunner {
         Thread thread = new Thread(runnable, name);
         thread.setDaemon(true);
         return thread;
-    }
-
-    /** Milvus hybrid timestamps keep 18 logical bits below the physical milliseconds. */
-    private static long physicalMillis(long hybridTimestamp) {
-        return hybridTimestamp >>> 18;
     }
 }
