@@ -1,6 +1,5 @@
 package dev.milvuscdc.pipeline;
 
-import com.google.protobuf.ByteString;
 import io.milvus.grpc.FieldData;
 import io.milvus.grpc.IDs;
 import io.milvus.grpc.LongArray;
@@ -75,7 +74,7 @@ public final class RowBatcher {
         int count = 0;
         for (Msg.DeleteRequest delete : deletes) {
             IDs keys = keysOf(delete);
-            int size = keys.hasIntId() ? keys.getIntId().getDataCount() : keys.getStrId().getDataCount();
+            int size = keyCount(keys);
             boolean fits = batch != null && batch.hasIntId() == keys.hasIntId() && count + size <= maxRows;
             if (!fits) {
                 if (batch != null) {
@@ -91,6 +90,11 @@ public final class RowBatcher {
             joined.add(batch.build());
         }
         return joined;
+    }
+
+    /** How many primary keys an {@code IDs} holds, whichever their type. */
+    public static int keyCount(IDs keys) {
+        return keys.hasIntId() ? keys.getIntId().getDataCount() : keys.getStrId().getDataCount();
     }
 
     /** A delete's keys; Milvus 2.3 may still fill the older {@code int64_primary_keys} list. */
@@ -125,14 +129,14 @@ public final class RowBatcher {
             FieldData.Builder joined = first.toBuilder();
             VectorField.Builder vectors = joined.getVectorsBuilder();
             switch (first.getVectors().getDataCase()) {
-                case BINARY_VECTOR -> vectors.setBinaryVector(concat(first.getVectors().getBinaryVector(),
-                        second.getVectors().getBinaryVector()));
-                case FLOAT16_VECTOR -> vectors.setFloat16Vector(concat(first.getVectors().getFloat16Vector(),
-                        second.getVectors().getFloat16Vector()));
-                case BFLOAT16_VECTOR -> vectors.setBfloat16Vector(concat(first.getVectors().getBfloat16Vector(),
-                        second.getVectors().getBfloat16Vector()));
-                default -> vectors.setInt8Vector(concat(first.getVectors().getInt8Vector(),
-                        second.getVectors().getInt8Vector()));
+                case BINARY_VECTOR -> vectors.setBinaryVector(first.getVectors().getBinaryVector()
+                        .concat(second.getVectors().getBinaryVector()));
+                case FLOAT16_VECTOR -> vectors.setFloat16Vector(first.getVectors().getFloat16Vector()
+                        .concat(second.getVectors().getFloat16Vector()));
+                case BFLOAT16_VECTOR -> vectors.setBfloat16Vector(first.getVectors().getBfloat16Vector()
+                        .concat(second.getVectors().getBfloat16Vector()));
+                default -> vectors.setInt8Vector(first.getVectors().getInt8Vector()
+                        .concat(second.getVectors().getInt8Vector()));
             }
             joined.addAllValidData(second.getValidDataList());
             return joined.build();
@@ -143,10 +147,6 @@ public final class RowBatcher {
     private static boolean isPackedBytes(VectorField.DataCase data) {
         return data == VectorField.DataCase.BINARY_VECTOR || data == VectorField.DataCase.FLOAT16_VECTOR
                 || data == VectorField.DataCase.BFLOAT16_VECTOR || data == VectorField.DataCase.INT8_VECTOR;
-    }
-
-    private static ByteString concat(ByteString first, ByteString second) {
-        return first.concat(second);
     }
 
     private static boolean sameColumns(Msg.InsertRequest first, Msg.InsertRequest second) {

@@ -67,24 +67,26 @@ final class ChangeApplier {
 
     /** The end of the run of row changes of one kind into one collection partition that starts at {@code start}. */
     private static int endOfRun(List<LogMessage> messages, int start) {
-        ChangeEvent first = messages.get(start).event();
+        Optional<RunKey> key = RunKey.of(messages.get(start).event());
         int end = start + 1;
-        while (end < messages.size() && sameRun(first, messages.get(end).event())) {
+        while (key.isPresent() && end < messages.size() && key.equals(RunKey.of(messages.get(end).event()))) {
             end++;
         }
         return end;
     }
 
-    private static boolean sameRun(ChangeEvent first, ChangeEvent next) {
-        if (first instanceof ChangeEvent.Insert a && next instanceof ChangeEvent.Insert b) {
-            return a.request().getCollectionID() == b.request().getCollectionID()
-                    && a.request().getPartitionName().equals(b.request().getPartitionName());
+    /** What row changes share to be joined: their kind, collection and partition. */
+    private record RunKey(boolean insert, long collectionId, String partition) {
+
+        static Optional<RunKey> of(ChangeEvent event) {
+            if (event instanceof ChangeEvent.Insert insert) {
+                return Optional.of(new RunKey(true, insert.request().getCollectionID(), insert.request().getPartitionName()));
+            }
+            if (event instanceof ChangeEvent.Delete delete) {
+                return Optional.of(new RunKey(false, delete.request().getCollectionID(), delete.request().getPartitionName()));
+            }
+            return Optional.empty();
         }
-        if (first instanceof ChangeEvent.Delete a && next instanceof ChangeEvent.Delete b) {
-            return a.request().getCollectionID() == b.request().getCollectionID()
-                    && a.request().getPartitionName().equals(b.request().getPartitionName());
-        }
-        return false;
     }
 
     private void apply(ChangeEvent event) throws InterruptedException {
@@ -126,7 +128,7 @@ final class ChangeApplier {
         ReplicatedCollection collection = target.get();
         String partition = partitionOf(collection, first.getPartitionName());
         for (IDs keys : batcher.joinDeletes(run)) {
-            long rows = keys.hasIntId() ? keys.getIntId().getDataCount() : keys.getStrId().getDataCount();
+            long rows = RowBatcher.keyCount(keys);
             retrier.run("delete " + rows + " rows from " + collection,
                     () -> writer.delete(collection.database(), collection.name(), partition, keys));
             metrics.rowsReplicated(taskId, first.getCollectionID(), collection.name(), "delete", rows);
