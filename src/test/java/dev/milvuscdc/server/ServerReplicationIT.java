@@ -110,19 +110,11 @@ class ServerReplicationIT {
         String taskId = createTask();
         try (SourceWriteStream stream = startStream()) {
             awaitRowsOnTarget();
-            rig("stop", "milvus-target");
-            try {
-                await().atMost(Duration.ofSeconds(90))
-                        .failFast("the task paused instead of retrying", () -> "Paused".equals(state(taskId)))
-                        .untilAsserted(() -> assertThat(task(taskId).path("reason").asText()).contains("retrying"));
-            } finally {
-                rig("start", "milvus-target");
-            }
+            outage("milvus-target", taskId);
             Thread.sleep(2000);
         }
         awaitTargetEqualsSource();
-        assertThat(state(taskId)).isEqualTo("Running");
-        await().atMost(CATCH_UP).untilAsserted(() -> assertThat(task(taskId).path("reason").asText()).isEmpty());
+        awaitRecovered(taskId);
     }
 
     @Test
@@ -131,18 +123,30 @@ class ServerReplicationIT {
         createSourceCollection();
         source.run("insert", MilvusPair.with(collection, "start", 1, "count", 100));
         awaitRowsOnTarget();
-        rig("stop", "kafka");
+        outage("kafka", taskId);
+        await().atMost(CATCH_UP).ignoreExceptions().untilAsserted(() ->
+                source.run("insert", MilvusPair.with(collection, "start", 100_000, "count", 100)));
+
+        awaitTargetEqualsSource();
+        awaitRecovered(taskId);
+    }
+
+    /**
+     * Stops a rig component under a running task, expects the task to wait for it (Running, with a
+     * reason that says it retries, never Paused), then starts the component again.
+     */
+    private void outage(String component, String taskId) throws InterruptedException {
+        rig("stop", component);
         try {
             await().atMost(Duration.ofSeconds(90))
                     .failFast("the task paused instead of retrying", () -> "Paused".equals(state(taskId)))
                     .untilAsserted(() -> assertThat(task(taskId).path("reason").asText()).contains("retrying"));
         } finally {
-            rig("start", "kafka");
+            rig("start", component);
         }
-        await().atMost(CATCH_UP).ignoreExceptions().untilAsserted(() ->
-                source.run("insert", MilvusPair.with(collection, "start", 100_000, "count", 100)));
+    }
 
-        awaitTargetEqualsSource();
+    private void awaitRecovered(String taskId) {
         assertThat(state(taskId)).isEqualTo("Running");
         await().atMost(CATCH_UP).untilAsserted(() -> assertThat(task(taskId).path("reason").asText()).isEmpty());
     }
