@@ -11,23 +11,36 @@ import java.util.Set;
 import milvus.proto.msg.Msg;
 
 /**
- * Joins consecutive row changes of one collection partition into fewer, larger target calls. The
- * source splits every client call into one message per shard, so a busy channel carries many small
- * messages; each would otherwise cost the target a round trip.
+ * Joins consecutive row changes of one collection partition into target calls that may run at the
+ * same time ({@link CallPipeline}). The source splits every client call into one message per shard,
+ * so a busy channel carries many small messages; each would otherwise cost the target a round trip.
  *
  * <p>Inserts are joined column by column, passing Milvus's column data through without turning
- * it into rows. Two inserts that carry the same primary key are never joined: the later one must
- * replace the earlier one on the target, and one upsert holding both would keep both. Batches are
- * bounded by rows and serialized bytes so that a target call stays well under gRPC's message limit.
+ * it into rows. A call never holds a primary key twice: the later row must replace the earlier one
+ * on the target, and one upsert holding both would keep both. A run of changes is shared among
+ * {@code parallelism} calls, each no smaller than {@code minCallRows} (small calls cost the target
+ * more per row) and no larger than {@code maxCallRows} rows or {@code maxCallBytes} serialized bytes
+ * (well under gRPC's message limit).
  */
 public final class RowBatcher {
 
-    private final int maxRows;
-    private final long maxBytes;
+    /** One target call's rows, with their primary keys. */
+    public record JoinedInsert(Msg.InsertRequest request, Set<Object> keys) {
+    }
 
-    public RowBatcher(int maxRows, long maxBytes) {
-        this.maxRows = maxRows;
-        this.maxBytes = maxBytes;
+    private final int minCallRows;
+    private final int maxCallRows;
+    private final long maxCallBytes;
+    private final int parallelism;
+
+    public RowBatcher(int minCallRows, int maxCallRows, long maxCallBytes, int parallelism) {
+        if (minCallRows < 1 || maxCallRows < minCallRows || maxCallBytes < 1 || parallelism < 1) {
+            throw new IllegalArgumentException("need 1 <= minCallRows <= maxCallRows, maxCallBytes >= 1, parallelism >= 1");
+        }
+        this.minCallRows = minCallRows;
+        this.maxCallRows = maxCallRows;
+        this.maxCallBytes = maxCallBytes;
+        this.parallelism = parallelism;
     }
 
     /**
@@ -35,47 +48,49 @@ public final class RowBatcher {
      *
      * @param primaryKeyField the name of the collection's primary key field
      */
-    public List<Msg.InsertRequest> joinInserts(List<Msg.InsertRequest> inserts, String primaryKeyField) {
-        List<Msg.InsertRequest> joined = new ArrayList<>();
-        List<Msg.InsertRequest> batch = new ArrayList<>();
-        Set<Object> batchKeys = new HashSet<>();
+    public List<JoinedInsert> joinInserts(List<Msg.InsertRequest> inserts, String primaryKeyField) {
+        long rowsPerCall = callRows(inserts.stream().mapToLong(Msg.InsertRequest::getNumRows).sum());
+        List<JoinedInsert> joined = new ArrayList<>();
+        List<Msg.InsertRequest> call = new ArrayList<>();
+        Set<Object> callKeys = new HashSet<>();
         long rows = 0;
         long bytes = 0;
         for (Msg.InsertRequest insert : inserts) {
             List<?> keys = primaryKeys(insert, primaryKeyField);
-            boolean fits = !batch.isEmpty() && sameColumns(batch.get(0), insert)
-                    && rows + insert.getNumRows() <= maxRows && bytes + insert.getSerializedSize() <= maxBytes
-                    && keys.stream().noneMatch(batchKeys::contains);
-            if (!fits && !batch.isEmpty()) {
-                joined.add(join(batch));
-                batch.clear();
-                batchKeys.clear();
+            boolean fits = !call.isEmpty() && sameColumns(call.get(0), insert)
+                    && rows + insert.getNumRows() <= rowsPerCall && bytes + insert.getSerializedSize() <= maxCallBytes
+                    && keys.stream().noneMatch(callKeys::contains);
+            if (!fits && !call.isEmpty()) {
+                joined.add(new JoinedInsert(join(call), callKeys));
+                call.clear();
+                callKeys = new HashSet<>();
                 rows = 0;
                 bytes = 0;
             }
-            batch.add(insert);
-            batchKeys.addAll(keys);
+            call.add(insert);
+            callKeys.addAll(keys);
             rows += insert.getNumRows();
             bytes += insert.getSerializedSize();
         }
-        if (!batch.isEmpty()) {
-            joined.add(join(batch));
+        if (!call.isEmpty()) {
+            joined.add(new JoinedInsert(join(call), callKeys));
         }
         return joined;
     }
 
     /**
-     * Joins the keys of deletes from one collection partition into batches of at most
-     * {@code maxRows} keys; a key deleted twice is harmless.
+     * Joins the keys of deletes from one collection partition into batches shared among the
+     * concurrent calls; deleting a key twice is harmless.
      */
     public List<IDs> joinDeletes(List<Msg.DeleteRequest> deletes) {
+        List<IDs> keys = deletes.stream().map(RowBatcher::keysOf).toList();
+        long keysPerCall = callRows(keys.stream().mapToLong(RowBatcher::keyCount).sum());
         List<IDs> joined = new ArrayList<>();
         IDs.Builder batch = null;
-        int count = 0;
-        for (Msg.DeleteRequest delete : deletes) {
-            IDs keys = keysOf(delete);
-            int size = keyCount(keys);
-            boolean fits = batch != null && batch.hasIntId() == keys.hasIntId() && count + size <= maxRows;
+        long count = 0;
+        for (IDs next : keys) {
+            int size = keyCount(next);
+            boolean fits = batch != null && batch.hasIntId() == next.hasIntId() && count + size <= keysPerCall;
             if (!fits) {
                 if (batch != null) {
                     joined.add(batch.build());
@@ -83,7 +98,7 @@ public final class RowBatcher {
                 batch = IDs.newBuilder();
                 count = 0;
             }
-            batch.mergeFrom(keys);
+            batch.mergeFrom(next);
             count += size;
         }
         if (batch != null) {
@@ -92,9 +107,20 @@ public final class RowBatcher {
         return joined;
     }
 
+    /** The rows per call that share {@code total} rows among the concurrent calls, within the bounds. */
+    private long callRows(long total) {
+        long share = (total + parallelism - 1) / parallelism;
+        return Math.min(maxCallRows, Math.max(minCallRows, share));
+    }
+
     /** How many primary keys an {@code IDs} holds, whichever their type. */
     public static int keyCount(IDs keys) {
         return keys.hasIntId() ? keys.getIntId().getDataCount() : keys.getStrId().getDataCount();
+    }
+
+    /** The primary keys an {@code IDs} holds, whichever their type. */
+    public static List<?> keysIn(IDs keys) {
+        return keys.hasIntId() ? keys.getIntId().getDataList() : keys.getStrId().getDataList();
     }
 
     /** A delete's keys; Milvus 2.3 may still fill the older {@code int64_primary_keys} list. */
@@ -111,7 +137,7 @@ public final class RowBatcher {
         Msg.InsertRequest.Builder joined = batch.get(0).toBuilder();
         for (Msg.InsertRequest next : batch.subList(1, batch.size())) {
             for (int i = 0; i < next.getFieldsDataCount(); i++) {
-                joined.setFieldsData(i, concat(joined.getFieldsData(i), next.getFieldsData(i)));
+                append(joined.getFieldsDataBuilder(i), next.getFieldsData(i));
             }
             joined.setNumRows(joined.getNumRows() + next.getNumRows())
                     .addAllTimestamps(next.getTimestampsList())
@@ -121,27 +147,25 @@ public final class RowBatcher {
     }
 
     /**
-     * Appends one column to another. Protobuf's merge appends repeated values, which covers scalars,
-     * JSON, arrays, float and sparse vectors; vectors packed into one bytes value are concatenated.
+     * Appends one column to another in place, so joining n messages costs linear time. Protobuf's
+     * merge appends repeated values, which covers scalars, JSON, arrays, float and sparse vectors;
+     * vectors packed into one bytes value are concatenated (a rope, without copying).
      */
-    private static FieldData concat(FieldData first, FieldData second) {
-        if (first.hasVectors() && isPackedBytes(first.getVectors().getDataCase())) {
-            FieldData.Builder joined = first.toBuilder();
-            VectorField.Builder vectors = joined.getVectorsBuilder();
-            switch (first.getVectors().getDataCase()) {
-                case BINARY_VECTOR -> vectors.setBinaryVector(first.getVectors().getBinaryVector()
-                        .concat(second.getVectors().getBinaryVector()));
-                case FLOAT16_VECTOR -> vectors.setFloat16Vector(first.getVectors().getFloat16Vector()
-                        .concat(second.getVectors().getFloat16Vector()));
-                case BFLOAT16_VECTOR -> vectors.setBfloat16Vector(first.getVectors().getBfloat16Vector()
-                        .concat(second.getVectors().getBfloat16Vector()));
-                default -> vectors.setInt8Vector(first.getVectors().getInt8Vector()
-                        .concat(second.getVectors().getInt8Vector()));
-            }
-            joined.addAllValidData(second.getValidDataList());
-            return joined.build();
+    private static void append(FieldData.Builder column, FieldData next) {
+        VectorField.DataCase data = next.getVectors().getDataCase();
+        if (!next.hasVectors() || !isPackedBytes(data)) {
+            column.mergeFrom(next);
+            return;
         }
-        return first.toBuilder().mergeFrom(second).build();
+        VectorField.Builder vectors = column.getVectorsBuilder();
+        VectorField more = next.getVectors();
+        switch (data) {
+            case BINARY_VECTOR -> vectors.setBinaryVector(vectors.getBinaryVector().concat(more.getBinaryVector()));
+            case FLOAT16_VECTOR -> vectors.setFloat16Vector(vectors.getFloat16Vector().concat(more.getFloat16Vector()));
+            case BFLOAT16_VECTOR -> vectors.setBfloat16Vector(vectors.getBfloat16Vector().concat(more.getBfloat16Vector()));
+            default -> vectors.setInt8Vector(vectors.getInt8Vector().concat(more.getInt8Vector()));
+        }
+        column.addAllValidData(next.getValidDataList());
     }
 
     private static boolean isPackedBytes(VectorField.DataCase data) {

@@ -4,6 +4,7 @@ import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.pipeline.CallPipeline;
 import dev.milvuscdc.pipeline.RowBatcher;
 import dev.milvuscdc.target.TargetWriter;
 import dev.milvuscdc.task.TaskScope;
@@ -14,6 +15,7 @@ import io.milvus.grpc.IDs;
 import io.milvus.grpc.LoadCollectionRequest;
 import io.milvus.grpc.ReleaseCollectionRequest;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import milvus.proto.msg.Msg;
 
@@ -23,30 +25,51 @@ import milvus.proto.msg.Msg;
  * and the replicate channel's index, load, release and flush operations. Databases, collections and
  * partitions are created on the target through the {@link TargetCatalog}. Changes outside the
  * task's scope, or of collections the source has dropped since, are passed over. Consecutive row
- * changes of one kind into one collection partition are joined into fewer target calls ({@link RowBatcher}).
+ * changes of one kind into one collection partition are joined into fewer target calls ({@link RowBatcher}),
+ * which run several at a time as long as they touch different rows ({@link CallPipeline}); other
+ * changes wait for the calls in flight. {@link #apply} may thus return before the target holds the
+ * pack: {@link #completedThrough()} tells when it does. One applier serves one channel.
  */
-final class ChangeApplier {
+final class ChangeApplier implements AutoCloseable {
 
     // Milvus's gRPC limit on one request is 64 MB by default; a quarter of it keeps a target call short.
-    private static final int MAX_BATCH_ROWS = 50_000;
-    private static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
+    private static final int MAX_CALL_ROWS = 50_000;
+    private static final long MAX_CALL_BYTES = 16L * 1024 * 1024;
+    // As many calls in flight per channel as the benchmark's direct client uses (docs/performance.md);
+    // calls under a thousand rows cost the target noticeably more per row.
+    private static final int CALLS_IN_FLIGHT = 4;
+    private static final int MIN_CALL_ROWS = 1_000;
 
     private final TargetCatalog catalog;
     private final TargetWriter writer;
     private final Retrier retrier;
     private final CdcMetrics metrics;
     private final String taskId;
-    private final RowBatcher batcher = new RowBatcher(MAX_BATCH_ROWS, MAX_BATCH_BYTES);
+    private final RowBatcher batcher = new RowBatcher(MIN_CALL_ROWS, MAX_CALL_ROWS, MAX_CALL_BYTES, CALLS_IN_FLIGHT);
+    private final CallPipeline calls;
 
-    ChangeApplier(TargetCatalog catalog, TargetWriter writer, Retrier retrier, CdcMetrics metrics, String taskId) {
+    ChangeApplier(TargetCatalog catalog, TargetWriter writer, Retrier retrier, CdcMetrics metrics, String taskId,
+            String channel) {
         this.catalog = catalog;
         this.writer = writer;
         this.retrier = retrier;
         this.metrics = metrics;
         this.taskId = taskId;
+        this.calls = new CallPipeline("cdc-" + taskId + "-" + channel, CALLS_IN_FLIGHT, Map.of("task", taskId));
     }
 
-    void apply(MessagePack pack) throws InterruptedException {
+    /** Starts applying a pack; returns the number of its last target call (see {@link #completedThrough()}). */
+    long apply(MessagePack pack) throws InterruptedException {
+        applyInOrder(pack);
+        return calls.submitted();
+    }
+
+    /** The number up to which every target call has succeeded; rethrows a call's failure. */
+    long completedThrough() throws InterruptedException {
+        return calls.completedThrough();
+    }
+
+    private void applyInOrder(MessagePack pack) throws InterruptedException {
         List<LogMessage> messages = pack.messages();
         int i = 0;
         while (i < messages.size()) {
@@ -90,6 +113,7 @@ final class ChangeApplier {
     }
 
     private void apply(ChangeEvent event) throws InterruptedException {
+        calls.drain();
         if (event instanceof ChangeEvent.CollectionCreated created) {
             catalog.ensure(created.request().getCollectionID());
         } else if (event instanceof ChangeEvent.CollectionDropped dropped) {
@@ -112,11 +136,15 @@ final class ChangeApplier {
         if (partition != null) {
             catalog.ensurePartition(collection, partition);
         }
-        for (Msg.InsertRequest request : batcher.joinInserts(run, collection.primaryKeyField())) {
-            retrier.run("upsert " + request.getNumRows() + " rows into " + collection, () -> writer.upsert(
-                    collection.database(), collection.name(), partition, request.getFieldsDataList(), (int) request.getNumRows()));
-            metrics.rowsReplicated(taskId, request.getCollectionID(), collection.name(), "insert", request.getNumRows());
+        for (RowBatcher.JoinedInsert joined : batcher.joinInserts(run, collection.primaryKeyField())) {
+            calls.submit(collection.sourceId(), joined.keys(), () -> upsert(collection, partition, joined.request()));
         }
+    }
+
+    private void upsert(ReplicatedCollection collection, String partition, Msg.InsertRequest request) throws InterruptedException {
+        retrier.run("upsert " + request.getNumRows() + " rows into " + collection, () -> writer.upsert(
+                collection.database(), collection.name(), partition, request.getFieldsDataList(), (int) request.getNumRows()));
+        metrics.rowsReplicated(taskId, request.getCollectionID(), collection.name(), "insert", request.getNumRows());
     }
 
     /** A run of deletes from one collection partition, {@code first} among them. */
@@ -128,10 +156,12 @@ final class ChangeApplier {
         ReplicatedCollection collection = target.get();
         String partition = partitionOf(collection, first.getPartitionName());
         for (IDs keys : batcher.joinDeletes(run)) {
-            long rows = RowBatcher.keyCount(keys);
-            retrier.run("delete " + rows + " rows from " + collection,
-                    () -> writer.delete(collection.database(), collection.name(), partition, keys));
-            metrics.rowsReplicated(taskId, first.getCollectionID(), collection.name(), "delete", rows);
+            calls.submit(collection.sourceId(), RowBatcher.keysIn(keys), () -> {
+                long rows = RowBatcher.keyCount(keys);
+                retrier.run("delete " + rows + " rows from " + collection,
+                        () -> writer.delete(collection.database(), collection.name(), partition, keys));
+                metrics.rowsReplicated(taskId, first.getCollectionID(), collection.name(), "delete", rows);
+            });
         }
     }
 
@@ -174,5 +204,10 @@ final class ChangeApplier {
 
     private static String database(String name) {
         return name == null || name.isEmpty() ? TaskScope.DEFAULT_DB : name;
+    }
+
+    @Override
+    public void close() {
+        calls.close();
     }
 }

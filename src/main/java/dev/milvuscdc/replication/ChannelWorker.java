@@ -7,15 +7,19 @@ import dev.milvuscdc.pipeline.PackAssembler;
 import dev.milvuscdc.pipeline.PositionCommitter;
 import dev.milvuscdc.source.log.KafkaChannelReader;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Replays one source channel: reads it, applies each pack in order, and reports the pack's end as
- * acknowledged once the target accepted all of it. DML channels form packs at time ticks; the
- * replicate channel has no ticks, so each of its messages is a pack of its own. Channels run in
- * parallel, each on its own thread; within a channel, order is the source's.
+ * Replays one source channel: reads it, applies its packs in order, and reports a pack's end as
+ * acknowledged once the target accepted all of it and everything before it. DML channels form
+ * packs at time ticks; the replicate channel has no ticks, so each of its messages is a pack of its
+ * own. Channels run in parallel, each on its own thread; within a channel, changes of one row keep
+ * the source's order, and other changes wait for the row changes before them.
  */
 final class ChannelWorker implements ReplicationWorker.Loop {
 
@@ -27,6 +31,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
     private final PositionCommitter committer;
     private final Retrier retrier;
     private final PackAssembler assembler;
+    private final Deque<Applying> unacknowledged = new ArrayDeque<>();
     /** Told of the message up to whose timestamp the target now holds this channel's changes. */
     private final Consumer<ChannelPosition> applied;
 
@@ -47,23 +52,52 @@ final class ChannelWorker implements ReplicationWorker.Loop {
         return reader.channel();
     }
 
+    /**
+     * Applies the packs that one read completed as one: a worker that falls behind reads many packs
+     * at once, and joining them lets the target take them in fewer, larger calls. The applier keeps
+     * calls in flight while the worker reads on; a pack's end is acknowledged once every call up to
+     * its last one has succeeded.
+     */
     @Override
     public void runOnce() throws InterruptedException {
         List<LogMessage> messages = retrier.call("read channel " + reader.channel(), () -> reader.poll(POLL_TIMEOUT));
+        List<MessagePack> packs = new ArrayList<>();
+        ChannelPosition releasedBy = null;
         for (LogMessage message : messages) {
             Optional<MessagePack> pack = ticked
                     ? assembler.add(message)
                     : Optional.of(new MessagePack(List.of(message), message.position()));
             if (pack.isPresent()) {
-                applier.apply(pack.get());
-                committer.acknowledged(pack.get().end());
-                applied.accept(message.position());
+                packs.add(pack.get());
+                releasedBy = message.position();
             }
         }
+        if (!packs.isEmpty()) {
+            MessagePack joined = MessagePack.join(packs);
+            unacknowledged.add(new Applying(applier.apply(joined), joined.end(), releasedBy));
+        }
+        acknowledgeCompleted();
+    }
+
+    private void acknowledgeCompleted() throws InterruptedException {
+        long completed = applier.completedThrough();
+        while (!unacknowledged.isEmpty() && unacknowledged.peek().lastCall() <= completed) {
+            Applying done = unacknowledged.poll();
+            committer.acknowledged(done.end());
+            applied.accept(done.releasedBy());
+        }
+    }
+
+    /** A pack handed to the applier: its last target call, its end, and the message that released it. */
+    private record Applying(long lastCall, ChannelPosition end, ChannelPosition releasedBy) {
     }
 
     @Override
     public void close() {
-        reader.close();
+        try {
+            reader.close();
+        } finally {
+            applier.close();
+        }
     }
 }

@@ -143,7 +143,7 @@ public final class ReplicationRunner implements TaskRunner {
             metadata = retrier.call("read the source metadata", () -> SourceMetadata.open(settings.etcd(), changes::add));
             TargetCatalog catalog = new TargetCatalog(metadata, writer, TaskScope.of(task.spec()), retrier);
             catalog.createExisting();
-            startWorkers(new MetadataWorker(changes, catalog), new ChangeApplier(catalog, writer, retrier, metrics, task.taskId()));
+            startWorkers(new MetadataWorker(changes, catalog), catalog, writer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -151,13 +151,14 @@ public final class ReplicationRunner implements TaskRunner {
         }
     }
 
-    private synchronized void startWorkers(MetadataWorker metadataWorker, ChangeApplier applier) {
+    private synchronized void startWorkers(MetadataWorker metadataWorker, TargetCatalog catalog, MilvusTargetWriter writer) {
         if (stopped) {
             return;
         }
         threads.add(ReplicationWorker.start(task.taskId(), metadataWorker, listener));
         readers.forEach((reader, start) -> {
             boolean ticked = !reader.channel().equals(settings.kafka().replicateChannel());
+            ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), reader.channel());
             threads.add(ReplicationWorker.start(task.taskId(),
                     new ChannelWorker(reader, start, ticked, applier, committer, retrier,
                             applied -> metrics.replicateTt(task.taskId(), reader.channel(), "write", applied.physicalMillis())),

@@ -15,17 +15,18 @@ import milvus.proto.msg.Msg;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RowBatcherTest {
 
-    private final RowBatcher batcher = new RowBatcher(100, 1 << 20);
+    private final RowBatcher oneCallAtATime = new RowBatcher(1, 100, 1 << 20, 1);
 
     @Test
     void consecutiveInsertsAreJoinedColumnByColumn() {
-        List<Msg.InsertRequest> joined = batcher.joinInserts(List.of(insert(1, 2), insert(3)), "id");
+        List<RowBatcher.JoinedInsert> joined = oneCallAtATime.joinInserts(List.of(insert(1, 2), insert(3)), "id");
 
         assertThat(joined).hasSize(1);
-        Msg.InsertRequest one = joined.get(0);
+        Msg.InsertRequest one = joined.get(0).request();
         assertThat(one.getNumRows()).isEqualTo(3);
         assertThat(one.getTimestampsList()).containsExactly(10L, 20L, 30L);
         assertThat(one.getFieldsData(0).getScalars().getLongData().getDataList()).containsExactly(1L, 2L, 3L);
@@ -34,28 +35,38 @@ class RowBatcherTest {
         assertThat(one.getFieldsData(2).getVectors().getFloatVector().getDataList()).containsExactly(1f, 1f, 2f, 2f, 3f, 3f);
         assertThat(one.getFieldsData(2).getVectors().getDim()).isEqualTo(2);
         assertThat(one.getFieldsData(3).getVectors().getBinaryVector().toByteArray()).containsExactly(1, 2, 3);
+        assertThat(joined.get(0).keys()).containsExactlyInAnyOrder(1L, 2L, 3L);
     }
 
     @Test
-    void anInsertThatRewritesAKeyOfTheBatchStartsANewOne() {
-        List<Msg.InsertRequest> joined = batcher.joinInserts(List.of(insert(1, 2), insert(3), insert(2), insert(4)), "id");
+    void anInsertThatRewritesAKeyOfTheCallStartsTheNextCall() {
+        List<RowBatcher.JoinedInsert> joined = oneCallAtATime.joinInserts(List.of(insert(1, 2), insert(3), insert(2), insert(4)), "id");
 
-        assertThat(joined).extracting(r -> r.getFieldsData(0).getScalars().getLongData().getDataList())
-                .containsExactly(List.of(1L, 2L, 3L), List.of(2L, 4L));
+        assertThat(joined).extracting(RowBatcherTest::keys).containsExactly(List.of(1L, 2L, 3L), List.of(2L, 4L));
     }
 
     @Test
-    void batchesStayWithinTheRowAndByteBounds() {
-        assertThat(new RowBatcher(2, 1 << 20).joinInserts(List.of(insert(1), insert(2), insert(3)), "id"))
-                .extracting(Msg.InsertRequest::getNumRows).containsExactly(2L, 1L);
+    void aRunIsSharedAmongTheConcurrentCallsButNoCallIsSmallerThanTheMinimum() {
+        List<Msg.InsertRequest> inserts = List.of(insert(1), insert(2), insert(3), insert(4), insert(5));
+
+        assertThat(new RowBatcher(1, 100, 1 << 20, 2).joinInserts(inserts, "id"))
+                .extracting(RowBatcherTest::keys).containsExactly(List.of(1L, 2L, 3L), List.of(4L, 5L));
+        assertThat(new RowBatcher(4, 100, 1 << 20, 2).joinInserts(inserts, "id"))
+                .extracting(RowBatcherTest::keys).containsExactly(List.of(1L, 2L, 3L, 4L), List.of(5L));
+    }
+
+    @Test
+    void callsStayWithinTheRowAndByteBounds() {
+        assertThat(new RowBatcher(1, 2, 1 << 20, 1).joinInserts(List.of(insert(1), insert(2), insert(3)), "id"))
+                .extracting(j -> j.request().getNumRows()).containsExactly(2L, 1L);
         int oneMessage = insert(1).getSerializedSize();
-        assertThat(new RowBatcher(100, oneMessage * 2L + 1).joinInserts(List.of(insert(1), insert(2), insert(3)), "id"))
-                .extracting(Msg.InsertRequest::getNumRows).containsExactly(2L, 1L);
+        assertThat(new RowBatcher(1, 100, oneMessage * 2L + 1, 1).joinInserts(List.of(insert(1), insert(2), insert(3)), "id"))
+                .extracting(j -> j.request().getNumRows()).containsExactly(2L, 1L);
     }
 
     @Test
     void deleteKeysAreJoinedByKindAndBounded() {
-        List<IDs> joined = new RowBatcher(3, 1 << 20).joinDeletes(List.of(
+        List<IDs> joined = new RowBatcher(1, 3, 1 << 20, 1).joinDeletes(List.of(
                 deleteInts(1, 2), deleteInts(3), deleteInts(4), deleteStrings("a"), deleteStrings("b"),
                 Msg.DeleteRequest.newBuilder().addInt64PrimaryKeys(7).build()));
 
@@ -63,6 +74,22 @@ class RowBatcherTest {
                 ints(1, 2, 3), ints(4),
                 IDs.newBuilder().setStrId(StringArray.newBuilder().addData("a").addData("b")).build(),
                 ints(7));
+    }
+
+    @Test
+    void deleteKeysAreSharedAmongTheConcurrentCalls() {
+        assertThat(new RowBatcher(1, 100, 1 << 20, 2).joinDeletes(List.of(deleteInts(1), deleteInts(2), deleteInts(3), deleteInts(4))))
+                .containsExactly(ints(1, 2), ints(3, 4));
+    }
+
+    @Test
+    void impossibleBoundsAreRefused() {
+        assertThatThrownBy(() -> new RowBatcher(10, 5, 1 << 20, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RowBatcher(1, 5, 1 << 20, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static List<Long> keys(RowBatcher.JoinedInsert joined) {
+        return joined.request().getFieldsData(0).getScalars().getLongData().getDataList();
     }
 
     private static Msg.InsertRequest insert(long... keys) {
