@@ -13,9 +13,10 @@ public sealed interface ChangeEvent {
     long timestamp();
 
     /**
-     * Rows written to one shard of a collection; replayed on the target as an upsert. The rows'
-     * own timestamps are the truth: Milvus 2.3.5 leaves {@code base.timestamp} at 0 in the inserts
-     * of an upsert (observed on the rig), while every row carries the request's timestamp.
+     * Rows written to one shard of a collection; replayed on the target as an insert (an upsert
+     * where the target may hold the rows already). The rows' own timestamps are the truth: Milvus
+     * 2.3.5 leaves {@code base.timestamp} at 0 in the inserts of an upsert (observed on the rig),
+     * while every row carries the request's timestamp.
      */
     record Insert(Msg.InsertRequest request) implements ChangeEvent {
         public long timestamp() {

@@ -17,12 +17,13 @@ import io.milvus.grpc.ReleaseCollectionRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import milvus.proto.msg.Msg;
 
 /**
- * Applies the changes of one pack to the target, in the pack's order: rows as upserts and deletes
- * by primary key (so that applying a pack twice changes nothing), collection and partition drops,
- * and the replicate channel's index, load, release and flush operations. Databases, collections and
+ * Applies the changes of one pack to the target, in the pack's order: rows as inserts (upserts where
+ * the target may hold them already, so that a replay changes nothing) and deletes by primary key,
+ * collection and partition drops, and the replicate channel's index, load, release and flush operations. Databases, collections and
  * partitions are created on the target through the {@link TargetCatalog}. Changes outside the
  * task's scope, or of collections the source has dropped since, are passed over. Consecutive row
  * changes of one kind into one collection partition are joined into fewer target calls ({@link RowBatcher}),
@@ -58,9 +59,14 @@ final class ChangeApplier implements AutoCloseable {
         this.calls = new CallPipeline("cdc-" + taskId + "-" + channel, CALLS_IN_FLIGHT, Map.of("task", taskId));
     }
 
-    /** Starts applying a pack; returns the number of its last target call (see {@link #completedThrough()}). */
-    long apply(MessagePack pack) throws InterruptedException {
-        applyInOrder(pack);
+    /**
+     * Starts applying a pack; returns the number of its last target call (see {@link #completedThrough()}).
+     *
+     * @param replayed whether the target may hold some of the pack's rows already: then inserts are
+     *                 written as upserts, so that a replay never duplicates a row
+     */
+    long apply(MessagePack pack, boolean replayed) throws InterruptedException {
+        applyInOrder(pack, replayed);
         return calls.submitted();
     }
 
@@ -69,7 +75,7 @@ final class ChangeApplier implements AutoCloseable {
         return calls.completedThrough();
     }
 
-    private void applyInOrder(MessagePack pack) throws InterruptedException {
+    private void applyInOrder(MessagePack pack, boolean replayed) throws InterruptedException {
         List<LogMessage> messages = pack.messages();
         int i = 0;
         while (i < messages.size()) {
@@ -77,7 +83,7 @@ final class ChangeApplier implements AutoCloseable {
             int end = endOfRun(messages, i);
             if (event instanceof ChangeEvent.Insert insert) {
                 insert(insert.request(), messages.subList(i, end).stream()
-                        .map(m -> ((ChangeEvent.Insert) m.event()).request()).toList());
+                        .map(m -> ((ChangeEvent.Insert) m.event()).request()).toList(), replayed);
             } else if (event instanceof ChangeEvent.Delete delete) {
                 delete(delete.request(), messages.subList(i, end).stream()
                         .map(m -> ((ChangeEvent.Delete) m.event()).request()).toList());
@@ -126,7 +132,7 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /** A run of inserts into one collection partition, {@code first} among them. */
-    private void insert(Msg.InsertRequest first, List<Msg.InsertRequest> run) throws InterruptedException {
+    private void insert(Msg.InsertRequest first, List<Msg.InsertRequest> run, boolean replayed) throws InterruptedException {
         Optional<ReplicatedCollection> target = catalog.ensure(first.getCollectionID());
         if (target.isEmpty()) {
             return;
@@ -137,13 +143,25 @@ final class ChangeApplier implements AutoCloseable {
             catalog.ensurePartition(collection, partition);
         }
         for (RowBatcher.JoinedInsert joined : batcher.joinInserts(run, collection.primaryKeyField())) {
-            calls.submit(collection.sourceId(), joined.keys(), () -> upsert(collection, partition, joined.request()));
+            calls.submit(collection.sourceId(), joined.keys(), () -> write(collection, partition, joined.request(), replayed));
         }
     }
 
-    private void upsert(ReplicatedCollection collection, String partition, Msg.InsertRequest request) throws InterruptedException {
-        retrier.run("upsert " + request.getNumRows() + " rows into " + collection, () -> writer.upsert(
-                collection.database(), collection.name(), partition, request.getFieldsDataList(), (int) request.getNumRows()));
+    /**
+     * Inserts rows the target cannot hold yet; upserts them when it may: in a replay, and when
+     * retrying a call whose first try may have reached the target before it failed. Inserts cost
+     * a loaded target less than upserts, which also delete, and keep what the source keeps.
+     */
+    private void write(ReplicatedCollection collection, String partition, Msg.InsertRequest request, boolean replayed)
+            throws InterruptedException {
+        AtomicBoolean tried = new AtomicBoolean(replayed);
+        retrier.run("write " + request.getNumRows() + " rows into " + collection, () -> {
+            if (tried.getAndSet(true)) {
+                writer.upsert(collection.database(), collection.name(), partition, request.getFieldsDataList(), (int) request.getNumRows());
+            } else {
+                writer.insert(collection.database(), collection.name(), partition, request.getFieldsDataList(), (int) request.getNumRows());
+            }
+        });
         metrics.rowsReplicated(taskId, request.getCollectionID(), collection.name(), "insert", request.getNumRows());
     }
 

@@ -56,7 +56,9 @@ final class ChannelWorker implements ReplicationWorker.Loop {
      * Applies the packs that one read completed as one: a worker that falls behind reads many packs
      * at once, and joining them lets the target take them in fewer, larger calls. The applier keeps
      * calls in flight while the worker reads on; a pack's end is acknowledged once every call up to
-     * its last one has succeeded.
+     * its last one has succeeded. A pack that holds a message written before the task started may
+     * have been applied by the task's previous run, whose position was not stored yet: it is
+     * replayed, its inserts as upserts.
      */
     @Override
     public void runOnce() throws InterruptedException {
@@ -74,7 +76,9 @@ final class ChannelWorker implements ReplicationWorker.Loop {
         }
         if (!packs.isEmpty()) {
             MessagePack joined = MessagePack.join(packs);
-            unacknowledged.add(new Applying(applier.apply(joined), joined.end(), releasedBy));
+            boolean replayed = retrier.call("find where channel " + reader.channel() + " ended when the task started",
+                    () -> joined.messages().stream().anyMatch(m -> reader.writtenBeforeStart(m.position())));
+            unacknowledged.add(new Applying(applier.apply(joined, replayed), joined.end(), releasedBy));
         }
         acknowledgeCompleted();
     }

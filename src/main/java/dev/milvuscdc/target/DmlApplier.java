@@ -3,15 +3,17 @@ package dev.milvuscdc.target;
 import io.milvus.grpc.DeleteRequest;
 import io.milvus.grpc.FieldData;
 import io.milvus.grpc.IDs;
+import io.milvus.grpc.InsertRequest;
 import io.milvus.grpc.MutationResult;
 import io.milvus.grpc.UpsertRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Row changes: inserts are applied as upserts and deletes by primary key, so replaying a message
- * changes nothing. Column data is passed through as the source carried it. Caches each target
+ * Row changes: inserts, upserts (for inserts that may have been applied before) and deletes by
+ * primary key. Column data is passed through as the source carried it. Caches each target
  * collection's {@link CollectionShape}; DDL calls {@link #forget} when a collection changes.
  */
 final class DmlApplier {
@@ -29,22 +31,37 @@ final class DmlApplier {
         if (numRows == 0) {
             return;
         }
-        CollectionShape shape = shape(db, collection);
-        UpsertRequest.Builder request = UpsertRequest.newBuilder()
-                .setDbName(db)
-                .setCollectionName(collection)
-                .setNumRows(numRows);
-        if (partition != null && !partition.isEmpty() && !shape.partitionKey()) {
-            request.setPartitionName(partition);
-        }
-        for (FieldData field : fields) {
-            if (!SchemaTranslator.isSystemField(field.getFieldId(), field.getFieldName())) {
-                // Field ids are assigned per cluster; the target matches columns by name.
-                request.addFieldsData(field.toBuilder().clearFieldId().build());
-            }
-        }
+        UpsertRequest.Builder request = UpsertRequest.newBuilder().setDbName(db).setCollectionName(collection).setNumRows(numRows);
+        partitionOf(db, collection, partition).ifPresent(request::setPartitionName);
+        request.addAllFieldsData(targetColumns(fields));
         calls.call("upsert into", TargetCalls.object(db, collection), db, s -> s.upsert(request.build()),
                 MutationResult::getStatus);
+    }
+
+    void insert(String db, String collection, String partition, List<FieldData> fields, int numRows) {
+        if (numRows == 0) {
+            return;
+        }
+        InsertRequest.Builder request = InsertRequest.newBuilder().setDbName(db).setCollectionName(collection).setNumRows(numRows);
+        partitionOf(db, collection, partition).ifPresent(request::setPartitionName);
+        request.addAllFieldsData(targetColumns(fields));
+        calls.call("insert into", TargetCalls.object(db, collection), db, s -> s.insert(request.build()),
+                MutationResult::getStatus);
+    }
+
+    /** The partition to name in a row change; none for partition-key collections, whose rows Milvus routes itself. */
+    private Optional<String> partitionOf(String db, String collection, String partition) {
+        CollectionShape shape = shape(db, collection);
+        boolean named = partition != null && !partition.isEmpty() && !shape.partitionKey();
+        return named ? Optional.of(partition) : Optional.empty();
+    }
+
+    /** The source's columns without its system fields and field ids: ids are assigned per cluster, the target matches names. */
+    private static List<FieldData> targetColumns(List<FieldData> fields) {
+        return fields.stream()
+                .filter(field -> !SchemaTranslator.isSystemField(field.getFieldId(), field.getFieldName()))
+                .map(field -> field.toBuilder().clearFieldId().build())
+                .toList();
     }
 
     void delete(String db, String collection, String partition, IDs primaryKeys) {
@@ -54,9 +71,7 @@ final class DmlApplier {
                     .setDbName(db)
                     .setCollectionName(collection)
                     .setExpr(expression);
-            if (partition != null && !partition.isEmpty() && !shape.partitionKey()) {
-                request.setPartitionName(partition);
-            }
+            partitionOf(db, collection, partition).ifPresent(request::setPartitionName);
             calls.call("delete from", TargetCalls.object(db, collection), db, s -> s.delete(request.build()),
                     MutationResult::getStatus);
         }

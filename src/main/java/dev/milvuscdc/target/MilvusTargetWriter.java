@@ -71,6 +71,11 @@ public final class MilvusTargetWriter implements TargetWriter {
     }
 
     @Override
+    public void insert(String db, String collection, String partition, List<FieldData> fields, int numRows) {
+        dml.insert(db, collection, partition, fields, numRows);
+    }
+
+    @Override
     public void delete(String db, String collection, String partition, IDs primaryKeys) {
         dml.delete(db, collection, partition, primaryKeys);
     }

@@ -42,11 +42,14 @@ public interface TargetWriter {
     void dropPartition(String db, String collection, String partition);
 
     /**
-     * Writes rows as an upsert. {@code fields} are the {@code fields_data} of a source insert,
-     * passed through; system fields are dropped. {@code partition} may be null, and is ignored
-     * for partition-key collections.
+     * Writes rows as an upsert: rows whose keys exist are replaced. {@code fields} are the
+     * {@code fields_data} of a source insert, passed through; system fields are dropped.
+     * {@code partition} may be null, and is ignored for partition-key collections.
      */
     void upsert(String db, String collection, String partition, List<FieldData> fields, int numRows);
+
+    /** Writes rows as an insert, as {@link #upsert} but keeping rows whose keys exist, as the source does. */
+    void insert(String db, String collection, String partition, List<FieldData> fields, int numRows);
 
     /** Deletes rows by primary key; absent keys are fine. {@code partition} may be null. */
     void delete(String db, String collection, String partition, IDs primaryKeys);

@@ -97,6 +97,21 @@ class MilvusTargetWriterRowsIT {
     }
 
     @Test
+    void insertedRowsKeepEveryFieldAndAReplayedUpsertOfThemLeavesOneRowPerKey() {
+        String name = loadedAllTypesCollection();
+        target.writer.insert(DB, name, "_default", allTypeRows(4001L, "red"), 3);
+
+        Map<Object, Map<String, Object>> inserted = target.query(DB, name, "id", "id > 0", ALL_FIELDS);
+        assertThat(inserted).containsOnlyKeys(4001L, 4002L, 4003L);
+        assertThat(inserted.get(4002L)).containsEntry("s", "red-2");
+
+        target.writer.upsert(DB, name, "_default", allTypeRows(4001L, "green"), 3);
+
+        assertThat(target.count(DB, name)).isEqualTo(3);
+        assertThat(target.query(DB, name, "id", "id > 0", ALL_FIELDS).get(4001L)).containsEntry("s", "green-1");
+    }
+
+    @Test
     void deletesInt64KeysAndIgnoresAbsentOnes() {
         String name = loadedAllTypesCollection();
         target.writer.upsert(DB, name, null, allTypeRows(3001L, "red"), 3);

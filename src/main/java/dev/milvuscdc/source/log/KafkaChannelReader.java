@@ -34,6 +34,8 @@ public final class KafkaChannelReader implements AutoCloseable {
     private final TopicPartition partition;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private long lastHeard = System.nanoTime();
+    /** The channel's end offset when this reader started; -1 until known. */
+    private long endAtStart = -1;
 
     public KafkaChannelReader(KafkaSource source, String channel) {
         this.channel = channel;
@@ -54,7 +56,24 @@ public final class KafkaChannelReader implements AutoCloseable {
         }
         long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
         consumer.seek(partition, end);
+        endAtStart = end;
         return new ChannelPosition(channel, KafkaMessageIds.encode(end - 1), 0);
+    }
+
+    /**
+     * Whether the message at {@code position} was already in the channel when this reader started,
+     * so that an earlier reader may have seen it. The first call after a seek to a stored position
+     * asks the broker for the end offset, and fails like {@link #poll} while it cannot be reached.
+     */
+    public boolean writtenBeforeStart(ChannelPosition position) {
+        if (endAtStart < 0) {
+            try {
+                endAtStart = consumer.endOffsets(List.of(partition), BROKER_TIMEOUT).get(partition);
+            } catch (TimeoutException e) {
+                throw brokerSilent(e);
+            }
+        }
+        return KafkaMessageIds.decode(position.messageId()) < endAtStart;
     }
 
     /**
@@ -91,10 +110,14 @@ public final class KafkaChannelReader implements AutoCloseable {
         try {
             consumer.endOffsets(List.of(partition), BROKER_TIMEOUT);
         } catch (TimeoutException e) {
-            throw new KafkaException("Kafka " + bootstrap + " did not answer for channel " + channel + " within "
-                    + BROKER_TIMEOUT.toSeconds() + " s; check that the broker is up and sourceConfig.kafka.address", e);
+            throw brokerSilent(e);
         }
         lastHeard = System.nanoTime();
+    }
+
+    private KafkaException brokerSilent(TimeoutException e) {
+        return new KafkaException("Kafka " + bootstrap + " did not answer for channel " + channel + " within "
+                + BROKER_TIMEOUT.toSeconds() + " s; check that the broker is up and sourceConfig.kafka.address", e);
     }
 
     public String channel() {
