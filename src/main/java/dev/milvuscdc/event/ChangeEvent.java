@@ -2,11 +2,12 @@ package dev.milvuscdc.event;
 
 import com.google.protobuf.Message;
 import io.milvus.grpc.MsgType;
+import java.util.List;
 import milvus.proto.msg.Msg;
 
 /**
- * A change read from the source's log, in Milvus's own message classes so that column data passes
- * through untouched. Every event has the hybrid timestamp the source gave it.
+ * A change read from the source's log, in Milvus's own message classes, with column data passed
+ * through still encoded. Every event has the hybrid timestamp the source gave it.
  */
 public sealed interface ChangeEvent {
 
@@ -17,10 +18,23 @@ public sealed interface ChangeEvent {
      * where the target may hold the rows already). The rows' own timestamps are the truth: Milvus
      * 2.3.5 leaves {@code base.timestamp} at 0 in the inserts of an upsert (observed on the rig),
      * while every row carries the request's timestamp.
+     *
+     * @param request the insert without its {@code fields_data}
+     * @param columns its {@code fields_data}, still encoded
      */
-    record Insert(Msg.InsertRequest request) implements ChangeEvent {
+    record Insert(Msg.InsertRequest request, List<EncodedColumn> columns) implements ChangeEvent {
+
+        public Insert {
+            columns = List.copyOf(columns);
+        }
+
         public long timestamp() {
             return request.getTimestampsCount() > 0 ? request.getTimestamps(0) : request.getBase().getTimestamp();
+        }
+
+        /** About the size of the message on the wire. */
+        public long serializedSize() {
+            return request.getSerializedSize() + columns.stream().mapToLong(c -> c.bytes().size()).sum();
         }
     }
 

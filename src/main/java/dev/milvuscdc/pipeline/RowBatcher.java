@@ -1,5 +1,8 @@
 package dev.milvuscdc.pipeline;
 
+import com.google.protobuf.ByteString;
+import dev.milvuscdc.event.ChangeEvent;
+import dev.milvuscdc.event.EncodedColumn;
 import io.milvus.grpc.FieldData;
 import io.milvus.grpc.IDs;
 import io.milvus.grpc.LongArray;
@@ -15,8 +18,8 @@ import milvus.proto.msg.Msg;
  * same time ({@link CallPipeline}). The source splits every client call into one message per shard,
  * so a busy channel carries many small messages; each would otherwise cost the target a round trip.
  *
- * <p>Inserts are joined column by column, passing Milvus's column data through without turning
- * it into rows. A call never holds a primary key twice: the later row must replace the earlier one
+ * <p>Inserts are joined column by column, passing Milvus's encoded column data through without
+ * decoding it ({@link EncodedColumn}). A call never holds a primary key twice: the later row must replace the earlier one
  * on the target, and one upsert holding both would keep both. A run of changes is shared among
  * {@code parallelism} calls, each no smaller than {@code minCallRows} (small calls cost the target
  * more per row) and no larger than {@code maxCallRows} rows or {@code maxCallBytes} serialized bytes
@@ -25,7 +28,7 @@ import milvus.proto.msg.Msg;
 public final class RowBatcher {
 
     /** One target call's rows, with their primary keys. */
-    public record JoinedInsert(Msg.InsertRequest request, Set<Object> keys) {
+    public record JoinedInsert(ChangeEvent.Insert rows, Set<Object> keys) {
     }
 
     private final int minCallRows;
@@ -48,17 +51,19 @@ public final class RowBatcher {
      *
      * @param primaryKeyField the name of the collection's primary key field
      */
-    public List<JoinedInsert> joinInserts(List<Msg.InsertRequest> inserts, String primaryKeyField) {
-        long rowsPerCall = callRows(inserts.stream().mapToLong(Msg.InsertRequest::getNumRows).sum());
+    public List<JoinedInsert> joinInserts(List<ChangeEvent.Insert> inserts, String primaryKeyField) {
+        long rowsPerCall = callRows(inserts.stream().mapToLong(insert -> insert.request().getNumRows()).sum());
         List<JoinedInsert> joined = new ArrayList<>();
-        List<Msg.InsertRequest> call = new ArrayList<>();
+        List<ChangeEvent.Insert> call = new ArrayList<>();
         Set<Object> callKeys = new HashSet<>();
         long rows = 0;
         long bytes = 0;
-        for (Msg.InsertRequest insert : inserts) {
+        for (ChangeEvent.Insert insert : inserts) {
             List<?> keys = primaryKeys(insert, primaryKeyField);
+            long insertRows = insert.request().getNumRows();
+            long insertBytes = insert.serializedSize();
             boolean fits = !call.isEmpty() && sameColumns(call.get(0), insert)
-                    && rows + insert.getNumRows() <= rowsPerCall && bytes + insert.getSerializedSize() <= maxCallBytes
+                    && rows + insertRows <= rowsPerCall && bytes + insertBytes <= maxCallBytes
                     && keys.stream().noneMatch(callKeys::contains);
             if (!fits && !call.isEmpty()) {
                 joined.add(new JoinedInsert(join(call), callKeys));
@@ -69,8 +74,8 @@ public final class RowBatcher {
             }
             call.add(insert);
             callKeys.addAll(keys);
-            rows += insert.getNumRows();
-            bytes += insert.getSerializedSize();
+            rows += insertRows;
+            bytes += insertBytes;
         }
         if (!call.isEmpty()) {
             joined.add(new JoinedInsert(join(call), callKeys));
@@ -130,36 +135,42 @@ public final class RowBatcher {
                 : IDs.newBuilder().setIntId(LongArray.newBuilder().addAllData(delete.getInt64PrimaryKeysList())).build();
     }
 
-    private static Msg.InsertRequest join(List<Msg.InsertRequest> batch) {
+    /**
+     * One insert holding the rows of a batch: the first one's collection and partition, the summed
+     * row count, and each column's encoded values one after the other (see {@link EncodedColumn}).
+     * Per-row timestamps and row ids stay behind: the target assigns its own.
+     */
+    private static ChangeEvent.Insert join(List<ChangeEvent.Insert> batch) {
         if (batch.size() == 1) {
             return batch.get(0);
         }
-        Msg.InsertRequest.Builder joined = batch.get(0).toBuilder();
-        for (Msg.InsertRequest next : batch.subList(1, batch.size())) {
-            for (int i = 0; i < next.getFieldsDataCount(); i++) {
-                append(joined.getFieldsDataBuilder(i), next.getFieldsData(i));
-            }
-            joined.setNumRows(joined.getNumRows() + next.getNumRows())
-                    .addAllTimestamps(next.getTimestampsList())
-                    .addAllRowIDs(next.getRowIDsList());
+        ChangeEvent.Insert first = batch.get(0);
+        long rows = batch.stream().mapToLong(insert -> insert.request().getNumRows()).sum();
+        Msg.InsertRequest request = first.request().toBuilder().clearTimestamps().clearRowIDs().setNumRows(rows).build();
+        List<EncodedColumn> columns = new ArrayList<>();
+        for (int i = 0; i < first.columns().size(); i++) {
+            int column = i;
+            columns.add(joinColumn(batch.stream().map(insert -> insert.columns().get(column)).toList()));
         }
-        return joined.build();
+        return new ChangeEvent.Insert(request, columns);
     }
 
-    /**
-     * Appends one column to another in place, so joining n messages costs linear time. Protobuf's
-     * merge appends repeated values, which covers scalars, JSON, arrays, float and sparse vectors;
-     * vectors packed into one bytes value are concatenated (a rope, without copying).
-     */
-    private static void append(FieldData.Builder column, FieldData next) {
-        VectorField.DataCase data = next.getVectors().getDataCase();
-        if (!next.hasVectors() || !isPackedBytes(data)) {
-            column.mergeFrom(next);
-            return;
+    private static EncodedColumn joinColumn(List<EncodedColumn> parts) {
+        EncodedColumn first = parts.get(0);
+        if (first.packedBytesVectors()) {
+            FieldData.Builder joined = first.decode().toBuilder();
+            parts.subList(1, parts.size()).forEach(part -> appendPackedBytes(joined, part.decode()));
+            return new EncodedColumn(first.name(), first.fieldId(), first.type(), joined.build().toByteString());
         }
+        ByteString bytes = ByteString.copyFrom(parts.stream().map(EncodedColumn::bytes).toList());
+        return new EncodedColumn(first.name(), first.fieldId(), first.type(), bytes);
+    }
+
+    /** Appends vectors packed into one bytes value, which protobuf would replace rather than append. */
+    private static void appendPackedBytes(FieldData.Builder column, FieldData next) {
         VectorField.Builder vectors = column.getVectorsBuilder();
         VectorField more = next.getVectors();
-        switch (data) {
+        switch (more.getDataCase()) {
             case BINARY_VECTOR -> vectors.setBinaryVector(vectors.getBinaryVector().concat(more.getBinaryVector()));
             case FLOAT16_VECTOR -> vectors.setFloat16Vector(vectors.getFloat16Vector().concat(more.getFloat16Vector()));
             case BFLOAT16_VECTOR -> vectors.setBfloat16Vector(vectors.getBfloat16Vector().concat(more.getBfloat16Vector()));
@@ -168,34 +179,30 @@ public final class RowBatcher {
         column.addAllValidData(next.getValidDataList());
     }
 
-    private static boolean isPackedBytes(VectorField.DataCase data) {
-        return data == VectorField.DataCase.BINARY_VECTOR || data == VectorField.DataCase.FLOAT16_VECTOR
-                || data == VectorField.DataCase.BFLOAT16_VECTOR || data == VectorField.DataCase.INT8_VECTOR;
-    }
-
-    private static boolean sameColumns(Msg.InsertRequest first, Msg.InsertRequest second) {
-        if (first.getFieldsDataCount() != second.getFieldsDataCount()) {
+    private static boolean sameColumns(ChangeEvent.Insert first, ChangeEvent.Insert second) {
+        if (first.columns().size() != second.columns().size()) {
             return false;
         }
-        for (int i = 0; i < first.getFieldsDataCount(); i++) {
-            FieldData a = first.getFieldsData(i);
-            FieldData b = second.getFieldsData(i);
-            if (!a.getFieldName().equals(b.getFieldName()) || a.getType() != b.getType()) {
+        for (int i = 0; i < first.columns().size(); i++) {
+            EncodedColumn a = first.columns().get(i);
+            EncodedColumn b = second.columns().get(i);
+            if (!a.name().equals(b.name()) || a.type() != b.type()) {
                 return false;
             }
         }
         return true;
     }
 
-    private static List<?> primaryKeys(Msg.InsertRequest insert, String primaryKeyField) {
-        for (FieldData field : insert.getFieldsDataList()) {
-            if (field.getFieldName().equals(primaryKeyField)) {
-                return field.getScalars().hasLongData()
-                        ? field.getScalars().getLongData().getDataList()
-                        : field.getScalars().getStringData().getDataList();
+    private static List<?> primaryKeys(ChangeEvent.Insert insert, String primaryKeyField) {
+        for (EncodedColumn column : insert.columns()) {
+            if (column.name().equals(primaryKeyField)) {
+                FieldData keys = column.decode();
+                return keys.getScalars().hasLongData()
+                        ? keys.getScalars().getLongData().getDataList()
+                        : keys.getScalars().getStringData().getDataList();
             }
         }
-        throw new IllegalArgumentException("insert into collection " + insert.getCollectionID()
+        throw new IllegalArgumentException("insert into collection " + insert.request().getCollectionID()
                 + " has no primary key column " + primaryKeyField);
     }
 }

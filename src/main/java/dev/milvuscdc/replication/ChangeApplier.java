@@ -83,7 +83,7 @@ final class ChangeApplier implements AutoCloseable {
             int end = endOfRun(messages, i);
             if (event instanceof ChangeEvent.Insert insert) {
                 insert(insert.request(), messages.subList(i, end).stream()
-                        .map(m -> ((ChangeEvent.Insert) m.event()).request()).toList(), replayed);
+                        .map(m -> (ChangeEvent.Insert) m.event()).toList(), replayed);
             } else if (event instanceof ChangeEvent.Delete delete) {
                 delete(delete.request(), messages.subList(i, end).stream()
                         .map(m -> ((ChangeEvent.Delete) m.event()).request()).toList());
@@ -132,7 +132,7 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /** A run of inserts into one collection partition, {@code first} among them. */
-    private void insert(Msg.InsertRequest first, List<Msg.InsertRequest> run, boolean replayed) throws InterruptedException {
+    private void insert(Msg.InsertRequest first, List<ChangeEvent.Insert> run, boolean replayed) throws InterruptedException {
         Optional<ReplicatedCollection> target = catalog.ensure(first.getCollectionID());
         if (target.isEmpty()) {
             return;
@@ -143,7 +143,7 @@ final class ChangeApplier implements AutoCloseable {
             catalog.ensurePartition(collection, partition);
         }
         for (RowBatcher.JoinedInsert joined : batcher.joinInserts(run, collection.primaryKeyField())) {
-            calls.submit(collection.sourceId(), joined.keys(), () -> write(collection, partition, joined.request(), replayed));
+            calls.submit(collection.sourceId(), joined.keys(), () -> write(collection, partition, joined.rows(), replayed));
         }
     }
 
@@ -152,17 +152,18 @@ final class ChangeApplier implements AutoCloseable {
      * retrying a call whose first try may have reached the target before it failed. Inserts cost
      * a loaded target less than upserts, which also delete, and keep what the source keeps.
      */
-    private void write(ReplicatedCollection collection, String partition, Msg.InsertRequest request, boolean replayed)
+    private void write(ReplicatedCollection collection, String partition, ChangeEvent.Insert rows, boolean replayed)
             throws InterruptedException {
+        long count = rows.request().getNumRows();
         AtomicBoolean tried = new AtomicBoolean(replayed);
-        retrier.run("write " + request.getNumRows() + " rows into " + collection, () -> {
+        retrier.run("write " + count + " rows into " + collection, () -> {
             if (tried.getAndSet(true)) {
-                writer.upsert(collection.database(), collection.name(), partition, request.getFieldsDataList(), (int) request.getNumRows());
+                writer.upsert(collection.database(), collection.name(), partition, rows.columns(), (int) count);
             } else {
-                writer.insert(collection.database(), collection.name(), partition, request.getFieldsDataList(), (int) request.getNumRows());
+                writer.insert(collection.database(), collection.name(), partition, rows.columns(), (int) count);
             }
         });
-        metrics.rowsReplicated(taskId, request.getCollectionID(), collection.name(), "insert", request.getNumRows());
+        metrics.rowsReplicated(taskId, rows.request().getCollectionID(), collection.name(), "insert", count);
     }
 
     /** A run of deletes from one collection partition, {@code first} among them. */

@@ -1,7 +1,8 @@
 package dev.milvuscdc.target;
 
+import com.google.protobuf.UnknownFieldSet;
+import dev.milvuscdc.event.EncodedColumn;
 import io.milvus.grpc.DeleteRequest;
-import io.milvus.grpc.FieldData;
 import io.milvus.grpc.IDs;
 import io.milvus.grpc.InsertRequest;
 import io.milvus.grpc.MutationResult;
@@ -13,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Row changes: inserts, upserts (for inserts that may have been applied before) and deletes by
- * primary key. Column data is passed through as the source carried it. Caches each target
+ * primary key. Column data is passed through as the source encoded it. Caches each target
  * collection's {@link CollectionShape}; DDL calls {@link #forget} when a collection changes.
  */
 final class DmlApplier {
@@ -27,24 +28,24 @@ final class DmlApplier {
         this.ddl = ddl;
     }
 
-    void upsert(String db, String collection, String partition, List<FieldData> fields, int numRows) {
+    void upsert(String db, String collection, String partition, List<EncodedColumn> columns, int numRows) {
         if (numRows == 0) {
             return;
         }
         UpsertRequest.Builder request = UpsertRequest.newBuilder().setDbName(db).setCollectionName(collection).setNumRows(numRows);
         partitionOf(db, collection, partition).ifPresent(request::setPartitionName);
-        request.addAllFieldsData(targetColumns(fields));
+        request.setUnknownFields(encodedColumns(UpsertRequest.FIELDS_DATA_FIELD_NUMBER, columns));
         calls.call("upsert into", TargetCalls.object(db, collection), db, s -> s.upsert(request.build()),
                 MutationResult::getStatus);
     }
 
-    void insert(String db, String collection, String partition, List<FieldData> fields, int numRows) {
+    void insert(String db, String collection, String partition, List<EncodedColumn> columns, int numRows) {
         if (numRows == 0) {
             return;
         }
         InsertRequest.Builder request = InsertRequest.newBuilder().setDbName(db).setCollectionName(collection).setNumRows(numRows);
         partitionOf(db, collection, partition).ifPresent(request::setPartitionName);
-        request.addAllFieldsData(targetColumns(fields));
+        request.setUnknownFields(encodedColumns(InsertRequest.FIELDS_DATA_FIELD_NUMBER, columns));
         calls.call("insert into", TargetCalls.object(db, collection), db, s -> s.insert(request.build()),
                 MutationResult::getStatus);
     }
@@ -56,12 +57,17 @@ final class DmlApplier {
         return named ? Optional.of(partition) : Optional.empty();
     }
 
-    /** The source's columns without its system fields and field ids: ids are assigned per cluster, the target matches names. */
-    private static List<FieldData> targetColumns(List<FieldData> fields) {
-        return fields.stream()
-                .filter(field -> !SchemaTranslator.isSystemField(field.getFieldId(), field.getFieldName()))
-                .map(field -> field.toBuilder().clearFieldId().build())
-                .toList();
+    /**
+     * The source's columns, without its system fields, as the request's {@code fields_data}: written
+     * as encoded, so that the values are copied, never decoded (see {@link EncodedColumn}). Protobuf
+     * writes a message's unknown fields as they are, and the target reads them as {@code fields_data}.
+     */
+    static UnknownFieldSet encodedColumns(int fieldsDataNumber, List<EncodedColumn> columns) {
+        UnknownFieldSet.Field.Builder fieldsData = UnknownFieldSet.Field.newBuilder();
+        columns.stream()
+                .filter(column -> !SchemaTranslator.isSystemField(column.fieldId(), column.name()))
+                .forEach(column -> fieldsData.addLengthDelimited(column.bytes()));
+        return UnknownFieldSet.newBuilder().addField(fieldsDataNumber, fieldsData.build()).build();
     }
 
     void delete(String db, String collection, String partition, IDs primaryKeys) {

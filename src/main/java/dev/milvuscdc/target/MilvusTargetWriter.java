@@ -4,7 +4,7 @@ import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.ConsistencyLevel;
 import io.milvus.grpc.CreateIndexRequest;
 import io.milvus.grpc.DropIndexRequest;
-import io.milvus.grpc.FieldData;
+import dev.milvuscdc.event.EncodedColumn;
 import io.milvus.grpc.IDs;
 import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.LoadCollectionRequest;
@@ -66,13 +66,13 @@ public final class MilvusTargetWriter implements TargetWriter {
     }
 
     @Override
-    public void upsert(String db, String collection, String partition, List<FieldData> fields, int numRows) {
-        dml.upsert(db, collection, partition, fields, numRows);
+    public void upsert(String db, String collection, String partition, List<EncodedColumn> columns, int numRows) {
+        dml.upsert(db, collection, partition, columns, numRows);
     }
 
     @Override
-    public void insert(String db, String collection, String partition, List<FieldData> fields, int numRows) {
-        dml.insert(db, collection, partition, fields, numRows);
+    public void insert(String db, String collection, String partition, List<EncodedColumn> columns, int numRows) {
+        dml.insert(db, collection, partition, columns, numRows);
     }
 
     @Override

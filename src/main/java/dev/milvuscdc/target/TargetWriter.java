@@ -4,7 +4,7 @@ import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.ConsistencyLevel;
 import io.milvus.grpc.CreateIndexRequest;
 import io.milvus.grpc.DropIndexRequest;
-import io.milvus.grpc.FieldData;
+import dev.milvuscdc.event.EncodedColumn;
 import io.milvus.grpc.IDs;
 import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.LoadCollectionRequest;
@@ -42,14 +42,14 @@ public interface TargetWriter {
     void dropPartition(String db, String collection, String partition);
 
     /**
-     * Writes rows as an upsert: rows whose keys exist are replaced. {@code fields} are the
-     * {@code fields_data} of a source insert, passed through; system fields are dropped.
+     * Writes rows as an upsert: rows whose keys exist are replaced. {@code columns} are the
+     * {@code fields_data} of a source insert, passed through encoded; system fields are dropped.
      * {@code partition} may be null, and is ignored for partition-key collections.
      */
-    void upsert(String db, String collection, String partition, List<FieldData> fields, int numRows);
+    void upsert(String db, String collection, String partition, List<EncodedColumn> columns, int numRows);
 
     /** Writes rows as an insert, as {@link #upsert} but keeping rows whose keys exist, as the source does. */
-    void insert(String db, String collection, String partition, List<FieldData> fields, int numRows);
+    void insert(String db, String collection, String partition, List<EncodedColumn> columns, int numRows);
 
     /** Deletes rows by primary key; absent keys are fine. {@code partition} may be null. */
     void delete(String db, String collection, String partition, IDs primaryKeys);

@@ -85,11 +85,14 @@ class CallPipelineTest {
 
     @Test
     void aFailedCallIsRethrownAndItsNumberNeverCountsAsCompleted() throws InterruptedException {
+        CountDownLatch allSubmitted = new CountDownLatch(1);
         pipeline.submit(1L, List.of(1L), () -> { });
         pipeline.submit(1L, List.of(2L), () -> {
+            allSubmitted.await();
             throw new IllegalArgumentException("bad rows");
         });
         pipeline.submit(1L, List.of(3L), () -> { });
+        allSubmitted.countDown();
 
         assertThatThrownBy(pipeline::drain).isInstanceOf(IllegalArgumentException.class).hasMessage("bad rows");
         assertThatThrownBy(pipeline::completedThrough).isInstanceOf(IllegalArgumentException.class);

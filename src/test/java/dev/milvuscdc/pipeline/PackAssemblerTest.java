@@ -9,6 +9,7 @@ import dev.milvuscdc.event.MessagePack;
 import io.milvus.grpc.MsgBase;
 import io.milvus.grpc.MsgType;
 import java.util.Optional;
+import java.util.List;
 import milvus.proto.msg.Msg;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,7 @@ class PackAssemblerTest {
     void anUpsertsInsertIsOrderedByItsRowTimestampsSinceItsBaseTimestampIsZero() {
         Msg.InsertRequest upsertInsert = Msg.InsertRequest.newBuilder()
                 .setBase(base(MsgType.Insert, 0)).addTimestamps(50).addTimestamps(50).build();
-        assembler.add(message(new ChangeEvent.Insert(upsertInsert), 0));
+        assembler.add(message(new ChangeEvent.Insert(upsertInsert, List.of()), 0));
         assembler.add(delete(50, 1));
 
         MessagePack pack = assembler.add(tick(51, 2)).orElseThrow();
@@ -70,7 +71,7 @@ class PackAssemblerTest {
     void anUpsertSplitByAnEarlierTickIsReleasedWholeWithTheDeleteFirst() {
         Msg.InsertRequest upsertInsert = Msg.InsertRequest.newBuilder()
                 .setBase(base(MsgType.Insert, 0)).addTimestamps(200).build();
-        assembler.add(message(new ChangeEvent.Insert(upsertInsert), 0));
+        assembler.add(message(new ChangeEvent.Insert(upsertInsert, List.of()), 0));
         assertThat(assembler.add(tick(199, 1)).orElseThrow().messages()).isEmpty();
         assembler.add(delete(200, 2));
 
@@ -101,7 +102,7 @@ class PackAssemblerTest {
     }
 
     private static LogMessage insert(long ts, int offset) {
-        return message(new ChangeEvent.Insert(Msg.InsertRequest.newBuilder().setBase(base(MsgType.Insert, ts)).build()), offset);
+        return message(new ChangeEvent.Insert(Msg.InsertRequest.newBuilder().setBase(base(MsgType.Insert, ts)).build(), List.of()), offset);
     }
 
     private static LogMessage delete(long ts, int offset) {

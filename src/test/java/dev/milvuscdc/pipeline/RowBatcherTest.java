@@ -1,6 +1,8 @@
 package dev.milvuscdc.pipeline;
 
 import com.google.protobuf.ByteString;
+import dev.milvuscdc.event.ChangeEvent;
+import dev.milvuscdc.event.EncodedColumn;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.FieldData;
 import io.milvus.grpc.FloatArray;
@@ -11,6 +13,7 @@ import io.milvus.grpc.ScalarField;
 import io.milvus.grpc.StringArray;
 import io.milvus.grpc.VectorField;
 import java.util.List;
+import java.util.stream.Stream;
 import milvus.proto.msg.Msg;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +29,9 @@ class RowBatcherTest {
         List<RowBatcher.JoinedInsert> joined = oneCallAtATime.joinInserts(List.of(insert(1, 2), insert(3)), "id");
 
         assertThat(joined).hasSize(1);
-        Msg.InsertRequest one = joined.get(0).request();
+        Msg.InsertRequest one = decoded(joined.get(0));
         assertThat(one.getNumRows()).isEqualTo(3);
-        assertThat(one.getTimestampsList()).containsExactly(10L, 20L, 30L);
+        assertThat(one.getCollectionID()).isEqualTo(9);
         assertThat(one.getFieldsData(0).getScalars().getLongData().getDataList()).containsExactly(1L, 2L, 3L);
         assertThat(one.getFieldsData(1).getScalars().getJsonData().getDataList())
                 .containsExactly(json(1), json(2), json(3));
@@ -47,7 +50,7 @@ class RowBatcherTest {
 
     @Test
     void aRunIsSharedAmongTheConcurrentCallsButNoCallIsSmallerThanTheMinimum() {
-        List<Msg.InsertRequest> inserts = List.of(insert(1), insert(2), insert(3), insert(4), insert(5));
+        List<ChangeEvent.Insert> inserts = List.of(insert(1), insert(2), insert(3), insert(4), insert(5));
 
         assertThat(new RowBatcher(1, 100, 1 << 20, 2).joinInserts(inserts, "id"))
                 .extracting(RowBatcherTest::keys).containsExactly(List.of(1L, 2L, 3L), List.of(4L, 5L));
@@ -58,10 +61,10 @@ class RowBatcherTest {
     @Test
     void callsStayWithinTheRowAndByteBounds() {
         assertThat(new RowBatcher(1, 2, 1 << 20, 1).joinInserts(List.of(insert(1), insert(2), insert(3)), "id"))
-                .extracting(j -> j.request().getNumRows()).containsExactly(2L, 1L);
-        int oneMessage = insert(1).getSerializedSize();
+                .extracting(j -> j.rows().request().getNumRows()).containsExactly(2L, 1L);
+        long oneMessage = insert(1).serializedSize();
         assertThat(new RowBatcher(1, 100, oneMessage * 2L + 1, 1).joinInserts(List.of(insert(1), insert(2), insert(3)), "id"))
-                .extracting(j -> j.request().getNumRows()).containsExactly(2L, 1L);
+                .extracting(j -> j.rows().request().getNumRows()).containsExactly(2L, 1L);
     }
 
     @Test
@@ -89,10 +92,17 @@ class RowBatcherTest {
     }
 
     private static List<Long> keys(RowBatcher.JoinedInsert joined) {
-        return joined.request().getFieldsData(0).getScalars().getLongData().getDataList();
+        return decoded(joined).getFieldsData(0).getScalars().getLongData().getDataList();
     }
 
-    private static Msg.InsertRequest insert(long... keys) {
+    /** The joined call as the target reads it: the columns' encoded values decoded as fields_data. */
+    private static Msg.InsertRequest decoded(RowBatcher.JoinedInsert joined) {
+        Msg.InsertRequest.Builder request = joined.rows().request().toBuilder();
+        joined.rows().columns().forEach(column -> request.addFieldsData(column.decode()));
+        return request.build();
+    }
+
+    private static ChangeEvent.Insert insert(long... keys) {
         LongArray.Builder ids = LongArray.newBuilder();
         JSONArray.Builder docs = JSONArray.newBuilder();
         FloatArray.Builder vectors = FloatArray.newBuilder();
@@ -105,16 +115,16 @@ class RowBatcherTest {
             bits[i] = (byte) keys[i];
             request.addTimestamps(keys[i] * 10);
         }
-        return request
-                .addFieldsData(FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
-                        .setScalars(ScalarField.newBuilder().setLongData(ids)))
-                .addFieldsData(FieldData.newBuilder().setFieldName("doc").setType(DataType.JSON)
-                        .setScalars(ScalarField.newBuilder().setJsonData(docs)))
-                .addFieldsData(FieldData.newBuilder().setFieldName("vec").setType(DataType.FloatVector)
-                        .setVectors(VectorField.newBuilder().setDim(2).setFloatVector(vectors)))
-                .addFieldsData(FieldData.newBuilder().setFieldName("bits").setType(DataType.BinaryVector)
+        return new ChangeEvent.Insert(request.build(), Stream.of(
+                FieldData.newBuilder().setFieldName("id").setFieldId(100).setType(DataType.Int64)
+                        .setScalars(ScalarField.newBuilder().setLongData(ids)),
+                FieldData.newBuilder().setFieldName("doc").setFieldId(101).setType(DataType.JSON)
+                        .setScalars(ScalarField.newBuilder().setJsonData(docs)),
+                FieldData.newBuilder().setFieldName("vec").setFieldId(102).setType(DataType.FloatVector)
+                        .setVectors(VectorField.newBuilder().setDim(2).setFloatVector(vectors)),
+                FieldData.newBuilder().setFieldName("bits").setFieldId(103).setType(DataType.BinaryVector)
                         .setVectors(VectorField.newBuilder().setDim(8).setBinaryVector(ByteString.copyFrom(bits))))
-                .build();
+                .map(field -> EncodedColumn.of(field.build())).toList());
     }
 
     private static ByteString json(long key) {

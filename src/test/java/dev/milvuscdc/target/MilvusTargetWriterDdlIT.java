@@ -121,7 +121,7 @@ class MilvusTargetWriterDdlIT {
         target.writer.createPartition(DB, name, "_default");
         assertThat(partitions(name)).containsExactlyInAnyOrder("_default", "p1");
 
-        target.writer.upsert(DB, name, "p1", List.of(longs("pk", 100, 1L), floatVectors("fv", 101, 2, List.of(1f, 2f))), 1);
+        target.upsert(DB, name, "p1", List.of(longs("pk", 100, 1L), floatVectors("fv", 101, 2, List.of(1f, 2f))), 1);
         target.index(DB, name, "fv", "FLAT", "L2");
         target.load(DB, name);
         assertThat(target.query(DB, name, "pk", "pk > 0", List.of("pk"))).containsOnlyKeys(1L);
@@ -175,7 +175,7 @@ class MilvusTargetWriterDdlIT {
     void flushSealsTheRowsOfCollectionsThatExist() {
         String name = TargetFixture.uniqueName("flush");
         target.create(DB, name, vectorSchema(name, "2"));
-        target.writer.upsert(DB, name, null, List.of(longs("pk", 100, 1L, 2L, 3L),
+        target.upsert(DB, name, null, List.of(longs("pk", 100, 1L, 2L, 3L),
                 floatVectors("fv", 101, 2, List.of(1f, 1f, 2f, 2f, 3f, 3f))), 3);
 
         target.writer.flush(DB, List.of(name, "never_created"));

@@ -13,6 +13,9 @@ import static dev.milvuscdc.target.FieldColumns.strings;
 import static dev.milvuscdc.target.TargetFixture.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.milvuscdc.event.ChangeEvent;
+import dev.milvuscdc.event.EncodedColumn;
+import dev.milvuscdc.pipeline.RowBatcher;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.FieldData;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import milvus.proto.msg.Msg;
 import org.junit.jupiter.api.Test;
 
 class MilvusTargetWriterRowsIT {
@@ -46,7 +50,7 @@ class MilvusTargetWriterRowsIT {
     @Test
     void everyFieldTypeRoundTripsWithTheSourceIds() {
         String name = loadedAllTypesCollection();
-        target.writer.upsert(DB, name, "_default", allTypeRows(1001L, "red"), 3);
+        target.upsert(DB, name, "_default", allTypeRows(1001L, "red"), 3);
 
         Map<Object, Map<String, Object>> rows = target.query(DB, name, "id", "id > 0", ALL_FIELDS);
 
@@ -72,8 +76,8 @@ class MilvusTargetWriterRowsIT {
         List<FieldData> rows = List.of(longs("pk", 100, 1L, 2L, 3L),
                 binaryVectors("bv", 101, 16, new byte[] {(byte) 0xff, 0x00, 0x01, 0x02, 0x0f, (byte) 0xf0}));
 
-        target.writer.upsert(DB, name, null, rows, 3);
-        target.writer.upsert(DB, name, null, rows, 3);
+        target.upsert(DB, name, null, rows, 3);
+        target.upsert(DB, name, null, rows, 3);
 
         assertThat(target.count(DB, name)).isEqualTo(3);
         Map<Object, Map<String, Object>> found = target.query(DB, name, "pk", "pk > 0", List.of("pk", "bv"));
@@ -85,9 +89,9 @@ class MilvusTargetWriterRowsIT {
     @Test
     void upsertingTheSameKeysAgainLeavesOneRowPerKeyWithTheLatestValues() {
         String name = loadedAllTypesCollection();
-        target.writer.upsert(DB, name, null, allTypeRows(2001L, "red"), 3);
-        target.writer.upsert(DB, name, null, allTypeRows(2001L, "red"), 3);
-        target.writer.upsert(DB, name, null, allTypeRows(2001L, "green"), 3);
+        target.upsert(DB, name, null, allTypeRows(2001L, "red"), 3);
+        target.upsert(DB, name, null, allTypeRows(2001L, "red"), 3);
+        target.upsert(DB, name, null, allTypeRows(2001L, "green"), 3);
 
         assertThat(target.count(DB, name)).isEqualTo(3);
         Map<Object, Map<String, Object>> rows = target.query(DB, name, "id", "id > 0", ALL_FIELDS);
@@ -99,22 +103,47 @@ class MilvusTargetWriterRowsIT {
     @Test
     void insertedRowsKeepEveryFieldAndAReplayedUpsertOfThemLeavesOneRowPerKey() {
         String name = loadedAllTypesCollection();
-        target.writer.insert(DB, name, "_default", allTypeRows(4001L, "red"), 3);
+        target.insert(DB, name, "_default", allTypeRows(4001L, "red"), 3);
 
         Map<Object, Map<String, Object>> inserted = target.query(DB, name, "id", "id > 0", ALL_FIELDS);
         assertThat(inserted).containsOnlyKeys(4001L, 4002L, 4003L);
         assertThat(inserted.get(4002L)).containsEntry("s", "red-2");
 
-        target.writer.upsert(DB, name, "_default", allTypeRows(4001L, "green"), 3);
+        target.upsert(DB, name, "_default", allTypeRows(4001L, "green"), 3);
 
         assertThat(target.count(DB, name)).isEqualTo(3);
         assertThat(target.query(DB, name, "id", "id > 0", ALL_FIELDS).get(4001L)).containsEntry("s", "green-1");
     }
 
     @Test
+    void columnsJoinedStillEncodedReachTheTargetAsTheRowsOfEveryPart() {
+        String name = loadedAllTypesCollection();
+        List<ChangeEvent.Insert> parts = List.of(encodedInsert(allTypeRows(5001L, "red")), encodedInsert(allTypeRows(5004L, "blue")));
+
+        List<RowBatcher.JoinedInsert> joined = new RowBatcher(1, 100, 1 << 20, 1).joinInserts(parts, "id");
+        assertThat(joined).hasSize(1);
+        target.writer.insert(DB, name, null, joined.get(0).rows().columns(), 6);
+
+        Map<Object, Map<String, Object>> rows = target.query(DB, name, "id", "id > 0", ALL_FIELDS);
+        assertThat(rows).containsOnlyKeys(5001L, 5002L, 5003L, 5004L, 5005L, 5006L);
+        assertThat(rows.get(5004L)).containsEntry("s", "blue-1").containsEntry("arr", List.of(1L, 2L))
+                .containsEntry("fv", rows.get(5001L).get("fv"));
+        assertThat(rows.get(5004L).get("$meta")).isEqualTo(FieldColumns.parse("{\"color\":\"blue\",\"n\":1}"));
+        for (String field : List.of("b", "i8", "i16", "i32", "f", "d", "j", "arr", "fv")) {
+            assertThat(rows.get(5006L).get(field)).as(field).isEqualTo(rows.get(5003L).get(field));
+        }
+        assertThat(rows.get(5006L)).containsEntry("s", "blue-3");
+    }
+
+    private static ChangeEvent.Insert encodedInsert(List<FieldData> columns) {
+        return new ChangeEvent.Insert(Msg.InsertRequest.newBuilder().setNumRows(3).build(),
+                columns.stream().map(EncodedColumn::of).toList());
+    }
+
+    @Test
     void deletesInt64KeysAndIgnoresAbsentOnes() {
         String name = loadedAllTypesCollection();
-        target.writer.upsert(DB, name, null, allTypeRows(3001L, "red"), 3);
+        target.upsert(DB, name, null, allTypeRows(3001L, "red"), 3);
         IDs keys = IDs.newBuilder().setIntId(LongArray.newBuilder().addData(3001L).addData(3003L).addData(99_999L)).build();
 
         target.writer.delete(DB, name, null, keys);
@@ -134,7 +163,7 @@ class MilvusTargetWriterRowsIT {
         List<String> keys = List.of("plain", "dq\"uote", "sq'uote", "back\\slash", "tail\\", "new\nline\ttab", "ünï©ode", "\"]) or pk in [\"x");
         List<Float> vectors = new ArrayList<>();
         keys.forEach(k -> vectors.addAll(List.of(1f, 2f)));
-        target.writer.upsert(DB, name, null, List.of(strings("pk", 100, keys.toArray(String[]::new)),
+        target.upsert(DB, name, null, List.of(strings("pk", 100, keys.toArray(String[]::new)),
                 floatVectors("fv", 101, 2, vectors)), keys.size());
         assertThat(target.query(DB, name, "pk", "", List.of("pk")).keySet()).containsExactlyInAnyOrderElementsOf(keys);
 
@@ -154,7 +183,7 @@ class MilvusTargetWriterRowsIT {
         target.index(DB, name, "fv", "FLAT", "L2");
         target.load(DB, name);
 
-        target.writer.upsert(DB, name, "_default_2", List.of(longs("pk", 100, 1L, 2L), longs("tenant", 101, 7L, 8L),
+        target.upsert(DB, name, "_default_2", List.of(longs("pk", 100, 1L, 2L), longs("tenant", 101, 7L, 8L),
                 floatVectors("fv", 102, 2, List.of(1f, 1f, 2f, 2f))), 2);
         target.writer.delete(DB, name, "_default_2", IDs.newBuilder().setIntId(LongArray.newBuilder().addData(2L)).build());
 

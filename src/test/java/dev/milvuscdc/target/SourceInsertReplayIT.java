@@ -81,7 +81,7 @@ class SourceInsertReplayIT {
                 }
                 case Insert -> {
                     Msg.InsertRequest insert = Msg.InsertRequest.parseFrom(message.payload());
-                    target.writer.upsert("default", name, insert.getPartitionName(), insert.getFieldsDataList(),
+                    target.upsert("default", name, insert.getPartitionName(), insert.getFieldsDataList(),
                             (int) insert.getNumRows());
                 }
                 case Delete -> {

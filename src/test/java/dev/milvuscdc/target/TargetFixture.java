@@ -3,6 +3,7 @@ package dev.milvuscdc.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.awaitility.Awaitility;
+import dev.milvuscdc.event.EncodedColumn;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.task.TaskSpec.MilvusConnectParam;
 import io.milvus.grpc.CollectionSchema;
@@ -104,6 +105,15 @@ final class TargetFixture implements AutoCloseable {
                 .build());
         assertThat(results.getStatus().getReason()).isEmpty();
         return results;
+    }
+
+    /** Upserts decoded columns through the writer, which takes them encoded as the engine reads them. */
+    void upsert(String db, String collection, String partition, List<FieldData> columns, int numRows) {
+        writer.upsert(db, collection, partition, columns.stream().map(EncodedColumn::of).toList(), numRows);
+    }
+
+    void insert(String db, String collection, String partition, List<FieldData> columns, int numRows) {
+        writer.insert(db, collection, partition, columns.stream().map(EncodedColumn::of).toList(), numRows);
     }
 
     static KeyValuePair kv(String key, String value) {

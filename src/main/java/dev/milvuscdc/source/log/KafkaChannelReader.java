@@ -25,7 +25,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class KafkaChannelReader implements AutoCloseable {
 
-    private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    // What one read may bring, and so what one joined pack may hold in memory. Not a limit on a
+    // message: Kafka returns a first batch larger than this whole, so Milvus's 64 MB messages still pass.
+    private static final int FETCH_BYTES = 16 * 1024 * 1024;
     private static final Duration SILENCE = Duration.ofSeconds(10);
     private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(5);
 
@@ -143,8 +145,8 @@ public final class KafkaChannelReader implements AutoCloseable {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, source.bootstrap());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES));
-        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES));
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(FETCH_BYTES));
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(FETCH_BYTES));
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         for (Map.Entry<String, String> extra : source.clientProperties().entrySet()) {
             props.put(extra.getKey(), extra.getValue());

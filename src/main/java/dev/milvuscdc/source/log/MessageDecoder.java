@@ -32,7 +32,7 @@ public final class MessageDecoder {
         MsgType type = header.getBase().getMsgType();
         long timestamp = header.getBase().getTimestamp();
         return Optional.ofNullable(switch (type) {
-            case Insert -> new ChangeEvent.Insert(Msg.InsertRequest.parseFrom(payload));
+            case Insert -> InsertDecoder.decode(payload);
             case Delete -> new ChangeEvent.Delete(Msg.DeleteRequest.parseFrom(payload));
             case TimeTick -> new ChangeEvent.TimeTick(timestamp);
             case CreateCollection -> new ChangeEvent.CollectionCreated(Msg.CreateCollectionRequest.parseFrom(payload));

@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.rig.RigExtension;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,6 +50,14 @@ class KafkaChannelReaderIT {
             assertThat(start.messageId()).isEqualTo(KafkaMessageIds.encode(1));
             assertThat(reader.writtenBeforeStart(at(1))).isTrue();
             assertThat(reader.writtenBeforeStart(at(2))).isFalse();
+        }
+    }
+
+    /** The rig's Kafka is the source's: leave only Milvus's own topics on it. */
+    @AfterEach
+    void deleteTopic() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, source.bootstrap()))) {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -1,0 +1,48 @@
+package dev.milvuscdc.source.log;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
+import dev.milvuscdc.event.ChangeEvent;
+import dev.milvuscdc.event.EncodedColumn;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import milvus.proto.msg.Msg;
+
+/**
+ * Reads an insert message without decoding its column values: the columns are cut out of the
+ * payload as they are ({@link EncodedColumn}), and the rest (collection, partition, row count,
+ * timestamps) is decoded as a {@code Msg.InsertRequest} without {@code fields_data}.
+ */
+final class InsertDecoder {
+
+    private InsertDecoder() {
+    }
+
+    static ChangeEvent.Insert decode(byte[] payload) throws InvalidProtocolBufferException {
+        // The consumer hands over a fresh array per record that nobody writes to afterwards.
+        ByteString bytes = UnsafeByteOperations.unsafeWrap(payload);
+        CodedInputStream in = bytes.newCodedInput();
+        in.enableAliasing(true);
+        List<EncodedColumn> columns = new ArrayList<>();
+        ByteString rest = ByteString.EMPTY;
+        try {
+            int start = 0;
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (WireFormat.getTagFieldNumber(tag) == Msg.InsertRequest.FIELDS_DATA_FIELD_NUMBER) {
+                    columns.add(EncodedColumn.of(in.readBytes()));
+                } else {
+                    in.skipField(tag);
+                    rest = rest.concat(bytes.substring(start, in.getTotalBytesRead()));
+                }
+                start = in.getTotalBytesRead();
+            }
+        } catch (IOException e) {
+            throw e instanceof InvalidProtocolBufferException invalid ? invalid : new InvalidProtocolBufferException(e);
+        }
+        return new ChangeEvent.Insert(Msg.InsertRequest.parseFrom(rest), columns);
+    }
+}
