@@ -240,6 +240,15 @@ def read_proc(pid, name):
     return Path(f"/proc/{pid}/{name}").read_text()
 
 
+def process_cpu_seconds(pid):
+    """utime+stime of a process (fields 14 and 15 of proc(5)); 0 when it is gone."""
+    try:
+        fields = read_proc(pid, "stat").rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class CdcServer:
     """One `scripts/run` process (it execs java, so its pid is the JVM's) with its own port and store."""
 
@@ -306,9 +315,7 @@ class CdcServer:
             return f"task {task_id}: get failed: {e}"
 
     def cpu_seconds(self):
-        fields = read_proc(self.pid, "stat").rsplit(")", 1)[1].split()
-        utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
-        return (utime + stime) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.pid)
 
     def peak_rss_mb(self):
         for line in read_proc(self.pid, "status").splitlines():
@@ -371,13 +378,44 @@ def ensure_disk(rows, dim, copies, what):
             f"'scripts/rig down' removes them")
 
 
-class PhaseWatch:
-    """What else happened on the shared rig during one measurement: the load average at its start
-    and whether a Milvus server was restarted (other tests stop and start the target)."""
+def rig_pids():
+    """The pid of each server of the rig, from its pid file ("pid starttime")."""
+    pids = Path(rig_env("RIG_CDC_CONFIG")).parent / "pids"
+    return {f.stem: f.read_text().split()[0] for f in sorted(pids.glob("*.pid")) if f.read_text().strip()}
 
-    def __init__(self):
+
+def machine_jiffies():
+    """(busy, total) CPU time of the whole machine from the first line of /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return sum(values) - idle, sum(values)
+
+
+class CpuShare:
+    """Where the machine's CPU went during a measurement: its busy share and each server's cores."""
+
+    def __init__(self, cdc_pid):
+        self.pids = {**rig_pids(), **({"cdc": cdc_pid} if cdc_pid else {})}
+        self.start = time.monotonic()
+        self.jiffies = machine_jiffies()
+        self.cpu = {name: process_cpu_seconds(pid) for name, pid in self.pids.items()}
+
+    def summary(self):
+        wall = time.monotonic() - self.start
+        busy, total = (now - before for now, before in zip(machine_jiffies(), self.jiffies))
+        cores = {name: (process_cpu_seconds(pid) - self.cpu[name]) / wall for name, pid in self.pids.items()}
+        shown = ", ".join(f"{name} {value:.2f}" for name, value in sorted(cores.items(), key=lambda c: -c[1]) if value >= 0.01)
+        return f"machine busy {100 * busy / max(total, 1):.0f}%; cores: {shown}"
+
+
+class PhaseWatch:
+    """What else happened on the shared rig during one measurement: the load average at its start,
+    where the CPU went, and whether a Milvus server was restarted (other tests stop and start the target)."""
+
+    def __init__(self, cdc_pid=None):
         self.load = os.getloadavg()[0]
         self.milvus = rig_milvus_processes()
+        self.cpu = CpuShare(cdc_pid)
 
     def restarted(self):
         now = rig_milvus_processes()
@@ -385,7 +423,7 @@ class PhaseWatch:
 
     def conditions(self):
         restarted = self.restarted()
-        note = f"load {self.load:.1f}"
+        note = f"load {self.load:.1f}; {self.cpu.summary()}"
         return note + (f"; DISTURBED: {', '.join(restarted)} restarted" if restarted else "")
 
 
@@ -564,7 +602,7 @@ class Bench:
         """Runs a measurement; runs it once more when a Milvus server restarted meanwhile, and notes
         the conditions of the run kept."""
         for attempt in (1, 2):
-            watch = PhaseWatch()
+            watch = PhaseWatch(self.server.pid if self.server else None)
             try:
                 result = measure(*args)
             except BenchError:

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Replays one source channel: reads it, applies its packs in order, and reports a pack's end as
@@ -32,19 +32,22 @@ final class ChannelWorker implements ReplicationWorker.Loop {
     private final Retrier retrier;
     private final PackAssembler assembler;
     private final Deque<Applying> unacknowledged = new ArrayDeque<>();
-    /** Told of the message up to whose timestamp the target now holds this channel's changes. */
-    private final Consumer<ChannelPosition> applied;
+    /**
+     * Told, with {@code read}, of the time tick up to which this channel has been read, and with
+     * {@code write}, of the one up to which the target holds its changes.
+     */
+    private final BiConsumer<String, ChannelPosition> progress;
 
     /** @param start the position the reader stands on */
     ChannelWorker(KafkaChannelReader reader, ChannelPosition start, boolean ticked, ChangeApplier applier,
-            PositionCommitter committer, Retrier retrier, Consumer<ChannelPosition> applied) {
+            PositionCommitter committer, Retrier retrier, BiConsumer<String, ChannelPosition> progress) {
         this.reader = reader;
         this.assembler = new PackAssembler(start);
         this.ticked = ticked;
         this.applier = applier;
         this.committer = committer;
         this.retrier = retrier;
-        this.applied = applied;
+        this.progress = progress;
     }
 
     @Override
@@ -78,6 +81,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
             MessagePack joined = MessagePack.join(packs);
             boolean replayed = retrier.call("find where channel " + reader.channel() + " ended when the task started",
                     () -> joined.messages().stream().anyMatch(m -> reader.writtenBeforeStart(m.position())));
+            progress.accept("read", releasedBy);
             unacknowledged.add(new Applying(applier.apply(joined, replayed), joined.end(), releasedBy));
         }
         acknowledgeCompleted();
@@ -88,7 +92,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
         while (!unacknowledged.isEmpty() && unacknowledged.peek().lastCall() <= completed) {
             Applying done = unacknowledged.poll();
             committer.acknowledged(done.end());
-            applied.accept(done.releasedBy());
+            progress.accept("write", done.releasedBy());
         }
     }
 

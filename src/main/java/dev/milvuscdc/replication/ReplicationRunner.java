@@ -161,7 +161,7 @@ public final class ReplicationRunner implements TaskRunner {
             ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), reader.channel());
             threads.add(ReplicationWorker.start(task.taskId(),
                     new ChannelWorker(reader, start, ticked, applier, committer, retrier,
-                            applied -> metrics.replicateTt(task.taskId(), reader.channel(), "write", applied.physicalMillis())),
+                            (opType, tick) -> metrics.replicateTt(task.taskId(), reader.channel(), opType, tick.physicalMillis())),
                     listener));
         });
         readersHandedOver = true;
