@@ -907,7 +907,7 @@ def table_rows(settings, r):
          f"all counted at {r.direct_after.seconds:.1f} s", r.direct_after.conditions),
         ("1 direct", "direct_rows_per_s", fmt(r.direct_rows_per_s), "mean of the two", ""),
         ("1 direct", "direct_upsert_rows_per_s", fmt(r.direct_upsert.rows_per_s),
-         f"{main}; the same rows written with upsert (as the engine writes them) into an empty collection",
+         f"{main}; the same rows written with upsert (as the engine writes rows it may have written before) into an empty collection",
          r.direct_upsert.conditions),
         ("2 replication", "cdc_rows_per_s", fmt(r.cdc.rows_per_s),
          f"{main}; source inserts acknowledged at {r.cdc.insert_seconds:.1f} s, target complete at {r.cdc.seconds:.1f} s",
