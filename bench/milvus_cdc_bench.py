@@ -355,11 +355,16 @@ class CdcServer:
 
 # --- the shared rig ----------------------------------------------------------------------------
 
-def rig_milvus_processes():
-    """The rig's record ("pid starttime") of each Milvus server: it changes when one is restarted."""
+def rig_pid_records():
+    """The rig's record ("pid starttime") of each of its servers, from their pid files."""
     pids = Path(rig_env("RIG_CDC_CONFIG")).parent / "pids"
-    return {name: (pids / f"{name}.pid").read_text().strip() if (pids / f"{name}.pid").exists() else ""
-            for name in ("milvus-source", "milvus-target")}
+    return {f.stem: f.read_text().strip() for f in sorted(pids.glob("*.pid"))}
+
+
+def rig_milvus_processes():
+    """The record of each Milvus server: it changes when one is restarted."""
+    records = rig_pid_records()
+    return {name: records.get(name, "") for name in ("milvus-source", "milvus-target")}
 
 
 def rig_free_bytes():
@@ -379,9 +384,8 @@ def ensure_disk(rows, dim, copies, what):
 
 
 def rig_pids():
-    """The pid of each server of the rig, from its pid file ("pid starttime")."""
-    pids = Path(rig_env("RIG_CDC_CONFIG")).parent / "pids"
-    return {f.stem: f.read_text().split()[0] for f in sorted(pids.glob("*.pid")) if f.read_text().strip()}
+    """The pid of each server of the rig."""
+    return {name: record.split()[0] for name, record in rig_pid_records().items() if record}
 
 
 def machine_jiffies():

@@ -19,8 +19,8 @@ import milvus.proto.msg.Msg;
  * so a busy channel carries many small messages; each would otherwise cost the target a round trip.
  *
  * <p>Inserts are joined column by column, passing Milvus's encoded column data through without
- * decoding it ({@link EncodedColumn}). A call never holds a primary key twice: the later row must replace the earlier one
- * on the target, and one upsert holding both would keep both. A run of changes is shared among
+ * decoding it ({@link EncodedColumn}). A call never holds a primary key twice: the later row must
+ * replace the earlier one on the target, and one upsert holding both would keep both. A run of changes is shared among
  * {@code parallelism} calls, each no smaller than {@code minCallRows} (small calls cost the target
  * more per row) and no larger than {@code maxCallRows} rows or {@code maxCallBytes} serialized bytes
  * (well under gRPC's message limit).
@@ -120,7 +120,7 @@ public final class RowBatcher {
 
     /** How many primary keys an {@code IDs} holds, whichever their type. */
     public static int keyCount(IDs keys) {
-        return keys.hasIntId() ? keys.getIntId().getDataCount() : keys.getStrId().getDataCount();
+        return keysIn(keys).size();
     }
 
     /** The primary keys an {@code IDs} holds, whichever their type. */

@@ -23,13 +23,14 @@ import milvus.proto.msg.Msg;
 /**
  * Applies the changes of one pack to the target, in the pack's order: rows as inserts (upserts where
  * the target may hold them already, so that a replay changes nothing) and deletes by primary key,
- * collection and partition drops, and the replicate channel's index, load, release and flush operations. Databases, collections and
- * partitions are created on the target through the {@link TargetCatalog}. Changes outside the
- * task's scope, or of collections the source has dropped since, are passed over. Consecutive row
- * changes of one kind into one collection partition are joined into fewer target calls ({@link RowBatcher}),
- * which run several at a time as long as they touch different rows ({@link CallPipeline}); other
- * changes wait for the calls in flight. {@link #apply} may thus return before the target holds the
- * pack: {@link #completedThrough()} tells when it does. One applier serves one channel.
+ * collection and partition drops, and the replicate channel's index, load, release and flush
+ * operations. Databases, collections and partitions are created on the target through the
+ * {@link TargetCatalog}. Changes outside the task's scope, or of collections the source has dropped
+ * since, are passed over. Consecutive row changes of one kind into one collection partition are
+ * joined into fewer target calls ({@link RowBatcher}), which run several at a time as long as they
+ * touch different rows ({@link CallPipeline}); other changes wait for the calls in flight.
+ * {@link #apply} may thus return before the target holds the pack: {@link #completedThrough()}
+ * tells when it does. One applier serves one channel.
  */
 final class ChangeApplier implements AutoCloseable {
 

@@ -72,12 +72,13 @@ final class DmlApplier {
 
     void delete(String db, String collection, String partition, IDs primaryKeys) {
         CollectionShape shape = shape(db, collection);
+        Optional<String> partitionName = partitionOf(db, collection, partition);
         for (String expression : DeleteExpression.batches(shape.primaryKey(), primaryKeys)) {
             DeleteRequest.Builder request = DeleteRequest.newBuilder()
                     .setDbName(db)
                     .setCollectionName(collection)
                     .setExpr(expression);
-            partitionOf(db, collection, partition).ifPresent(request::setPartitionName);
+            partitionName.ifPresent(request::setPartitionName);
             calls.call("delete from", TargetCalls.object(db, collection), db, s -> s.delete(request.build()),
                     MutationResult::getStatus);
         }
