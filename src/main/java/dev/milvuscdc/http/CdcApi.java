@@ -1,12 +1,12 @@
 package dev.milvuscdc.http;
 
+import dev.milvuscdc.control.TaskManager;
+import dev.milvuscdc.control.TaskRequestException;
 import dev.milvuscdc.http.RequestDecoder.DecodeException;
 import dev.milvuscdc.http.Requests.DeleteRequest;
 import dev.milvuscdc.http.Requests.MaintenanceRequest;
 import dev.milvuscdc.http.Requests.TaskIdRequest;
 import dev.milvuscdc.metrics.CdcMetrics;
-import dev.milvuscdc.task.TaskManager;
-import dev.milvuscdc.task.TaskRequestException;
 import dev.milvuscdc.task.TaskSpec;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.milvuscdc.http;
 
-import dev.milvuscdc.task.TaskManager;
+import dev.milvuscdc.control.TaskManager;
 import java.util.Map;
 import java.util.function.Supplier;
 

@@ -6,7 +6,7 @@ import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.CallPipeline;
 import dev.milvuscdc.pipeline.RowBatcher;
-import dev.milvuscdc.target.TargetWriter;
+import dev.milvuscdc.sink.TargetWriter;
 import dev.milvuscdc.task.TaskScope;
 import io.milvus.grpc.CreateIndexRequest;
 import io.milvus.grpc.DropIndexRequest;

@@ -1,7 +1,7 @@
 package dev.milvuscdc.replication;
 
+import dev.milvuscdc.sink.PermanentTargetException;
 import dev.milvuscdc.source.log.LogDecodeException;
-import dev.milvuscdc.target.PermanentTargetException;
 import dev.milvuscdc.task.TaskStatusListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

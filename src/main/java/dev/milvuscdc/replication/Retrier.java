@@ -1,7 +1,7 @@
 package dev.milvuscdc.replication;
 
+import dev.milvuscdc.sink.RetriableTargetException;
 import dev.milvuscdc.source.meta.SourceMetadataException;
-import dev.milvuscdc.target.RetriableTargetException;
 import dev.milvuscdc.task.TaskStatusListener;
 import java.time.Duration;
 import java.util.function.Supplier;

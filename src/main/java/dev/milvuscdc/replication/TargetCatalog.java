@@ -1,11 +1,11 @@
 package dev.milvuscdc.replication;
 
+import dev.milvuscdc.sink.TargetWriter;
 import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.DatabaseMeta;
 import dev.milvuscdc.source.meta.PartitionMeta;
 import dev.milvuscdc.source.meta.QualifiedName;
 import dev.milvuscdc.source.meta.SourceMetadata;
-import dev.milvuscdc.target.TargetWriter;
 import dev.milvuscdc.task.CollectionPattern;
 import dev.milvuscdc.task.TaskScope;
 import java.util.HashMap;

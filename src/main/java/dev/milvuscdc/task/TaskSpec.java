@@ -23,6 +23,12 @@ public record TaskSpec(
         @JsonProperty("disable_auto_start") boolean disableAutoStart,
         @JsonProperty("task_id") String taskId) {
 
+    /** A copy with this task id. */
+    public TaskSpec withTaskId(String id) {
+        return new TaskSpec(milvusConnectParam, kafkaConnectParam, collectionInfos, dbCollections, rpcChannelInfo,
+                extraInfo, nameMapping, bufferConfig, disableAutoStart, id);
+    }
+
     /** A copy without token, password and key material, for answers and logs. */
     public TaskSpec redacted() {
         return new TaskSpec(

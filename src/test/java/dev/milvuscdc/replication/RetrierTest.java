@@ -3,8 +3,8 @@ package dev.milvuscdc.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.milvuscdc.target.PermanentTargetException;
-import dev.milvuscdc.target.RetriableTargetException;
+import dev.milvuscdc.sink.PermanentTargetException;
+import dev.milvuscdc.sink.RetriableTargetException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package dev.milvuscdc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.milvuscdc.CdcServer;
+import dev.milvuscdc.control.MilvusTargetProbe;
 import dev.milvuscdc.server.CdcTestClient.Reply;
 import dev.milvuscdc.store.InMemoryTaskStore;
-import dev.milvuscdc.task.MilvusTargetProbe;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;

@@ -3,9 +3,9 @@ package dev.milvuscdc.server;
 import dev.milvuscdc.CdcServer;
 import dev.milvuscdc.config.CdcConfig;
 import dev.milvuscdc.config.ConfigLoader;
+import dev.milvuscdc.control.TargetProbe;
 import dev.milvuscdc.source.SourceProbe;
 import dev.milvuscdc.store.TaskStore;
-import dev.milvuscdc.task.TargetProbe;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -13,19 +13,19 @@ class TaskScopeTest {
 
     @Test
     void wildcardCollectionInfosMeanTheWholeCluster() {
-        TaskSpec spec = TaskManagerTest.spec("http://a:1", "*");
+        TaskSpec spec = TaskSpecFixtures.spec("http://a:1", "*");
 
         assertThat(TaskScope.of(spec)).containsExactly(p("*", "*"));
     }
 
     @Test
     void namedCollectionInfosBelongToTheDefaultDatabase() {
-        assertThat(TaskScope.of(TaskManagerTest.spec("http://a:1", "a", "b"))).containsExactly(p("default", "a"), p("default", "b"));
+        assertThat(TaskScope.of(TaskSpecFixtures.spec("http://a:1", "a", "b"))).containsExactly(p("default", "a"), p("default", "b"));
     }
 
     @Test
     void dbCollectionsKeepTheirDatabase() {
-        TaskSpec spec = TaskManagerTest.dbSpec("http://a:1", "shop", "*");
+        TaskSpec spec = TaskSpecFixtures.dbSpec("http://a:1", "shop", "*");
 
         assertThat(TaskScope.of(spec)).containsExactly(p("shop", "*"));
     }

@@ -1,9 +1,0 @@
-package dev.milvuscdc.task;
-
-/**
- * The server-wide bounds a task must respect.
- *
- * @param replicateChannel the source's replicate channel; {@code rpc_channel_info.name} must equal it
- */
-public record TaskLimits(int maxTaskNum, int maxNameLength, String replicateChannel) {
-}

@@ -1,0 +1,204 @@
+package dev.milvuscdc.control;
+
+import static dev.milvuscdc.task.TaskSpecFixtures.dbSpec;
+import static dev.milvuscdc.task.TaskSpecFixtures.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.server.FakeRunners;
+import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.TaskRecord;
+import dev.milvuscdc.task.TaskSpec.CollectionInfo;
+import dev.milvuscdc.task.TaskSpec;
+import dev.milvuscdc.task.TaskState;
+import dev.milvuscdc.task.TaskStatusListener;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The control plane's state machine and its create rules, with fake runners and target. */
+class TaskManagerTest {
+
+    private final InMemoryTaskStore store = new InMemoryTaskStore();
+    private final FakeRunners runners = new FakeRunners();
+    private final AtomicReference<String> targetDown = new AtomicReference<>();
+    private final AtomicReference<String> sourceDown = new AtomicReference<>();
+    private final TargetProbe target = param -> {
+        if (targetDown.get() != null) {
+            throw new TargetProbe.TargetUnreachableException(targetDown.get());
+        }
+    };
+    private TaskManager manager = managerWithLimit(100);
+
+    private TaskManager managerWithLimit(int maxTaskNum) {
+        return new TaskManager(store, runners, target, () -> Optional.ofNullable(sourceDown.get()),
+                new TaskLimits(maxTaskNum, 256, "by-dev-replicate-msg"), new CdcMetrics());
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private TaskState state(String id) {
+        return store.get(id).orElseThrow().state();
+    }
+
+    @Test
+    void pauseOfAnInitialTaskFailsAsAStateUpdateFailure() {
+        store.put(new TaskRecord("t1", spec("http://a:1", "c"), TaskState.Initial, ""));
+
+        assertThatThrownBy(() -> manager.pause("t1"))
+                .isInstanceOf(TaskRequestException.class)
+                .hasMessageStartingWith("fail to update the task state, task_id: t1: ")
+                .matches(e -> !((TaskRequestException) e).isClientError());
+    }
+
+    @Test
+    void pauseOfAPausedTaskIsAClientError() {
+        String id = manager.create(spec("http://a:1", "c"));
+        manager.pause(id);
+
+        assertThatThrownBy(() -> manager.pause(id))
+                .hasMessage("the task has paused, task_id: " + id)
+                .matches(e -> ((TaskRequestException) e).isClientError());
+    }
+
+    @Test
+    void resumeStartsAFreshRunnerAndClearsTheReason() {
+        String id = manager.create(spec("http://a:1", "c"));
+        manager.pause(id);
+
+        manager.resume(id);
+
+        assertThat(store.get(id).orElseThrow().reason()).isEmpty();
+        assertThat(state(id)).isEqualTo(TaskState.Running);
+        assertThat(runners.created()).hasSize(2);
+        assertThat(runners.active(id)).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingStartOnCreateLeavesNoTask() {
+        runners.failStartWith("no channel");
+
+        assertThatThrownBy(() -> manager.create(spec("http://a:1", "c")))
+                .hasMessageMatching("fail to start the task, task_id: [0-9a-f]{32}: no channel");
+        assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void aFailingStartOnResumeKeepsTheTaskPausedWithTheReason() {
+        String id = manager.create(spec("http://a:1", "c"));
+        manager.pause(id);
+        runners.failStartWith("no channel");
+
+        assertThatThrownBy(() -> manager.resume(id)).hasMessage("fail to start the task, task_id: " + id + ": no channel");
+        assertThat(store.get(id).orElseThrow().state()).isEqualTo(TaskState.Paused);
+        assertThat(store.get(id).orElseThrow().reason()).isEqualTo("fail to start task, err: no channel");
+    }
+
+    @Test
+    void reportsOfAReplacedRunnerAreIgnored() {
+        String id = manager.create(spec("http://a:1", "c"));
+        TaskStatusListener old = runners.last(id).listener;
+        manager.pause(id);
+        manager.resume(id);
+
+        old.failed("stale failure");
+        runners.last(id).listener.retrying("fresh retry");
+
+        await().until(() -> store.get(id).orElseThrow().reason().equals("fresh retry"));
+        assertThat(state(id)).isEqualTo(TaskState.Running);
+    }
+
+    @Test
+    void recoveredClearsARetryReason() {
+        String id = manager.create(spec("http://a:1", "c"));
+        runners.last(id).listener.retrying("target busy");
+        await().until(() -> store.get(id).orElseThrow().reason().equals("target busy"));
+
+        runners.last(id).listener.recovered();
+
+        await().until(() -> store.get(id).orElseThrow().reason().isEmpty());
+        assertThat(state(id)).isEqualTo(TaskState.Running);
+    }
+
+    @Test
+    void theTaskLimitCountsTasksOfEveryState() {
+        manager = managerWithLimit(2);
+        String first = manager.create(spec("http://a:1", "c1"));
+        manager.pause(first);
+        manager.create(spec("http://a:1", "c2"));
+
+        assertThatThrownBy(() -> manager.create(spec("http://a:1", "c3")))
+                .hasMessage("the task num has reach the limit, 2")
+                .matches(e -> !((TaskRequestException) e).isClientError());
+    }
+
+    @Test
+    void tasksOnDifferentTargetsMayShareCollections() {
+        manager.create(spec("http://a:1", "*"));
+
+        assertThat(manager.create(spec("http://b:1", "*"))).hasSize(32);
+    }
+
+    @Test
+    void anyIntersectionWithATaskOnTheSameTargetIsRefused() {
+        manager.create(dbSpec("http://a:1", "*", "orders"));
+
+        assertThatThrownBy(() -> manager.create(dbSpec("http://A:1/", "shop", "*")))
+                .hasMessage("the collection name is duplicate with existing task, [shop.*]");
+        assertThat(manager.create(dbSpec("http://a:1", "shop", "users"))).hasSize(32);
+    }
+
+    @Test
+    void onlyOneTaskPerTargetMayReplicateUsersAndRoles() {
+        TaskSpec base = spec("http://a:1", "c1");
+        TaskSpec withRoles = new TaskSpec(base.milvusConnectParam(), null, base.collectionInfos(), null, null,
+                new TaskSpec.ExtraInfo(true), null, null, false, null);
+        manager.create(withRoles);
+        TaskSpec second = new TaskSpec(base.milvusConnectParam(), null, List.of(new CollectionInfo("c2", null, false)),
+                null, null, new TaskSpec.ExtraInfo(true), null, null, false, null);
+
+        assertThatThrownBy(() -> manager.create(second)).hasMessage("the enable user role param is duplicate");
+    }
+
+    @Test
+    void anUnreachableTargetOrSourceFailsCreateAndStoresNothing() {
+        targetDown.set("cannot reach a:1 within 1 s");
+        assertThatThrownBy(() -> manager.create(spec("http://a:1", "c")))
+                .hasMessage("fail to connect the milvus: cannot reach a:1 within 1 s");
+
+        targetDown.set(null);
+        sourceDown.set("kafka DOWN: no answer");
+        assertThatThrownBy(() -> manager.create(spec("http://a:1", "c")))
+                .hasMessage("the source Milvus cannot be reached, check sourceConfig: kafka DOWN: no answer");
+        assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void theIdempotentCreateStillChecksTheTarget() {
+        TaskSpec base = spec("http://a:1", "c");
+        TaskSpec withId = new TaskSpec(base.milvusConnectParam(), null, base.collectionInfos(), null, null, null, null,
+                null, false, "fixed");
+        manager.create(withId);
+        targetDown.set("refused");
+
+        assertThatThrownBy(() -> manager.create(withId)).hasMessage("fail to connect the milvus: refused");
+    }
+
+    @Test
+    void deleteStopsTheRunnerAndRemovesTheTask() {
+        String id = manager.create(spec("http://a:1", "c"));
+
+        manager.delete(id, false);
+
+        assertThat(runners.last(id).stopped).isTrue();
+        assertThat(store.get(id)).isEmpty();
+        assertThat(manager.create(spec("http://a:1", "c"))).hasSize(32);
+    }
+}

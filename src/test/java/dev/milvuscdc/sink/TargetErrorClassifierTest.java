@@ -1,0 +1,143 @@
+package dev.milvuscdc.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.milvus.grpc.ErrorCode;
+import io.milvus.grpc.Status;
+import io.milvus.shaded.io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.net.ConnectException;
+import org.junit.jupiter.api.Test;
+
+class TargetErrorClassifierTest {
+
+    @Test
+    void unreachableTargetIsRetriableAndDescribedByItsRootCause() {
+        StatusRuntimeException refused = io.milvus.shaded.io.grpc.Status.UNAVAILABLE
+                .withCause(new ConnectException("Connection refused: /127.0.0.1:1")).asRuntimeException();
+
+        TargetException e = TargetErrorClassifier.fromThrowable("upsert into", "db.c", refused);
+
+        assertThat(e).isInstanceOf(RetriableTargetException.class);
+        assertThat(e.getMessage()).startsWith("upsert into db.c on the target Milvus failed: gRPC UNAVAILABLE: connection refused");
+        assertThat(e.hint()).isEqualTo(TargetErrorClassifier.RETRY_HINT);
+    }
+
+    @Test
+    void deadlineExhaustedAndAbortedCallsAreRetriable() {
+        for (io.milvus.shaded.io.grpc.Status status : new io.milvus.shaded.io.grpc.Status[] {
+                io.milvus.shaded.io.grpc.Status.DEADLINE_EXCEEDED, io.milvus.shaded.io.grpc.Status.RESOURCE_EXHAUSTED,
+                io.milvus.shaded.io.grpc.Status.ABORTED}) {
+            assertThat(TargetErrorClassifier.fromThrowable("flush", "db.c", status.asRuntimeException()))
+                    .as(status.getCode().name()).isInstanceOf(RetriableTargetException.class);
+        }
+    }
+
+    @Test
+    void internalErrorIsRetriableOnlyWhenTheTransportBroke() {
+        StatusRuntimeException reset = io.milvus.shaded.io.grpc.Status.INTERNAL.withCause(new IOException("RST_STREAM")).asRuntimeException();
+        StatusRuntimeException bug = io.milvus.shaded.io.grpc.Status.INTERNAL.withDescription("panic").asRuntimeException();
+
+        assertThat(TargetErrorClassifier.fromThrowable("upsert into", "db.c", reset)).isInstanceOf(RetriableTargetException.class);
+        assertThat(TargetErrorClassifier.fromThrowable("upsert into", "db.c", bug)).isInstanceOf(PermanentTargetException.class);
+    }
+
+    @Test
+    void oversizedMessageIsPermanentWithABufferHint() {
+        StatusRuntimeException tooLarge = io.milvus.shaded.io.grpc.Status.RESOURCE_EXHAUSTED
+                .withDescription("gRPC message exceeds maximum size: message larger than max (70000000 vs. 67108864)")
+                .asRuntimeException();
+
+        TargetException e = TargetErrorClassifier.fromThrowable("upsert into", "db.c", tooLarge);
+
+        assertThat(e).isInstanceOf(PermanentTargetException.class);
+        assertThat(e.hint()).contains("buffer_config");
+    }
+
+    @Test
+    void rejectedCredentialsArePermanent() {
+        assertThat(TargetErrorClassifier.fromThrowable("create collection", "db.c",
+                io.milvus.shaded.io.grpc.Status.UNAUTHENTICATED.asRuntimeException()))
+                .isInstanceOf(PermanentTargetException.class)
+                .extracting(TargetException::hint).isEqualTo(TargetErrorClassifier.AUTH_HINT);
+        assertThat(TargetErrorClassifier.fromStatus("create collection", "db.c", merr(1401, "privilege not permitted")))
+                .isInstanceOf(PermanentTargetException.class)
+                .extracting(TargetException::hint).isEqualTo(TargetErrorClassifier.AUTH_HINT);
+        assertThat(TargetErrorClassifier.fromStatus("drop collection", "db.c",
+                Status.newBuilder().setErrorCode(ErrorCode.PermissionDenied).setReason("denied").build()))
+                .isInstanceOf(PermanentTargetException.class);
+    }
+
+    @Test
+    void overloadedOrStartingTargetIsRetriable() {
+        assertThat(TargetErrorClassifier.fromStatus("upsert into", "db.c", merr(8, "rate limit exceeded[rate=0.1]")))
+                .isInstanceOf(RetriableTargetException.class);
+        assertThat(TargetErrorClassifier.fromStatus("upsert into", "db.c", merr(1, "service not ready")))
+                .isInstanceOf(RetriableTargetException.class);
+        assertThat(TargetErrorClassifier.fromStatus("upsert into", "db.c", merr(101, "collection not loaded")))
+                .isInstanceOf(RetriableTargetException.class);
+        assertThat(TargetErrorClassifier.fromStatus("upsert into", "db.c",
+                Status.newBuilder().setErrorCode(ErrorCode.RateLimit).setReason("too many").build()))
+                .isInstanceOf(RetriableTargetException.class);
+    }
+
+    @Test
+    void aStoppingTargetWhoseRolesAreUnreachableIsRetriable() {
+        assertThat(TargetErrorClassifier.fromStatus("upsert into", "db.c", merr(65535,
+                "empty grpc client: failed to connect 127.0.0.1:56623, reason: connection error")))
+                .isInstanceOf(RetriableTargetException.class);
+    }
+
+    @Test
+    void droppingADatabaseBeforeItsCollectionsIsRetriable() {
+        assertThat(TargetErrorClassifier.fromStatus("drop database", "db", merr(65535,
+                "database:db not empty, must drop all collections before drop database")))
+                .isInstanceOf(RetriableTargetException.class);
+    }
+
+    @Test
+    void milvusRetriableFlagWins() {
+        assertThat(TargetErrorClassifier.fromStatus("load collection", "db.c",
+                merr(65535, "something new").toBuilder().setRetriable(true).build()))
+                .isInstanceOf(RetriableTargetException.class);
+    }
+
+    @Test
+    void invalidRequestsAndBadRowsArePermanentWithTheReasonAndCode() {
+        TargetException invalid = TargetErrorClassifier.fromStatus("create collection", "db.c",
+                merr(1100, "invalid parameter[expected=dim][actual=0]"));
+        TargetException badJson = TargetErrorClassifier.fromStatus("upsert into", "db.c",
+                merr(1001, "IO failed: json: cannot unmarshal array into Go value of type map[string]interface {}"));
+
+        assertThat(invalid).isInstanceOf(PermanentTargetException.class);
+        assertThat(invalid.getMessage()).isEqualTo("create collection db.c on the target Milvus failed: "
+                + "invalid parameter[expected=dim][actual=0] (code 1100). " + TargetErrorClassifier.REJECTED_HINT);
+        assertThat(badJson).isInstanceOf(PermanentTargetException.class);
+    }
+
+    @Test
+    void missingCollectionIsRecognisedByCodeAndLegacyCode() {
+        assertThat(TargetErrorClassifier.isCollectionMissing(merr(100, "can't find collection"))).isTrue();
+        assertThat(TargetErrorClassifier.isCollectionMissing(
+                Status.newBuilder().setErrorCode(ErrorCode.CollectionNotExists).setReason("x").build())).isTrue();
+        assertThat(TargetErrorClassifier.isCollectionMissing(merr(800, "database not found"))).isFalse();
+    }
+
+    @Test
+    void successIsNeitherCodeNorLegacyCode() {
+        assertThat(TargetErrorClassifier.isSuccess(Status.getDefaultInstance())).isTrue();
+        assertThat(TargetErrorClassifier.isSuccess(merr(5, "x"))).isFalse();
+        assertThat(TargetErrorClassifier.isSuccess(Status.newBuilder().setErrorCode(ErrorCode.UnexpectedError).build())).isFalse();
+    }
+
+    @Test
+    void unknownNonGrpcFailureIsPermanentAndKeepsItsCause() {
+        IllegalStateException bug = new IllegalStateException("boom");
+        TargetException e = TargetErrorClassifier.fromThrowable("delete from", "db.c", bug);
+        assertThat(e).isInstanceOf(PermanentTargetException.class).hasCause(bug);
+    }
+
+    private static Status merr(int code, String reason) {
+        return Status.newBuilder().setCode(code).setErrorCode(ErrorCode.UnexpectedError).setReason(reason).build();
+    }
+}
