@@ -11,8 +11,6 @@ import java.time.Duration;
 /** Turns the server's configuration into the replication engine's settings. */
 final class ReplicationWiring {
 
-    /** Milvus's own default {@code rootCoord.dmlChannelNum}, used when {@code sourceConfig.channelNum} is 0. */
-    private static final int MILVUS_DEFAULT_DML_CHANNELS = 16;
     private static final Duration POSITION_FLUSH_INTERVAL = Duration.ofSeconds(1);
 
     private ReplicationWiring() {
@@ -36,8 +34,6 @@ final class ReplicationWiring {
     }
 
     private static KafkaSource kafkaSource(SourceConfig source) {
-        int channels = source.channelNum() > 0 ? source.channelNum() : MILVUS_DEFAULT_DML_CHANNELS;
-        return new KafkaSource(source.kafka().address(), source.kafka().clientProperties(), source.replicateChan(),
-                channels);
+        return new KafkaSource(source.kafka().address(), source.kafka().clientProperties(), source.replicateChan());
     }
 }

@@ -1,13 +1,14 @@
 package dev.milvuscdc.event;
 
-import com.google.protobuf.Message;
-import io.milvus.grpc.MsgType;
+import io.milvus.grpc.IDs;
 import java.util.List;
-import milvus.proto.msg.Msg;
+import java.util.Map;
 
 /**
- * A change read from the source's log, in Milvus's own message classes, with column data passed
- * through still encoded. Every event has the hybrid timestamp the source gave it.
+ * A change read from the source's log, decoded into what the engine needs and nothing more. Every
+ * event has the hybrid timestamp the source gave it. Collections and partitions are named by the
+ * source's ids, which identify them for good; names can be reused after a drop. Row data is passed
+ * through still encoded ({@link EncodedColumn}).
  */
 public sealed interface ChangeEvent {
 
@@ -15,62 +16,91 @@ public sealed interface ChangeEvent {
 
     /**
      * Rows written to one shard of a collection; replayed on the target as an insert (an upsert
-     * where the target may hold the rows already). The rows' own timestamps are the truth: Milvus
-     * 2.3.5 leaves {@code base.timestamp} at 0 in the inserts of an upsert (observed on the rig),
-     * while every row carries the request's timestamp.
+     * where the target may hold the rows already).
      *
-     * @param request the insert without its {@code fields_data}
-     * @param columns its {@code fields_data}, still encoded
+     * @param partitionName the source partition's name, empty when the message names none
+     * @param columns       the insert's {@code fields_data}, still encoded
      */
-    record Insert(Msg.InsertRequest request, List<EncodedColumn> columns) implements ChangeEvent {
+    record Insert(long collectionId, long partitionId, String partitionName, long rowCount, long timestamp,
+                  List<EncodedColumn> columns) implements ChangeEvent {
 
         public Insert {
             columns = List.copyOf(columns);
         }
 
-        public long timestamp() {
-            return request.getTimestampsCount() > 0 ? request.getTimestamps(0) : request.getBase().getTimestamp();
-        }
-
-        /** About the size of the message on the wire. */
+        /** About the size of the rows on the wire. */
         public long serializedSize() {
-            return request.getSerializedSize() + columns.stream().mapToLong(c -> c.bytes().size()).sum();
+            return columns.stream().mapToLong(c -> c.bytes().size()).sum();
         }
     }
 
-    /** Rows deleted by primary key from one shard of a collection; timestamps as for {@link Insert}. */
-    record Delete(Msg.DeleteRequest request) implements ChangeEvent {
-        public long timestamp() {
-            return request.getTimestampsCount() > 0 ? request.getTimestamps(0) : request.getBase().getTimestamp();
-        }
+    /**
+     * Rows deleted by primary key from one shard of a collection.
+     *
+     * @param partitionId {@link #ALL_PARTITIONS} when the delete names no partition
+     */
+    record Delete(long collectionId, long partitionId, String partitionName, IDs primaryKeys, long timestamp)
+            implements ChangeEvent {
+
+        /** Milvus's partition id for "every partition of the collection". */
+        public static final long ALL_PARTITIONS = -1;
     }
 
     /** Everything on the channel up to this timestamp has been written: closes a pack. */
     record TimeTick(long timestamp) implements ChangeEvent {
     }
 
-    record CollectionCreated(Msg.CreateCollectionRequest request) implements ChangeEvent {
-        public long timestamp() {
-            return request.getBase().getTimestamp();
-        }
+    record CollectionCreated(long collectionId, long timestamp) implements ChangeEvent {
     }
 
-    record CollectionDropped(Msg.DropCollectionRequest request) implements ChangeEvent {
-        public long timestamp() {
-            return request.getBase().getTimestamp();
-        }
+    /** @param collectionName the name the collection had; its database is not in the message */
+    record CollectionDropped(long collectionId, String collectionName, long timestamp) implements ChangeEvent {
     }
 
-    record PartitionDropped(Msg.DropPartitionRequest request) implements ChangeEvent {
-        public long timestamp() {
-            return request.getBase().getTimestamp();
-        }
+    record PartitionDropped(long collectionId, long partitionId, String partitionName, long timestamp)
+            implements ChangeEvent {
+    }
+
+    record DatabaseCreated(String database, long timestamp) implements ChangeEvent {
+    }
+
+    record DatabaseDropped(String database, long timestamp) implements ChangeEvent {
     }
 
     /**
-     * An operation from the replicate channel (database, index, load, release, flush): the request
-     * the source's proxy executed, as it executed it.
+     * An operation on a collection named by database and name (the replicate channel carries no
+     * ids): the collection that had this name at {@link #timestamp()}.
      */
-    record Operation(MsgType type, Message request, long timestamp) implements ChangeEvent {
+    sealed interface CollectionOperation extends ChangeEvent {
+        String database();
+
+        String collection();
+    }
+
+    /** @param params the index parameters as the source's client gave them (index_type, metric_type, params) */
+    record IndexCreated(String database, String collection, String field, String indexName, Map<String, String> params,
+                        long timestamp) implements CollectionOperation {
+
+        public IndexCreated {
+            params = Map.copyOf(params);
+        }
+    }
+
+    record IndexDropped(String database, String collection, String field, String indexName, long timestamp)
+            implements CollectionOperation {
+    }
+
+    record CollectionLoaded(String database, String collection, int replicas, long timestamp)
+            implements CollectionOperation {
+    }
+
+    record CollectionReleased(String database, String collection, long timestamp) implements CollectionOperation {
+    }
+
+    record Flushed(String database, List<String> collections, long timestamp) implements ChangeEvent {
+
+        public Flushed {
+            collections = List.copyOf(collections);
+        }
     }
 }

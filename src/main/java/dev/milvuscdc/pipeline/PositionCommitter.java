@@ -11,13 +11,19 @@ import java.util.function.Consumer;
  * Owns a task's positions: channel workers report what the target has acknowledged, and a flush
  * writes the changed ones to the store. Only acknowledged positions are ever written, so a restart
  * replays at most what was applied after the last flush; the target operations are idempotent, so
- * that replay changes nothing. A failed flush keeps the positions for the next one. Thread-safe.
+ * that replay changes nothing.
+ *
+ * <p>A stored position never goes backwards: each channel acknowledges its positions in order, and
+ * flushes are serialized, so a later flush always writes what an earlier one wrote or newer; a
+ * failed flush puts its positions back only where nothing newer was acknowledged since, for the
+ * next flush. Thread-safe.
  */
 public final class PositionCommitter {
 
     private final Consumer<Collection<ChannelPosition>> sink;
     private final Map<String, ChannelPosition> acknowledged = new LinkedHashMap<>();
     private final Map<String, ChannelPosition> unflushed = new LinkedHashMap<>();
+    private final Object flushing = new Object();
 
     /** @param sink writes positions durably and atomically; may throw, and is then retried on the next flush */
     public PositionCommitter(Map<String, ChannelPosition> stored, Consumer<Collection<ChannelPosition>> sink) {
@@ -25,6 +31,7 @@ public final class PositionCommitter {
         this.acknowledged.putAll(stored);
     }
 
+    /** The target holds everything of the channel up to and including this position. */
     public synchronized void acknowledged(ChannelPosition position) {
         acknowledged.put(position.channel(), position);
         unflushed.put(position.channel(), position);
@@ -36,21 +43,23 @@ public final class PositionCommitter {
 
     /** Writes the positions acknowledged since the last successful flush. */
     public void flush() {
-        List<ChannelPosition> batch;
-        synchronized (this) {
-            if (unflushed.isEmpty()) {
-                return;
-            }
-            batch = List.copyOf(unflushed.values());
-            unflushed.clear();
-        }
-        try {
-            sink.accept(batch);
-        } catch (RuntimeException e) {
+        synchronized (flushing) {
+            List<ChannelPosition> batch;
             synchronized (this) {
-                batch.forEach(p -> unflushed.putIfAbsent(p.channel(), p));
+                if (unflushed.isEmpty()) {
+                    return;
+                }
+                batch = List.copyOf(unflushed.values());
+                unflushed.clear();
             }
-            throw e;
+            try {
+                sink.accept(batch);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    batch.forEach(p -> unflushed.putIfAbsent(p.channel(), p));
+                }
+                throw e;
+            }
         }
     }
 }

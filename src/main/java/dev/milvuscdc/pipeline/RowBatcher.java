@@ -5,13 +5,11 @@ import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.EncodedColumn;
 import io.milvus.grpc.FieldData;
 import io.milvus.grpc.IDs;
-import io.milvus.grpc.LongArray;
 import io.milvus.grpc.VectorField;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import milvus.proto.msg.Msg;
 
 /**
  * Joins consecutive row changes of one collection partition into target calls that may run at the
@@ -52,7 +50,7 @@ public final class RowBatcher {
      * @param primaryKeyField the name of the collection's primary key field
      */
     public List<JoinedInsert> joinInserts(List<ChangeEvent.Insert> inserts, String primaryKeyField) {
-        long rowsPerCall = callRows(inserts.stream().mapToLong(insert -> insert.request().getNumRows()).sum());
+        long rowsPerCall = callRows(inserts.stream().mapToLong(ChangeEvent.Insert::rowCount).sum());
         List<JoinedInsert> joined = new ArrayList<>();
         List<ChangeEvent.Insert> call = new ArrayList<>();
         Set<Object> callKeys = new HashSet<>();
@@ -60,7 +58,7 @@ public final class RowBatcher {
         long bytes = 0;
         for (ChangeEvent.Insert insert : inserts) {
             List<?> keys = primaryKeys(insert, primaryKeyField);
-            long insertRows = insert.request().getNumRows();
+            long insertRows = insert.rowCount();
             long insertBytes = insert.serializedSize();
             boolean fits = !call.isEmpty() && sameColumns(call.get(0), insert)
                     && rows + insertRows <= rowsPerCall && bytes + insertBytes <= maxCallBytes
@@ -87,8 +85,8 @@ public final class RowBatcher {
      * Joins the keys of deletes from one collection partition into batches shared among the
      * concurrent calls; deleting a key twice is harmless.
      */
-    public List<IDs> joinDeletes(List<Msg.DeleteRequest> deletes) {
-        List<IDs> keys = deletes.stream().map(RowBatcher::keysOf).toList();
+    public List<IDs> joinDeletes(List<ChangeEvent.Delete> deletes) {
+        List<IDs> keys = deletes.stream().map(ChangeEvent.Delete::primaryKeys).toList();
         long keysPerCall = callRows(keys.stream().mapToLong(RowBatcher::keyCount).sum());
         List<IDs> joined = new ArrayList<>();
         IDs.Builder batch = null;
@@ -128,31 +126,23 @@ public final class RowBatcher {
         return keys.hasIntId() ? keys.getIntId().getDataList() : keys.getStrId().getDataList();
     }
 
-    /** A delete's keys; Milvus 2.3 may still fill the older {@code int64_primary_keys} list. */
-    private static IDs keysOf(Msg.DeleteRequest delete) {
-        return delete.hasPrimaryKeys()
-                ? delete.getPrimaryKeys()
-                : IDs.newBuilder().setIntId(LongArray.newBuilder().addAllData(delete.getInt64PrimaryKeysList())).build();
-    }
-
     /**
-     * One insert holding the rows of a batch: the first one's collection and partition, the summed
-     * row count, and each column's encoded values one after the other (see {@link EncodedColumn}).
-     * Per-row timestamps and row ids stay behind: the target assigns its own.
+     * One insert holding the rows of a batch: the first one's collection, partition and timestamp,
+     * the summed row count, and each column's encoded values one after the other (see {@link EncodedColumn}).
      */
     private static ChangeEvent.Insert join(List<ChangeEvent.Insert> batch) {
         if (batch.size() == 1) {
             return batch.get(0);
         }
         ChangeEvent.Insert first = batch.get(0);
-        long rows = batch.stream().mapToLong(insert -> insert.request().getNumRows()).sum();
-        Msg.InsertRequest request = first.request().toBuilder().clearTimestamps().clearRowIDs().setNumRows(rows).build();
+        long rows = batch.stream().mapToLong(ChangeEvent.Insert::rowCount).sum();
         List<EncodedColumn> columns = new ArrayList<>();
         for (int i = 0; i < first.columns().size(); i++) {
             int column = i;
             columns.add(joinColumn(batch.stream().map(insert -> insert.columns().get(column)).toList()));
         }
-        return new ChangeEvent.Insert(request, columns);
+        return new ChangeEvent.Insert(first.collectionId(), first.partitionId(), first.partitionName(), rows,
+                first.timestamp(), columns);
     }
 
     private static EncodedColumn joinColumn(List<EncodedColumn> parts) {
@@ -202,7 +192,7 @@ public final class RowBatcher {
                         : keys.getScalars().getStringData().getDataList();
             }
         }
-        throw new IllegalArgumentException("insert into collection " + insert.request().getCollectionID()
+        throw new IllegalArgumentException("insert into collection " + insert.collectionId()
                 + " has no primary key column " + primaryKeyField);
     }
 }

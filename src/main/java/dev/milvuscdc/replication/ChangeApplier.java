@@ -7,26 +7,20 @@ import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.CallPipeline;
 import dev.milvuscdc.pipeline.RowBatcher;
 import dev.milvuscdc.sink.TargetWriter;
-import dev.milvuscdc.task.TaskScope;
-import io.milvus.grpc.CreateIndexRequest;
-import io.milvus.grpc.DropIndexRequest;
-import io.milvus.grpc.FlushRequest;
 import io.milvus.grpc.IDs;
-import io.milvus.grpc.LoadCollectionRequest;
-import io.milvus.grpc.ReleaseCollectionRequest;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import milvus.proto.msg.Msg;
 
 /**
  * Applies the changes of one pack to the target, in the pack's order: rows as inserts (upserts where
  * the target may hold them already, so that a replay changes nothing) and deletes by primary key,
- * collection and partition drops, and the replicate channel's index, load, release and flush
- * operations. Databases, collections and partitions are created on the target through the
- * {@link TargetCatalog}. Changes outside the task's scope, or of collections the source has dropped
- * since, are passed over. Consecutive row changes of one kind into one collection partition are
+ * drops, and the replicate channel's database, index, load, release and flush operations. The
+ * copies of collections and partitions are found, or made, by the source ids the changes name
+ * ({@link TargetCatalog}); changes of objects the source dropped, or outside
+ * the task's scope, are passed over. Consecutive row changes of one kind into one partition are
  * joined into fewer target calls ({@link RowBatcher}), which run several at a time as long as they
  * touch different rows ({@link CallPipeline}); other changes wait for the calls in flight.
  * {@link #apply} may thus return before the target holds the pack: {@link #completedThrough()}
@@ -51,7 +45,7 @@ final class ChangeApplier implements AutoCloseable {
     private final CallPipeline calls;
 
     ChangeApplier(TargetCatalog catalog, TargetWriter writer, Retrier retrier, CdcMetrics metrics, String taskId,
-            String channel) {
+                  String channel) {
         this.catalog = catalog;
         this.writer = writer;
         this.retrier = retrier;
@@ -67,7 +61,21 @@ final class ChangeApplier implements AutoCloseable {
      *                 written as upserts, so that a replay never duplicates a row
      */
     long apply(MessagePack pack, boolean replayed) throws InterruptedException {
-        applyInOrder(pack, replayed);
+        List<LogMessage> messages = pack.messages();
+        int i = 0;
+        while (i < messages.size()) {
+            ChangeEvent event = messages.get(i).event();
+            int end = endOfRun(messages, i);
+            if (event instanceof ChangeEvent.Insert) {
+                insert(messages.subList(i, end).stream().map(m -> (ChangeEvent.Insert) m.event()).toList(), replayed);
+            } else if (event instanceof ChangeEvent.Delete) {
+                delete(messages.subList(i, end).stream().map(m -> (ChangeEvent.Delete) m.event()).toList());
+            } else {
+                calls.drain();
+                catalog.apply(event);
+            }
+            i = end;
+        }
         return calls.submitted();
     }
 
@@ -76,26 +84,7 @@ final class ChangeApplier implements AutoCloseable {
         return calls.completedThrough();
     }
 
-    private void applyInOrder(MessagePack pack, boolean replayed) throws InterruptedException {
-        List<LogMessage> messages = pack.messages();
-        int i = 0;
-        while (i < messages.size()) {
-            ChangeEvent event = messages.get(i).event();
-            int end = endOfRun(messages, i);
-            if (event instanceof ChangeEvent.Insert insert) {
-                insert(insert.request(), messages.subList(i, end).stream()
-                        .map(m -> (ChangeEvent.Insert) m.event()).toList(), replayed);
-            } else if (event instanceof ChangeEvent.Delete delete) {
-                delete(delete.request(), messages.subList(i, end).stream()
-                        .map(m -> ((ChangeEvent.Delete) m.event()).request()).toList());
-            } else {
-                apply(event);
-            }
-            i = end;
-        }
-    }
-
-    /** The end of the run of row changes of one kind into one collection partition that starts at {@code start}. */
+    /** The end of the run of row changes of one kind into one partition that starts at {@code start}. */
     private static int endOfRun(List<LogMessage> messages, int start) {
         Optional<RunKey> key = RunKey.of(messages.get(start).event());
         int end = start + 1;
@@ -106,45 +95,65 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /** What row changes share to be joined: their kind, collection and partition. */
-    private record RunKey(boolean insert, long collectionId, String partition) {
+    private record RunKey(boolean insert, long collectionId, long partitionId, String partitionName) {
 
         static Optional<RunKey> of(ChangeEvent event) {
             if (event instanceof ChangeEvent.Insert insert) {
-                return Optional.of(new RunKey(true, insert.request().getCollectionID(), insert.request().getPartitionName()));
+                return Optional.of(new RunKey(true, insert.collectionId(), insert.partitionId(), insert.partitionName()));
             }
             if (event instanceof ChangeEvent.Delete delete) {
-                return Optional.of(new RunKey(false, delete.request().getCollectionID(), delete.request().getPartitionName()));
+                return Optional.of(new RunKey(false, delete.collectionId(), delete.partitionId(), delete.partitionName()));
             }
             return Optional.empty();
         }
     }
 
-    private void apply(ChangeEvent event) throws InterruptedException {
-        calls.drain();
-        if (event instanceof ChangeEvent.CollectionCreated created) {
-            catalog.ensure(created.request().getCollectionID());
-        } else if (event instanceof ChangeEvent.CollectionDropped dropped) {
-            catalog.collectionDroppedFromLog(dropped.request().getCollectionID());
-        } else if (event instanceof ChangeEvent.PartitionDropped dropped) {
-            catalog.partitionDropped(dropped.request().getCollectionID(), dropped.request().getPartitionName());
-        } else if (event instanceof ChangeEvent.Operation operation) {
-            operation(operation);
+    /** A run of inserts into one partition. */
+    private void insert(List<ChangeEvent.Insert> run, boolean replayed) throws InterruptedException {
+        ChangeEvent.Insert first = run.get(0);
+        Optional<Destination> destination = catalog.destination(first.collectionId(), first.partitionId(),
+                first.partitionName());
+        if (destination.isEmpty()) {
+            return;
+        }
+        for (RowBatcher.JoinedInsert joined : batcher.joinInserts(run, destination.get().collection().primaryKeyField)) {
+            submit(destination.get(), joined.keys(), () -> write(destination.get(), joined.rows(), replayed));
         }
     }
 
-    /** A run of inserts into one collection partition, {@code first} among them. */
-    private void insert(Msg.InsertRequest first, List<ChangeEvent.Insert> run, boolean replayed) throws InterruptedException {
-        Optional<ReplicatedCollection> target = catalog.ensure(first.getCollectionID());
-        if (target.isEmpty()) {
+    /** A run of deletes from one partition, or from every partition. */
+    private void delete(List<ChangeEvent.Delete> run) throws InterruptedException {
+        ChangeEvent.Delete first = run.get(0);
+        Optional<Destination> destination = catalog.destination(first.collectionId(), first.partitionId(),
+                first.partitionName());
+        if (destination.isEmpty()) {
             return;
         }
-        ReplicatedCollection collection = target.get();
-        String partition = partitionOf(collection, first.getPartitionName());
-        if (partition != null) {
-            catalog.ensurePartition(collection, partition);
+        for (IDs keys : batcher.joinDeletes(run)) {
+            submit(destination.get(), RowBatcher.keysIn(keys), () -> remove(destination.get(), keys));
         }
-        for (RowBatcher.JoinedInsert joined : batcher.joinInserts(run, collection.primaryKeyField())) {
-            calls.submit(collection.sourceId(), joined.keys(), () -> write(collection, partition, joined.rows(), replayed));
+    }
+
+    /**
+     * Starts a call on a destination, holding it for the call's duration, so that a drop of the
+     * collection or partition waits for the call; a destination dropped meanwhile takes no call.
+     */
+    private void submit(Destination destination, Collection<?> keys, CallPipeline.Call call)
+            throws InterruptedException {
+        if (!destination.enter()) {
+            return;
+        }
+        try {
+            calls.submit(destination.collection().sourceId, keys, () -> {
+                try {
+                    call.run();
+                } finally {
+                    destination.exit();
+                }
+            });
+        } catch (InterruptedException | RuntimeException e) {
+            destination.exit();
+            throw e;
         }
     }
 
@@ -153,77 +162,32 @@ final class ChangeApplier implements AutoCloseable {
      * retrying a call whose first try may have reached the target before it failed. Inserts cost
      * a loaded target less than upserts, which also delete, and keep what the source keeps.
      */
-    private void write(ReplicatedCollection collection, String partition, ChangeEvent.Insert rows, boolean replayed)
-            throws InterruptedException {
-        long count = rows.request().getNumRows();
+    private void write(Destination to, ChangeEvent.Insert rows, boolean replayed) throws InterruptedException {
+        CollectionReplica collection = to.collection();
+        int count = (int) rows.rowCount();
         AtomicBoolean tried = new AtomicBoolean(replayed);
-        retrier.run("write " + count + " rows into " + collection, () -> {
-            if (tried.getAndSet(true)) {
-                writer.upsert(collection.database(), collection.name(), partition, rows.columns(), (int) count);
-            } else {
-                writer.insert(collection.database(), collection.name(), partition, rows.columns(), (int) count);
-            }
-        });
-        metrics.rowsReplicated(taskId, rows.request().getCollectionID(), collection.name(), "insert", count);
-    }
-
-    /** A run of deletes from one collection partition, {@code first} among them. */
-    private void delete(Msg.DeleteRequest first, List<Msg.DeleteRequest> run) throws InterruptedException {
-        Optional<ReplicatedCollection> target = catalog.ensure(first.getCollectionID());
-        if (target.isEmpty()) {
-            return;
-        }
-        ReplicatedCollection collection = target.get();
-        String partition = partitionOf(collection, first.getPartitionName());
-        for (IDs keys : batcher.joinDeletes(run)) {
-            calls.submit(collection.sourceId(), RowBatcher.keysIn(keys), () -> {
-                long rows = RowBatcher.keyCount(keys);
-                retrier.run("delete " + rows + " rows from " + collection,
-                        () -> writer.delete(collection.database(), collection.name(), partition, keys));
-                metrics.rowsReplicated(taskId, first.getCollectionID(), collection.name(), "delete", rows);
-            });
+        boolean written = catalog.unlessDroppedOnSource(to, () -> retrier.run(
+                "write " + count + " rows into " + collection, () -> {
+                    if (tried.getAndSet(true)) {
+                        writer.upsert(collection.database, collection.name, to.partitionName(), rows.columns(), count);
+                    } else {
+                        writer.insert(collection.database, collection.name, to.partitionName(), rows.columns(), count);
+                    }
+                }));
+        if (written) {
+            metrics.rowsReplicated(taskId, collection.sourceId, collection.name, "insert", count);
         }
     }
 
-    private void operation(ChangeEvent.Operation operation) throws InterruptedException {
-        if (operation.request() instanceof CreateIndexRequest request) {
-            onCollection(request.getDbName(), request.getCollectionName(), "create index",
-                    c -> writer.createIndex(c.database(), request.toBuilder().setCollectionName(c.name()).build()));
-        } else if (operation.request() instanceof DropIndexRequest request) {
-            onCollection(request.getDbName(), request.getCollectionName(), "drop index",
-                    c -> writer.dropIndex(c.database(), request));
-        } else if (operation.request() instanceof LoadCollectionRequest request) {
-            onCollection(request.getDbName(), request.getCollectionName(), "load",
-                    c -> writer.loadCollection(c.database(), request));
-        } else if (operation.request() instanceof ReleaseCollectionRequest request) {
-            onCollection(request.getDbName(), request.getCollectionName(), "release",
-                    c -> writer.releaseCollection(c.database(), request));
-        } else if (operation.request() instanceof FlushRequest request) {
-            String db = database(request.getDbName());
-            List<String> names = request.getCollectionNamesList().stream().filter(n -> catalog.inScope(db, n)).toList();
-            if (!names.isEmpty()) {
-                retrier.run("flush " + db + "." + names, () -> writer.flush(db, names));
-                metrics.apiExecuted(taskId, "flush");
-            }
+    private void remove(Destination from, IDs keys) throws InterruptedException {
+        CollectionReplica collection = from.collection();
+        long count = RowBatcher.keyCount(keys);
+        boolean deleted = catalog.unlessDroppedOnSource(from, () -> retrier.run(
+                "delete " + count + " rows from " + collection,
+                () -> writer.delete(collection.database, collection.name, from.partitionName(), keys)));
+        if (deleted) {
+            metrics.rowsReplicated(taskId, collection.sourceId, collection.name, "delete", count);
         }
-    }
-
-    private void onCollection(String db, String name, String what, java.util.function.Consumer<ReplicatedCollection> action)
-            throws InterruptedException {
-        Optional<ReplicatedCollection> target = catalog.ensure(database(db), name);
-        if (target.isPresent()) {
-            retrier.run(what + " on " + target.get(), () -> action.accept(target.get()));
-            metrics.apiExecuted(taskId, what.replace(' ', '_'));
-        }
-    }
-
-    /** The partition a row change names, or null where the target must route rows itself. */
-    private static String partitionOf(ReplicatedCollection collection, String partition) {
-        return collection.partitionKey() || partition.isEmpty() ? null : partition;
-    }
-
-    private static String database(String name) {
-        return name == null || name.isEmpty() ? TaskScope.DEFAULT_DB : name;
     }
 
     @Override

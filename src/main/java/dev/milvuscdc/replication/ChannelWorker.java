@@ -5,7 +5,7 @@ import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.pipeline.PackAssembler;
 import dev.milvuscdc.pipeline.PositionCommitter;
-import dev.milvuscdc.source.log.KafkaChannelReader;
+import dev.milvuscdc.source.log.ChannelReader;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
 
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
 
-    private final KafkaChannelReader reader;
+    private final ChannelReader reader;
     private final boolean ticked;
     private final ChangeApplier applier;
     private final PositionCommitter committer;
@@ -39,7 +39,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
     private final BiConsumer<String, ChannelPosition> progress;
 
     /** @param start the position the reader stands on */
-    ChannelWorker(KafkaChannelReader reader, ChannelPosition start, boolean ticked, ChangeApplier applier,
+    ChannelWorker(ChannelReader reader, ChannelPosition start, boolean ticked, ChangeApplier applier,
             PositionCommitter committer, Retrier retrier, BiConsumer<String, ChannelPosition> progress) {
         this.reader = reader;
         this.assembler = new PackAssembler(start);
@@ -80,11 +80,20 @@ final class ChannelWorker implements ReplicationWorker.Loop {
         if (!packs.isEmpty()) {
             MessagePack joined = MessagePack.join(packs);
             boolean replayed = retrier.call("find where channel " + reader.channel() + " ended when the task started",
-                    () -> joined.messages().stream().anyMatch(m -> reader.writtenBeforeStart(m.position())));
+                    () -> writtenBeforeStart(joined));
             progress.accept("read", releasedBy);
             unacknowledged.add(new Applying(applier.apply(joined, replayed), joined.end(), releasedBy));
         }
         acknowledgeCompleted();
+    }
+
+    private boolean writtenBeforeStart(MessagePack pack) throws InterruptedException {
+        for (LogMessage message : pack.messages()) {
+            if (reader.writtenBeforeStart(message.position())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void acknowledgeCompleted() throws InterruptedException {

@@ -1,22 +1,27 @@
 package dev.milvuscdc.replication;
 
 import dev.milvuscdc.source.meta.MetaChange;
+import dev.milvuscdc.source.meta.PartitionMeta;
+import dev.milvuscdc.source.meta.SourceMetadata;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * Replays the source's metadata changes that no log message announces (Milvus 2.3 writes partition
- * creation and database changes only to etcd), and creates collections on the target as soon as
- * the source has them, even before their first row. Changes are queued by the watch thread and
- * applied on this worker's thread, in etcd's order.
+ * creation and database changes only to etcd), creates collections on the target as soon as the
+ * source has them, even before their first row, and drops copies as soon as etcd says the source
+ * dropped them. Changes are queued by the watch thread and applied on this worker's thread, in
+ * etcd's order; a collection or partition still being created is left for its Created record.
  */
 final class MetadataWorker implements ReplicationWorker.Loop {
 
     private final BlockingQueue<MetaChange> changes;
+    private final SourceMetadata source;
     private final TargetCatalog catalog;
 
     /** @param changes filled by the etcd watch thread, which must never block */
-    MetadataWorker(BlockingQueue<MetaChange> changes, TargetCatalog catalog) {
+    MetadataWorker(BlockingQueue<MetaChange> changes, SourceMetadata source, TargetCatalog catalog) {
         this.changes = changes;
+        this.source = source;
         this.catalog = catalog;
     }
 
@@ -29,23 +34,29 @@ final class MetadataWorker implements ReplicationWorker.Loop {
     public void runOnce() throws InterruptedException {
         MetaChange change = changes.take();
         if (change instanceof MetaChange.DatabasePut put) {
-            catalog.databaseCreated(put.database());
+            catalog.ddl().databaseCreated(put.database().name());
         } else if (change instanceof MetaChange.DatabaseRemoved removed) {
-            catalog.databaseDropped(removed.databaseId());
+            var name = source.databaseName(removed.databaseId());
+            if (name.isPresent()) {
+                catalog.ddl().databaseDropped(name.get());
+            }
         } else if (change instanceof MetaChange.CollectionPut put) {
             if (put.dropping()) {
-                catalog.collectionDropped(put.meta().id());
-            } else {
-                catalog.ensure(put.meta().id());
+                catalog.ddl().collectionDropped(put.meta().id(), put.meta().name());
+            } else if (!put.meta().creating()) {
+                catalog.ddl().collection(put.meta().id());
             }
         } else if (change instanceof MetaChange.CollectionRemoved removed) {
-            catalog.collectionDropped(removed.collectionId());
+            catalog.ddl().collectionDropped(removed.collectionId(), "");
         } else if (change instanceof MetaChange.PartitionPut put) {
-            if (put.live()) {
-                catalog.partitionCreated(put.partition().collectionId(), put.partition().name());
-            } else {
-                catalog.partitionDropped(put.partition().collectionId(), put.partition().name());
+            PartitionMeta partition = put.partition();
+            if (partition.state() == PartitionMeta.State.CREATED) {
+                catalog.partitionCreated(partition.collectionId(), partition.id(), partition.name());
+            } else if (partition.state() == PartitionMeta.State.DROPPING) {
+                catalog.partitionDropped(partition.collectionId(), partition.id(), partition.name());
             }
+        } else if (change instanceof MetaChange.PartitionRemoved removed) {
+            catalog.partitionDropped(removed.collectionId(), removed.partitionId(), "");
         }
     }
 

@@ -5,9 +5,12 @@ import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.PositionCommitter;
 import dev.milvuscdc.sink.MilvusTargetConnection;
 import dev.milvuscdc.sink.MilvusTargetWriter;
+import dev.milvuscdc.sink.PermanentTargetException;
 import dev.milvuscdc.sink.RetriableTargetException;
 import dev.milvuscdc.sink.TargetConnectException;
-import dev.milvuscdc.source.log.KafkaChannelReader;
+import dev.milvuscdc.source.log.ChannelReader;
+import dev.milvuscdc.source.log.SourceLogException;
+import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.MetaChange;
 import dev.milvuscdc.source.meta.SourceMetadata;
 import dev.milvuscdc.store.TaskStore;
@@ -15,31 +18,39 @@ import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskScope;
 import dev.milvuscdc.task.TaskStatusListener;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
- * The data plane of one task: a thread per source channel, one for metadata changes, and a
- * scheduled flush of positions. {@link #start()} fixes the channel positions before it returns
- * (the stored ones, or the channels' ends for a new task, written at once), so that nothing written
- * to the source after {@code create} answers is missed; connecting to the target and the source's
- * etcd then happens in the background, retried until it works or the task is stopped.
- * {@link #stop()} may be called from any thread, including one of the task's own.
+ * The data plane of one task: a thread per source channel it reads, one for metadata changes, and
+ * the store thread that flushes positions ({@link StoreWriter}).
+ *
+ * <p>The channels are those the task's collections use, as the source's etcd says, and the
+ * replicate channel. A new task starts at their ends, fixed by {@link #start()} before it returns so
+ * that nothing written after {@code create} answers is missed; a channel that an in-scope collection
+ * starts to use later is read from that collection's first message there. A restarted task reads
+ * every channel from its stored position; {@link #start()} then returns at once, and connecting to
+ * the target and the source happens in the background, retried until it works, it fails for good
+ * (the task pauses), or the task is stopped.
+ *
+ * <p>{@link #stop()} may be called from any thread, including one of the task's own; it interrupts
+ * the task's threads and waits for them all within one deadline, then flushes the positions.
  */
 public final class ReplicationRunner implements TaskRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationRunner.class);
-    private static final long JOIN_MILLIS = 15_000;
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(10);
+    private static final Duration START_DEADLINE = Duration.ofSeconds(10);
 
     private final TaskRecord task;
     private final TaskStatusListener listener;
@@ -48,13 +59,14 @@ public final class ReplicationRunner implements TaskRunner {
     private final CdcMetrics metrics;
     private final Retrier retrier;
     private final List<Thread> threads = new ArrayList<>();
-    private final Map<KafkaChannelReader, ChannelPosition> readers = new LinkedHashMap<>();
+    private final Map<String, ChannelPosition> channelsRead = new HashMap<>();
     private PositionCommitter committer;
-    private ScheduledExecutorService flusher;
+    private StoreWriter storeWriter;
+    private TargetCatalog catalog;
+    private MilvusTargetWriter writer;
     private volatile MilvusTargetConnection connection;
     private volatile SourceMetadata metadata;
     private boolean stopped;
-    private boolean readersHandedOver;
 
     ReplicationRunner(TaskRecord task, TaskStatusListener listener, ReplicationSettings settings, TaskStore store,
             CdcMetrics metrics) {
@@ -69,35 +81,35 @@ public final class ReplicationRunner implements TaskRunner {
     @Override
     public synchronized void start() {
         Map<String, ChannelPosition> stored = store.positions(task.taskId());
-        committer = new PositionCommitter(stored, batch -> store.savePositions(task.taskId(), batch));
-        try {
-            for (String channel : channels()) {
-                KafkaChannelReader reader = new KafkaChannelReader(settings.kafka(), channel);
-                ChannelPosition position;
-                try {
-                    position = reader.seekAfter(Optional.ofNullable(stored.get(channel)));
-                } catch (RuntimeException e) {
-                    reader.close();
-                    throw e;
-                }
-                readers.put(reader, position);
-                if (!stored.containsKey(channel)) {
-                    committer.acknowledged(position);
-                }
-            }
-            committer.flush();
-        } catch (RuntimeException e) {
-            readers.keySet().forEach(KafkaChannelReader::close);
-            readers.clear();
-            throw e;
+        if (stored.isEmpty()) {
+            stored = startingPositions();
+            store.savePositions(task.taskId(), stored.values());
         }
-        flusher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cdc-" + task.taskId() + "-positions"));
-        long interval = settings.positionFlushInterval().toMillis();
-        flusher.scheduleWithFixedDelay(this::flushPositions, interval, interval, TimeUnit.MILLISECONDS);
-        Thread setup = daemon(this::connectAndRun, "cdc-" + task.taskId() + "-setup");
-        threads.add(setup);
-        setup.start();
-        log.info("task {}: replication started on {} channels", task.taskId(), readers.size());
+        committer = new PositionCommitter(stored, batch -> store.savePositions(task.taskId(), batch));
+        storeWriter = new StoreWriter(store, task.taskId());
+        storeWriter.scheduleEvery(settings.positionFlushInterval(), this::flushPositions);
+        Map<String, ChannelPosition> from = Map.copyOf(stored);
+        startThread(new Thread(() -> connectAndRun(from), "cdc-" + task.taskId() + "-setup"));
+        log.info("task {}: replication started from {} channel positions", task.taskId(), stored.size());
+    }
+
+    /** Where a new task starts: the ends of the channels of the collections in its scope, and of the replicate channel. */
+    private Map<String, ChannelPosition> startingPositions() {
+        Set<String> channels = new LinkedHashSet<>();
+        channels.add(settings.log().replicateChannel());
+        Scope scope = new Scope(TaskScope.of(task.spec()));
+        try (SourceMetadata now = SourceMetadata.list(settings.etcd())) {
+            for (CollectionMeta collection : now.collections()) {
+                now.database(collection.dbId()).filter(db -> scope.covers(db.name(), collection.name()))
+                        .ifPresent(db -> channels.addAll(collection.physicalChannels()));
+            }
+        }
+        try {
+            return settings.log().endPositions(channels, START_DEADLINE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceLogException("interrupted while finding where the source's channels end", e, true);
+        }
     }
 
     @Override
@@ -111,13 +123,20 @@ public final class ReplicationRunner implements TaskRunner {
             toJoin = List.copyOf(threads);
         }
         toJoin.forEach(Thread::interrupt);
-        for (Thread thread : toJoin) {
-            if (thread != Thread.currentThread()) {
-                joinQuietly(thread);
+        long deadline = System.nanoTime() + STOP_DEADLINE.toNanos();
+        try {
+            for (Thread thread : toJoin) {
+                if (thread != Thread.currentThread()) {
+                    thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                }
             }
+            storeWriter.stop(this::flushPositions, Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        flusher.shutdownNow();
-        flushPositions();
+        toJoin.stream().filter(Thread::isAlive).filter(t -> t != Thread.currentThread())
+                .forEach(t -> log.warn("task {}: thread {} did not stop within {} s", task.taskId(), t.getName(),
+                        STOP_DEADLINE.toSeconds()));
         closeResources();
         log.info("task {}: replication stopped", task.taskId());
     }
@@ -128,50 +147,99 @@ public final class ReplicationRunner implements TaskRunner {
         return current == null ? store.positions(task.taskId()) : current.positions();
     }
 
-    private List<String> channels() {
-        List<String> channels = new ArrayList<>(settings.kafka().dmlChannels());
-        channels.add(settings.kafka().replicateChannel());
-        return channels;
-    }
-
-    private void connectAndRun() {
+    private void connectAndRun(Map<String, ChannelPosition> stored) {
+        MDC.put("task", task.taskId());
         try {
-            MilvusTargetConnection target = retrier.call("connect to the target Milvus", this::openTarget);
-            connection = target;
-            MilvusTargetWriter writer = new MilvusTargetWriter(target);
+            connection = retrier.call("connect to the target Milvus", this::openTarget);
+            writer = new MilvusTargetWriter(connection);
             BlockingQueue<MetaChange> changes = new LinkedBlockingQueue<>();
             metadata = retrier.call("read the source metadata", () -> SourceMetadata.open(settings.etcd(), changes::add));
-            TargetCatalog catalog = new TargetCatalog(metadata, writer, TaskScope.of(task.spec()), retrier);
+            Map<String, String> entries = retrier.call("read the task's catalog", storeWriter::catalog);
+            catalog = catalog(metadata, entries);
+            stored.forEach(this::openChannel);
+            openChannel(settings.log().replicateChannel(), null);
             catalog.createExisting();
-            startWorkers(new MetadataWorker(changes, catalog), catalog, writer);
+            startThread(ReplicationWorker.thread(task.taskId(), new MetadataWorker(changes, metadata, catalog), listener));
+            log.info("task {}: connected to the target and the source metadata; replaying", task.taskId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             ReplicationWorker.reportStopped(task.taskId(), "setup", e, listener);
         }
     }
 
-    private synchronized void startWorkers(MetadataWorker metadataWorker, TargetCatalog catalog, MilvusTargetWriter writer) {
+    private TargetCatalog catalog(SourceMetadata source, Map<String, String> entries) {
+        Scope scope = new Scope(TaskScope.of(task.spec()));
+        PartitionOwners owners = new PartitionOwners(entries, new PartitionOwners.CatalogWriter() {
+            @Override
+            public void put(String key, String value) throws InterruptedException {
+                retrier.run("record " + key + " in the task store", () -> storeWriter.updateCatalog(Map.of(key, value), List.of()));
+            }
+
+            @Override
+            public void remove(String key) throws InterruptedException {
+                retrier.run("forget " + key + " in the task store", () -> storeWriter.updateCatalog(Map.of(), List.of(key)));
+            }
+        });
+        DdlExecutor ddl = new DdlExecutor(source, writer, scope, retrier, new IdentityMap(), owners, this::readChannelsOf);
+        CollectionOperations operations = new CollectionOperations(source, ddl, writer, retrier, metrics, task.taskId());
+        return new TargetCatalog(source, ddl, new PartitionCopies(source, writer, retrier, owners), operations);
+    }
+
+    /** A collection of the task's scope: its channels are read from its first message there, unless read already. */
+    private void readChannelsOf(CollectionMeta collection) {
+        for (String channel : collection.physicalChannels()) {
+            var first = collection.startPositions().get(channel);
+            if (first == null) {
+                throw new SourceLogException("collection " + collection.name() + " (source id " + collection.id()
+                        + ") uses channel " + channel + " but the source's etcd records no start position for it,"
+                        + " so the task cannot read it", null, false);
+            }
+            synchronized (this) {
+                if (!channelsRead.containsKey(channel)) {
+                    ChannelPosition before = settings.log().positionBefore(channel, first);
+                    committer.acknowledged(before);
+                    openChannel(channel, before);
+                    log.info("task {}: reading channel {} from the start of collection {}", task.taskId(), channel,
+                            collection.name());
+                }
+            }
+        }
+    }
+
+    /** Starts reading a channel after {@code standOn}, or after the stored position when null. */
+    private synchronized void openChannel(String channel, ChannelPosition standOn) {
+        ChannelPosition start = standOn != null ? standOn : committer.positions().get(channel);
+        if (stopped || channelsRead.containsKey(channel) || start == null) {
+            return;
+        }
+        ChannelReader reader = settings.log().open(channel);
+        reader.seekAfter(start);
+        channelsRead.put(channel, start);
+        boolean ticked = !channel.equals(settings.log().replicateChannel());
+        ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), channel);
+        startThread(ReplicationWorker.thread(task.taskId(), new ChannelWorker(reader, start, ticked, applier, committer,
+                retrier, (opType, tick) -> metrics.replicateTt(task.taskId(), channel, opType, tick.physicalMillis())),
+                listener));
+    }
+
+    private synchronized void startThread(Thread thread) {
         if (stopped) {
             return;
         }
-        threads.add(ReplicationWorker.start(task.taskId(), metadataWorker, listener));
-        readers.forEach((reader, start) -> {
-            boolean ticked = !reader.channel().equals(settings.kafka().replicateChannel());
-            ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), reader.channel());
-            threads.add(ReplicationWorker.start(task.taskId(),
-                    new ChannelWorker(reader, start, ticked, applier, committer, retrier,
-                            (opType, tick) -> metrics.replicateTt(task.taskId(), reader.channel(), opType, tick.physicalMillis())),
-                    listener));
-        });
-        readersHandedOver = true;
-        log.info("task {}: connected to the target and the source metadata; replaying", task.taskId());
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
     }
 
     private MilvusTargetConnection openTarget() {
         try {
             return MilvusTargetConnection.open(task.spec().milvusConnectParam());
         } catch (TargetConnectException e) {
+            if (e.credentialsRefused()) {
+                throw new PermanentTargetException("connect", "target", e.getMessage(),
+                        "Correct milvus_connect_param (re-create the task), then resume it");
+            }
             throw new RetriableTargetException("connect", "target", e.getMessage(), "check the target address and credentials", e);
         }
     }
@@ -185,28 +253,11 @@ public final class ReplicationRunner implements TaskRunner {
     }
 
     private synchronized void closeResources() {
-        if (!readersHandedOver) {
-            readers.keySet().forEach(KafkaChannelReader::close);
-        }
         if (metadata != null) {
             metadata.close();
         }
         if (connection != null) {
             connection.close();
         }
-    }
-
-    private static void joinQuietly(Thread thread) {
-        try {
-            thread.join(JOIN_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Thread daemon(Runnable runnable, String name) {
-        Thread thread = new Thread(runnable, name);
-        thread.setDaemon(true);
-        return thread;
     }
 }

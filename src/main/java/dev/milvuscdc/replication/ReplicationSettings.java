@@ -1,6 +1,6 @@
 package dev.milvuscdc.replication;
 
-import dev.milvuscdc.source.log.KafkaSource;
+import dev.milvuscdc.source.log.SourceLog;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import java.time.Duration;
 
@@ -10,7 +10,7 @@ import java.time.Duration;
  */
 public record ReplicationSettings(
         SourceEtcd etcd,
-        KafkaSource kafka,
+        SourceLog log,
         Duration positionFlushInterval,
         Duration initialBackoff,
         Duration maxBackoff) {

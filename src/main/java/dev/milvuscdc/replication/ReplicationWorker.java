@@ -1,15 +1,15 @@
 package dev.milvuscdc.replication;
 
-import dev.milvuscdc.sink.PermanentTargetException;
-import dev.milvuscdc.source.log.LogDecodeException;
 import dev.milvuscdc.task.TaskStatusListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The thread of one part of a running task. It repeats its loop until interrupted; a fault that
- * retrying cannot cure ends it and pauses the task with a reason that names the part.
+ * The thread of one part of a running task. It repeats its loop until interrupted; anything that
+ * ends the loop otherwise (a fault that retrying cannot cure, a bug, an {@link Error} such as
+ * running out of memory) pauses the task with a reason that names the part, so that a task never
+ * shows Running with a part of it gone.
  */
 final class ReplicationWorker {
 
@@ -28,11 +28,9 @@ final class ReplicationWorker {
     private ReplicationWorker() {
     }
 
-    static Thread start(String taskId, Loop loop, TaskStatusListener listener) {
-        Thread thread = new Thread(() -> run(taskId, loop, listener), "cdc-" + taskId + "-" + loop.name());
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+    /** The worker's thread, not started yet. */
+    static Thread thread(String taskId, Loop loop, TaskStatusListener listener) {
+        return new Thread(() -> run(taskId, loop, listener), "cdc-" + taskId + "-" + loop.name());
     }
 
     private static void run(String taskId, Loop loop, TaskStatusListener listener) {
@@ -43,7 +41,7 @@ final class ReplicationWorker {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             reportStopped(taskId, loop.name(), e, listener);
         } finally {
             closeUninterrupted(loop);
@@ -51,8 +49,8 @@ final class ReplicationWorker {
     }
 
     /** Pauses the task because {@code part} stopped on a fault that retrying cannot cure. */
-    static void reportStopped(String taskId, String part, RuntimeException e, TaskStatusListener listener) {
-        if (e instanceof PermanentTargetException || e instanceof LogDecodeException) {
+    static void reportStopped(String taskId, String part, Throwable e, TaskStatusListener listener) {
+        if (e instanceof RuntimeException runtime && Faults.isExpected(runtime)) {
             log.error("task {}: {} stopped: {}", taskId, part, e.getMessage());
             listener.failed(part + ": " + e.getMessage());
         } else {
@@ -66,6 +64,8 @@ final class ReplicationWorker {
         boolean interrupted = Thread.interrupted();
         try {
             loop.close();
+        } catch (RuntimeException e) {
+            log.warn("{} did not close cleanly: {}", loop.name(), e.toString());
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -1,23 +1,33 @@
 package dev.milvuscdc.replication;
 
 import dev.milvuscdc.sink.RetriableTargetException;
+import dev.milvuscdc.source.log.SourceLogException;
 import dev.milvuscdc.source.meta.SourceMetadataException;
+import dev.milvuscdc.store.StoreException;
 import dev.milvuscdc.task.TaskStatusListener;
 import java.time.Duration;
-import java.util.function.Supplier;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs an action until it succeeds, waiting between tries with capped exponential backoff, for
- * faults that time can cure: an unreachable target, etcd or Kafka. The task stays Running and
- * shows the fault as its reason; the reason is cleared once the action succeeds. Anything else
- * (a permanent target error, a bug) passes through at once. Interrupts end the wait, so stopping a
- * task is never trapped in a retry.
+ * faults that time can cure: an unreachable or overloaded target, etcd, Kafka or task store. The
+ * task stays Running and shows the fault as its reason; the reason is cleared once the action
+ * succeeds. Anything else (refused credentials, a lost position, a conflict on the target, a bug)
+ * passes through at once, and pauses the task. Interrupts end the wait, so stopping a task is never
+ * trapped in a retry.
  */
 final class Retrier {
+
+    /** One try of an action; may be interrupted. */
+    interface Action<T> {
+        T call() throws InterruptedException;
+    }
+
+    /** One try of an action without a result. */
+    interface VoidAction {
+        void run() throws InterruptedException;
+    }
 
     private static final Logger log = LoggerFactory.getLogger(Retrier.class);
 
@@ -31,27 +41,28 @@ final class Retrier {
         this.maxBackoff = maxBackoff;
     }
 
-    void run(String what, Runnable action) throws InterruptedException {
+    void run(String what, VoidAction action) throws InterruptedException {
         call(what, () -> {
             action.run();
             return null;
         });
     }
 
-    <T> T call(String what, Supplier<T> action) throws InterruptedException {
+    <T> T call(String what, Action<T> action) throws InterruptedException {
         Duration backoff = initialBackoff;
         boolean failing = false;
         while (true) {
             try {
-                T result = action.get();
+                T result = action.call();
                 if (failing) {
                     log.info("{} succeeded again", what);
                     listener.recovered();
                 }
                 return result;
-            } catch (InterruptException e) {
-                throw new InterruptedException("stopped during " + what);
-            } catch (RetriableTargetException | SourceMetadataException | KafkaException e) {
+            } catch (RuntimeException e) {
+                if (!isRetriable(e)) {
+                    throw e;
+                }
                 if (Thread.interrupted()) {
                     // A stop interrupted the call (gRPC reports it as CANCELLED): not a fault to show.
                     throw new InterruptedException("stopped during " + what);
@@ -70,5 +81,13 @@ final class Retrier {
                 throw new InterruptedException("stopped while retrying " + what);
             }
         }
+    }
+
+    /** Whether time may cure the fault; every other fault needs an operator. */
+    static boolean isRetriable(RuntimeException e) {
+        return e instanceof RetriableTargetException
+                || e instanceof SourceMetadataException metadata && metadata.retriable()
+                || e instanceof SourceLogException log && log.retriable()
+                || e instanceof StoreException store && store.retriable();
     }
 }

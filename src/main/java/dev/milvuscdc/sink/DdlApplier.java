@@ -2,7 +2,6 @@ package dev.milvuscdc.sink;
 
 import io.milvus.grpc.BoolResponse;
 import io.milvus.grpc.CollectionSchema;
-import io.milvus.grpc.ConsistencyLevel;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.CreateDatabaseRequest;
 import io.milvus.grpc.CreatePartitionRequest;
@@ -11,14 +10,18 @@ import io.milvus.grpc.DescribeCollectionResponse;
 import io.milvus.grpc.DropCollectionRequest;
 import io.milvus.grpc.DropDatabaseRequest;
 import io.milvus.grpc.DropPartitionRequest;
-import io.milvus.grpc.HasCollectionRequest;
+import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.HasPartitionRequest;
-import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.ListDatabasesRequest;
 import io.milvus.grpc.ListDatabasesResponse;
 import io.milvus.grpc.ReleasePartitionsRequest;
+import io.milvus.grpc.ShowCollectionsRequest;
+import io.milvus.grpc.ShowCollectionsResponse;
+import io.milvus.grpc.Status;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +42,11 @@ final class DdlApplier {
         if (databaseExists(db)) {
             return;
         }
-        calls.call("create database", db, DEFAULT_DB,
-                s -> s.createDatabase(CreateDatabaseRequest.newBuilder().setDbName(db).build()), status -> status);
+        Status status = calls.callAllowingFailure("create database", db, DEFAULT_DB,
+                s -> s.createDatabase(CreateDatabaseRequest.newBuilder().setDbName(db).build()));
+        if (!TargetErrorClassifier.isSuccess(status) && !databaseExists(db)) {
+            throw TargetErrorClassifier.fromStatus("create database", db, status);
+        }
         LOG.info("Created database {} on the target", db);
     }
 
@@ -53,13 +59,24 @@ final class DdlApplier {
         LOG.info("Dropped database {} on the target", db);
     }
 
-    void createCollection(String db, String name, CollectionSchema sourceSchema, int shardsNum,
-                          ConsistencyLevel consistency, List<KeyValuePair> properties, int numPartitions) {
+    /**
+     * Creates the collection as the copy of a source collection. A collection of that name that is
+     * already this copy, with an equivalent schema, is kept; anything else under the name is an
+     * error an operator must resolve (the engine drops stale copies before it gets here).
+     */
+    void createCollection(String db, String name, CollectionDefinition definition) {
         String object = TargetCalls.object(db, name);
-        CollectionSchema wanted = SchemaTranslator.forTarget(name, sourceSchema);
-        Optional<CollectionSchema> existing = describe(db, name);
+        CollectionSchema wanted = SchemaTranslator.forTarget(name, definition.sourceSchema());
+        Optional<DescribeCollectionResponse> existing = describeResponse(db, name);
         if (existing.isPresent()) {
-            SchemaComparison.difference(wanted, SchemaTranslator.forTarget(name, existing.get())).ifPresent(diff -> {
+            OptionalLong owner = CopyMarker.sourceId(existing.get().getPropertiesList());
+            if (owner.isEmpty() || owner.getAsLong() != definition.sourceCollectionId()) {
+                throw new PermanentTargetException("create collection", object, "a collection of that name exists and is "
+                        + (owner.isEmpty() ? "not a copy made by milvus-cdc" : "the copy of source collection " + owner.getAsLong())
+                        + ", not of source collection " + definition.sourceCollectionId(),
+                        "Drop or rename the target collection " + object + ", then resume the task");
+            }
+            SchemaComparison.difference(wanted, SchemaTranslator.forTarget(name, existing.get().getSchema())).ifPresent(diff -> {
                 throw new PermanentTargetException("create collection", object,
                         "the target collection already exists with a different schema: " + diff,
                         "Drop or rename the target collection " + object + ", then resume the task");
@@ -70,24 +87,60 @@ final class DdlApplier {
                 .setDbName(db)
                 .setCollectionName(name)
                 .setSchema(wanted.toByteString())
-                .setShardsNum(shardsNum)
-                .setConsistencyLevel(consistency)
-                .addAllProperties(properties);
-        if (numPartitions > 0 && wanted.getFieldsList().stream().anyMatch(f -> f.getIsPartitionKey())) {
-            request.setNumPartitions(numPartitions);
+                .setShardsNum(definition.shardsNum())
+                .setConsistencyLevel(definition.consistencyLevel())
+                .addAllProperties(CopyMarker.withMarker(definition.properties(), definition.sourceCollectionId()));
+        if (definition.numPartitions() > 0 && wanted.getFieldsList().stream().anyMatch(FieldSchema::getIsPartitionKey)) {
+            request.setNumPartitions(definition.numPartitions());
         }
         calls.call("create collection", object, db, s -> s.createCollection(request.build()), status -> status);
-        LOG.info("Created collection {} on the target", object);
+        LOG.info("Created collection {} on the target as the copy of source collection {}", object,
+                definition.sourceCollectionId());
     }
 
-    void dropCollection(String db, String name) {
+    /** The collection of that name on the target, with the source collection it copies; empty when absent. */
+    Optional<ExistingCollection> existing(String db, String name) {
+        return describeResponse(db, name)
+                .map(response -> new ExistingCollection(db, name, CopyMarker.sourceId(response.getPropertiesList())));
+    }
+
+    /** Every collection of a database on the target; empty when the database does not exist. */
+    List<ExistingCollection> collections(String db) {
+        if (!databaseExists(db)) {
+            return List.of();
+        }
+        ShowCollectionsResponse response = calls.call("list collections", db, db,
+                s -> s.showCollections(ShowCollectionsRequest.newBuilder().setDbName(db).build()),
+                ShowCollectionsResponse::getStatus);
+        List<ExistingCollection> collections = new ArrayList<>();
+        for (String name : response.getCollectionNamesList()) {
+            existing(db, name).ifPresent(collections::add);
+        }
+        return collections;
+    }
+
+    List<String> databases() {
+        return calls.call("list databases", "", DEFAULT_DB,
+                s -> s.listDatabases(ListDatabasesRequest.getDefaultInstance()), ListDatabasesResponse::getStatus)
+                .getDbNamesList();
+    }
+
+    /** Drops the collection if it is the copy of that source collection; true when it was dropped. */
+    boolean dropCollection(String db, String name, long sourceCollectionId) {
         String object = TargetCalls.object(db, name);
-        if (!collectionExists(db, name)) {
-            return;
+        Optional<ExistingCollection> existing = existing(db, name);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        if (!existing.get().copies(sourceCollectionId)) {
+            LOG.info("Left collection {} on the target: it is not the copy of dropped source collection {}",
+                    object, sourceCollectionId);
+            return false;
         }
         calls.call("drop collection", object, db, s -> s.dropCollection(
                 DropCollectionRequest.newBuilder().setDbName(db).setCollectionName(name).build()), status -> status);
-        LOG.info("Dropped collection {} on the target", object);
+        LOG.info("Dropped collection {} on the target (the copy of source collection {})", object, sourceCollectionId);
+        return true;
     }
 
     void createPartition(String db, String collection, String partition) {
@@ -115,11 +168,15 @@ final class DdlApplier {
 
     /** The target's schema of the collection, or empty when it does not exist. */
     Optional<CollectionSchema> describe(String db, String name) {
+        return describeResponse(db, name).map(DescribeCollectionResponse::getSchema);
+    }
+
+    private Optional<DescribeCollectionResponse> describeResponse(String db, String name) {
         String object = TargetCalls.object(db, name);
         DescribeCollectionResponse response = calls.callAllowingFailure("describe collection", object, db,
                 s -> s.describeCollection(DescribeCollectionRequest.newBuilder().setDbName(db).setCollectionName(name).build()));
         if (TargetErrorClassifier.isSuccess(response.getStatus())) {
-            return Optional.of(response.getSchema());
+            return Optional.of(response);
         }
         if (TargetErrorClassifier.isCollectionMissing(response.getStatus())) {
             return Optional.empty();
@@ -128,15 +185,7 @@ final class DdlApplier {
     }
 
     private boolean databaseExists(String db) {
-        ListDatabasesResponse response = calls.call("list databases", db, DEFAULT_DB,
-                s -> s.listDatabases(ListDatabasesRequest.getDefaultInstance()), ListDatabasesResponse::getStatus);
-        return response.getDbNamesList().contains(db);
-    }
-
-    private boolean collectionExists(String db, String name) {
-        return calls.call("check collection", TargetCalls.object(db, name), db, s -> s.hasCollection(
-                HasCollectionRequest.newBuilder().setDbName(db).setCollectionName(name).build()),
-                BoolResponse::getStatus).getValue();
+        return databases().contains(db);
     }
 
     private boolean partitionExists(String db, String collection, String partition) {

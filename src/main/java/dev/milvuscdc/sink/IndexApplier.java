@@ -1,5 +1,6 @@
 package dev.milvuscdc.sink;
 
+import dev.milvuscdc.event.ChangeEvent;
 import io.milvus.grpc.CreateIndexRequest;
 import io.milvus.grpc.DescribeIndexRequest;
 import io.milvus.grpc.DescribeIndexResponse;
@@ -8,6 +9,7 @@ import io.milvus.grpc.ErrorCode;
 import io.milvus.grpc.FlushRequest;
 import io.milvus.grpc.FlushResponse;
 import io.milvus.grpc.IndexDescription;
+import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.LoadCollectionRequest;
 import io.milvus.grpc.ReleaseCollectionRequest;
 import java.util.List;
@@ -17,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Indexes, load, release and flush: the source's requests forwarded with the target database and
- * without the source's {@code base}. Creating an index that exists identically is a no-op.
+ * Indexes, load, release and flush, as the source asked for them. Creating an index that exists
+ * identically is a no-op.
  */
 final class IndexApplier {
 
@@ -32,50 +34,54 @@ final class IndexApplier {
         this.ddl = ddl;
     }
 
-    void createIndex(String db, CreateIndexRequest source) {
-        String object = TargetCalls.object(db, source.getCollectionName());
-        Optional<IndexDescription> existing = indexOn(db, source.getCollectionName(), source.getFieldName());
+    void createIndex(String db, ChangeEvent.IndexCreated index) {
+        String object = TargetCalls.object(db, index.collection());
+        Optional<IndexDescription> existing = indexOn(db, index.collection(), index.field());
         if (existing.isPresent()) {
-            Map<String, String> wanted = IndexParams.normalized(source.getExtraParamsList());
+            Map<String, String> wanted = IndexParams.normalized(pairs(index.params()));
             Map<String, String> present = IndexParams.normalized(existing.get().getParamsList());
-            boolean sameName = source.getIndexName().isEmpty() || source.getIndexName().equals(existing.get().getIndexName());
+            boolean sameName = index.indexName().isEmpty() || index.indexName().equals(existing.get().getIndexName());
             if (sameName && IndexParams.sourceMatches(wanted, present)) {
                 return;
             }
-            throw new PermanentTargetException("create index", object, "field '" + source.getFieldName()
+            throw new PermanentTargetException("create index", object, "field '" + index.field()
                     + "' already has index '" + existing.get().getIndexName() + "' " + present + " on the target, but the source"
-                    + " created '" + source.getIndexName() + "' " + wanted,
+                    + " created '" + index.indexName() + "' " + wanted,
                     "Drop that index on the target (release the collection first), then resume the task");
         }
-        calls.call("create index", object, db, s -> s.createIndex(source.toBuilder().clearBase().setDbName(db).build()),
-                status -> status);
-        LOG.info("Created index '{}' on field {} of {} on the target", source.getIndexName(), source.getFieldName(), object);
+        CreateIndexRequest request = CreateIndexRequest.newBuilder().setDbName(db).setCollectionName(index.collection())
+                .setFieldName(index.field()).setIndexName(index.indexName()).addAllExtraParams(pairs(index.params())).build();
+        calls.call("create index", object, db, s -> s.createIndex(request), status -> status);
+        LOG.info("Created index '{}' on field {} of {} on the target", index.indexName(), index.field(), object);
     }
 
-    void dropIndex(String db, DropIndexRequest source) {
-        String object = TargetCalls.object(db, source.getCollectionName());
-        if (indexOn(db, source.getCollectionName(), source.getFieldName()).filter(index ->
-                source.getIndexName().isEmpty() || source.getIndexName().equals(index.getIndexName())).isEmpty()) {
+    void dropIndex(String db, ChangeEvent.IndexDropped index) {
+        String object = TargetCalls.object(db, index.collection());
+        if (indexOn(db, index.collection(), index.field()).filter(existing ->
+                index.indexName().isEmpty() || index.indexName().equals(existing.getIndexName())).isEmpty()) {
             return;
         }
-        calls.call("drop index", object, db, s -> s.dropIndex(source.toBuilder().clearBase().setDbName(db).build()),
-                status -> status);
-        LOG.info("Dropped index '{}' of {} on the target", source.getIndexName(), object);
+        DropIndexRequest request = DropIndexRequest.newBuilder().setDbName(db).setCollectionName(index.collection())
+                .setFieldName(index.field()).setIndexName(index.indexName()).build();
+        calls.call("drop index", object, db, s -> s.dropIndex(request), status -> status);
+        LOG.info("Dropped index '{}' of {} on the target", index.indexName(), object);
     }
 
-    void loadCollection(String db, LoadCollectionRequest source) {
-        // Resource groups are a property of the source cluster; the target places replicas in its own.
-        LoadCollectionRequest request = source.toBuilder().clearBase().clearResourceGroups().setDbName(db).build();
-        calls.call("load collection", TargetCalls.object(db, source.getCollectionName()), db,
+    /** Loads with the source's replica count; resource groups are the source cluster's, the target uses its own. */
+    void loadCollection(String db, ChangeEvent.CollectionLoaded load) {
+        LoadCollectionRequest request = LoadCollectionRequest.newBuilder().setDbName(db)
+                .setCollectionName(load.collection()).setReplicaNumber(load.replicas()).build();
+        calls.call("load collection", TargetCalls.object(db, load.collection()), db,
                 s -> s.loadCollection(request), status -> status);
     }
 
-    void releaseCollection(String db, ReleaseCollectionRequest source) {
-        if (ddl.describe(db, source.getCollectionName()).isEmpty()) {
+    void releaseCollection(String db, String collection) {
+        if (ddl.describe(db, collection).isEmpty()) {
             return;
         }
-        calls.call("release collection", TargetCalls.object(db, source.getCollectionName()), db,
-                s -> s.releaseCollection(source.toBuilder().clearBase().setDbName(db).build()), status -> status);
+        ReleaseCollectionRequest request = ReleaseCollectionRequest.newBuilder().setDbName(db).setCollectionName(collection).build();
+        calls.call("release collection", TargetCalls.object(db, collection), db,
+                s -> s.releaseCollection(request), status -> status);
     }
 
     /** Flushes the collections that still exist; a flush of a collection dropped since has nothing left to do. */
@@ -86,6 +92,12 @@ final class IndexApplier {
         }
         calls.call("flush", db + "." + present, db, s -> s.flush(FlushRequest.newBuilder()
                 .setDbName(db).addAllCollectionNames(present).build()), FlushResponse::getStatus);
+    }
+
+    private static List<KeyValuePair> pairs(Map<String, String> params) {
+        return params.entrySet().stream()
+                .map(e -> KeyValuePair.newBuilder().setKey(e.getKey()).setValue(e.getValue()).build())
+                .toList();
     }
 
     private Optional<IndexDescription> indexOn(String db, String collection, String field) {

@@ -106,7 +106,7 @@ public final class MilvusTargetConnection implements AutoCloseable {
             warnMissingPrivilege(status.getReason());
         } else if (TargetErrorClassifier.isAuthFailure(status)) {
             throw new TargetConnectException("the target Milvus at " + address() + " refused the credentials: "
-                    + status.getReason() + " (check milvus_connect_param token or username/password)");
+                    + status.getReason() + " (check milvus_connect_param token or username/password)", true);
         } else {
             throw new TargetConnectException("the target Milvus at " + address() + " answered with an error: "
                     + status.getReason());
@@ -123,7 +123,7 @@ public final class MilvusTargetConnection implements AutoCloseable {
         Status.Code code = e.getStatus().getCode();
         if (code == Status.Code.UNAUTHENTICATED) {
             return new TargetConnectException("the target Milvus at " + address() + " refused the credentials: "
-                    + e.getStatus().getDescription() + " (check milvus_connect_param token or username/password)");
+                    + e.getStatus().getDescription() + " (check milvus_connect_param token or username/password)", true);
         }
         if (TargetErrorClassifier.isTlsFailure(e)) {
             return new TargetConnectException("the TLS handshake with the target Milvus at " + address() + " failed: "

@@ -1,16 +1,11 @@
 package dev.milvuscdc.sink;
 
+import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.EncodedColumn;
-import io.milvus.grpc.CollectionSchema;
-import io.milvus.grpc.ConsistencyLevel;
-import io.milvus.grpc.CreateIndexRequest;
-import io.milvus.grpc.DropIndexRequest;
 import io.milvus.grpc.IDs;
-import io.milvus.grpc.KeyValuePair;
-import io.milvus.grpc.LoadCollectionRequest;
-import io.milvus.grpc.ReleaseCollectionRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** {@link TargetWriter} over the target's ordinary gRPC API; works with any Milvus 2.3+ without special settings. */
 public final class MilvusTargetWriter implements TargetWriter {
@@ -43,16 +38,30 @@ public final class MilvusTargetWriter implements TargetWriter {
     }
 
     @Override
-    public void createCollection(String db, String name, CollectionSchema sourceSchema, int shardsNum,
-                                 ConsistencyLevel consistencyLevel, List<KeyValuePair> properties, int numPartitions) {
-        dml.forget(db, name);
-        ddl.createCollection(db, name, sourceSchema, shardsNum, consistencyLevel, properties, numPartitions);
+    public List<String> databases() {
+        return ddl.databases();
     }
 
     @Override
-    public void dropCollection(String db, String name) {
+    public void createCollection(String db, String name, CollectionDefinition definition) {
         dml.forget(db, name);
-        ddl.dropCollection(db, name);
+        ddl.createCollection(db, name, definition);
+    }
+
+    @Override
+    public Optional<ExistingCollection> existingCollection(String db, String name) {
+        return ddl.existing(db, name);
+    }
+
+    @Override
+    public List<ExistingCollection> collections(String db) {
+        return ddl.collections(db);
+    }
+
+    @Override
+    public boolean dropCollection(String db, String name, long sourceCollectionId) {
+        dml.forget(db, name);
+        return ddl.dropCollection(db, name, sourceCollectionId);
     }
 
     @Override
@@ -81,23 +90,23 @@ public final class MilvusTargetWriter implements TargetWriter {
     }
 
     @Override
-    public void createIndex(String db, CreateIndexRequest source) {
-        indexes.createIndex(db, source);
+    public void createIndex(String db, ChangeEvent.IndexCreated index) {
+        indexes.createIndex(db, index);
     }
 
     @Override
-    public void dropIndex(String db, DropIndexRequest source) {
-        indexes.dropIndex(db, source);
+    public void dropIndex(String db, ChangeEvent.IndexDropped index) {
+        indexes.dropIndex(db, index);
     }
 
     @Override
-    public void loadCollection(String db, LoadCollectionRequest source) {
-        indexes.loadCollection(db, source);
+    public void loadCollection(String db, ChangeEvent.CollectionLoaded load) {
+        indexes.loadCollection(db, load);
     }
 
     @Override
-    public void releaseCollection(String db, ReleaseCollectionRequest source) {
-        indexes.releaseCollection(db, source);
+    public void releaseCollection(String db, String collection) {
+        indexes.releaseCollection(db, collection);
     }
 
     @Override

@@ -60,6 +60,9 @@ public final class TargetErrorClassifier {
         if (isRetriable(status)) {
             return new RetriableTargetException(operation, object, detail, RETRY_HINT, null);
         }
+        if (isCollectionMissing(status) || isPartitionMissing(status)) {
+            return new TargetObjectMissingException(operation, object, detail);
+        }
         return new PermanentTargetException(operation, object, detail, REJECTED_HINT);
     }
 
@@ -81,6 +84,12 @@ public final class TargetErrorClassifier {
         String reason = status.getReason().toLowerCase(Locale.ROOT);
         return status.getCode() == 100 || status.getErrorCode() == ErrorCode.CollectionNotExists
                 || reason.contains("collection not found") || reason.contains("can't find collection");
+    }
+
+    /** True when a status says the partition does not exist on the target. */
+    static boolean isPartitionMissing(Status status) {
+        return status.getCode() == 200
+                || status.getReason().toLowerCase(Locale.ROOT).contains("partition not found");
     }
 
     /** Authenticated, but the user lacks a privilege. */

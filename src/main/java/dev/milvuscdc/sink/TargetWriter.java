@@ -1,21 +1,21 @@
 package dev.milvuscdc.sink;
 
+import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.EncodedColumn;
-import io.milvus.grpc.CollectionSchema;
-import io.milvus.grpc.ConsistencyLevel;
-import io.milvus.grpc.CreateIndexRequest;
-import io.milvus.grpc.DropIndexRequest;
 import io.milvus.grpc.IDs;
-import io.milvus.grpc.KeyValuePair;
-import io.milvus.grpc.LoadCollectionRequest;
-import io.milvus.grpc.ReleaseCollectionRequest;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Applies source changes to the target Milvus. Every operation is idempotent: applying it again
  * (a replay after a crash) leaves the target as it was after the first time. Failures are
  * {@link RetriableTargetException} (try again later) or {@link PermanentTargetException} (an
- * operator must act); both name the operation and the object. Implementations are thread-safe.
+ * operator must act; {@link TargetObjectMissingException} when the collection or partition named
+ * is not there); all name the operation and the object. Implementations are thread-safe.
+ *
+ * <p>A collection this writer creates carries the id of the source collection it copies (a
+ * collection property), so that a copy of a dropped collection is never taken for the copy of a
+ * new collection of the same name.
  */
 public interface TargetWriter {
 
@@ -25,15 +25,24 @@ public interface TargetWriter {
     /** Drops the database if it exists; {@code default} is never dropped. */
     void dropDatabase(String db);
 
-    /**
-     * Creates the collection from the source's schema (system and {@code $meta} fields dropped,
-     * the primary key without autoID). An existing collection with an equivalent schema is kept;
-     * a different one is a {@link PermanentTargetException}.
-     */
-    void createCollection(String db, String name, CollectionSchema sourceSchema, int shardsNum,
-                          ConsistencyLevel consistencyLevel, List<KeyValuePair> properties, int numPartitions);
+    /** Every database of the target. */
+    List<String> databases();
 
-    void dropCollection(String db, String name);
+    /**
+     * Creates the collection as the copy of a source collection (system and {@code $meta} fields
+     * dropped, the primary key without autoID). The same copy with an equivalent schema is kept;
+     * any other collection of that name is a {@link PermanentTargetException}.
+     */
+    void createCollection(String db, String name, CollectionDefinition definition);
+
+    /** The collection of that name, with the source collection it copies; empty when it does not exist. */
+    Optional<ExistingCollection> existingCollection(String db, String name);
+
+    /** Every collection of the database; empty when the database does not exist. */
+    List<ExistingCollection> collections(String db);
+
+    /** Drops the collection if it is the copy of that source collection; true when it was dropped. */
+    boolean dropCollection(String db, String name, long sourceCollectionId);
 
     /** Creates the partition unless it exists; {@code _default} is skipped. */
     void createPartition(String db, String collection, String partition);
@@ -55,13 +64,13 @@ public interface TargetWriter {
     void delete(String db, String collection, String partition, IDs primaryKeys);
 
     /** Creates the index unless an identical one exists; a different index on the field is permanent. */
-    void createIndex(String db, CreateIndexRequest source);
+    void createIndex(String db, ChangeEvent.IndexCreated index);
 
-    void dropIndex(String db, DropIndexRequest source);
+    void dropIndex(String db, ChangeEvent.IndexDropped index);
 
-    void loadCollection(String db, LoadCollectionRequest source);
+    void loadCollection(String db, ChangeEvent.CollectionLoaded load);
 
-    void releaseCollection(String db, ReleaseCollectionRequest source);
+    void releaseCollection(String db, String collection);
 
     /** Flushes those of the collections that exist. */
     void flush(String db, List<String> collections);

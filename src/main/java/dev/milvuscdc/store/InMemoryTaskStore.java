@@ -14,6 +14,7 @@ public final class InMemoryTaskStore implements TaskStore {
 
     private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
     private final Map<String, Map<String, ChannelPosition>> positions = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
 
     @Override
     public synchronized void put(TaskRecord task) {
@@ -33,6 +34,7 @@ public final class InMemoryTaskStore implements TaskStore {
     @Override
     public synchronized boolean delete(String taskId) {
         positions.remove(taskId);
+        catalogs.remove(taskId);
         return tasks.remove(taskId) != null;
     }
 
@@ -48,6 +50,21 @@ public final class InMemoryTaskStore implements TaskStore {
         }
         Map<String, ChannelPosition> current = positions.computeIfAbsent(taskId, id -> new LinkedHashMap<>());
         newPositions.forEach(p -> current.put(p.channel(), p));
+    }
+
+    @Override
+    public synchronized Map<String, String> catalog(String taskId) {
+        return Map.copyOf(catalogs.getOrDefault(taskId, Map.of()));
+    }
+
+    @Override
+    public synchronized void updateCatalog(String taskId, Map<String, String> put, Collection<String> remove) {
+        if (!tasks.containsKey(taskId)) {
+            return;
+        }
+        Map<String, String> current = catalogs.computeIfAbsent(taskId, id -> new LinkedHashMap<>());
+        remove.forEach(current::remove);
+        current.putAll(put);
     }
 
     @Override

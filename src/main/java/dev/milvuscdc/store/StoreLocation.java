@@ -20,7 +20,7 @@ public record StoreLocation(String kind, String where, String hint) {
      * value, so the message carries no configuration hint.
      */
     public StoreException invalid(String action, String taskId, String problem) {
-        return new StoreException(prefix(action, taskId) + problem, null);
+        return new StoreException(prefix(action, taskId) + problem, null, false);
     }
 
     private String prefix(String action, String taskId) {

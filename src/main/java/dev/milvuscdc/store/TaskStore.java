@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Durable home of tasks and their per-channel positions. Implementations must be safe for use from
+ * Durable home of tasks, their per-channel positions and their catalog. Implementations must be safe for use from
  * several threads, and every method is atomic: a crash leaves either the old or the new value.
  * Failures are reported as {@link StoreException} with the task id in the message. Task ids and
  * channel names are compared exactly, whatever characters they hold; the SQL stores refuse to write
@@ -35,6 +35,18 @@ public interface TaskStore extends AutoCloseable {
      * same channels and keeping the others. Does nothing for a task that no longer exists.
      */
     void savePositions(String taskId, Collection<ChannelPosition> positions);
+
+    /**
+     * The engine's own facts about a task that a restart must find again (which source partition
+     * each target partition copies), keyed as the engine likes; empty when none.
+     */
+    Map<String, String> catalog(String taskId);
+
+    /**
+     * Puts and removes catalog entries of a task in one atomic step. Does nothing for a task that no
+     * longer exists; deleting a task deletes its catalog.
+     */
+    void updateCatalog(String taskId, Map<String, String> put, Collection<String> remove);
 
     @Override
     void close();

@@ -6,11 +6,9 @@ import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.event.MessagePack;
-import io.milvus.grpc.MsgBase;
-import io.milvus.grpc.MsgType;
-import java.util.Optional;
+import io.milvus.grpc.IDs;
 import java.util.List;
-import milvus.proto.msg.Msg;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PackAssemblerTest {
@@ -40,10 +38,8 @@ class PackAssemblerTest {
     }
 
     @Test
-    void anUpsertsInsertIsOrderedByItsRowTimestampsSinceItsBaseTimestampIsZero() {
-        Msg.InsertRequest upsertInsert = Msg.InsertRequest.newBuilder()
-                .setBase(base(MsgType.Insert, 0)).addTimestamps(50).addTimestamps(50).build();
-        assembler.add(message(new ChangeEvent.Insert(upsertInsert, List.of()), 0));
+    void anUpsertsInsertOfTheDeletesTimestampGoesAfterIt() {
+        assembler.add(insert(50, 0));
         assembler.add(delete(50, 1));
 
         MessagePack pack = assembler.add(tick(51, 2)).orElseThrow();
@@ -69,9 +65,7 @@ class PackAssemblerTest {
 
     @Test
     void anUpsertSplitByAnEarlierTickIsReleasedWholeWithTheDeleteFirst() {
-        Msg.InsertRequest upsertInsert = Msg.InsertRequest.newBuilder()
-                .setBase(base(MsgType.Insert, 0)).addTimestamps(200).build();
-        assembler.add(message(new ChangeEvent.Insert(upsertInsert, List.of()), 0));
+        assembler.add(insert(200, 0));
         assertThat(assembler.add(tick(199, 1)).orElseThrow().messages()).isEmpty();
         assembler.add(delete(200, 2));
 
@@ -102,11 +96,11 @@ class PackAssemblerTest {
     }
 
     private static LogMessage insert(long ts, int offset) {
-        return message(new ChangeEvent.Insert(Msg.InsertRequest.newBuilder().setBase(base(MsgType.Insert, ts)).build(), List.of()), offset);
+        return message(new ChangeEvent.Insert(1, 2, "_default", 1, ts, List.of()), offset);
     }
 
     private static LogMessage delete(long ts, int offset) {
-        return message(new ChangeEvent.Delete(Msg.DeleteRequest.newBuilder().setBase(base(MsgType.Delete, ts)).build()), offset);
+        return message(new ChangeEvent.Delete(1, 2, "_default", IDs.getDefaultInstance(), ts), offset);
     }
 
     private static LogMessage tick(long ts, int offset) {
@@ -115,9 +109,5 @@ class PackAssemblerTest {
 
     private static LogMessage message(ChangeEvent event, int offset) {
         return new LogMessage(new ChannelPosition("dml_0", String.valueOf(offset), event.timestamp()), event);
-    }
-
-    private static MsgBase base(MsgType type, long ts) {
-        return MsgBase.newBuilder().setMsgType(type).setTimestamp(ts).build();
     }
 }

@@ -8,6 +8,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class PositionCommitterTest {
@@ -52,6 +60,57 @@ class PositionCommitterTest {
 
         assertThat(written).hasSize(1);
         assertThat(written.get(0)).extracting(ChannelPosition::messageId).containsExactlyInAnyOrder("3", "7");
+    }
+
+    @Test
+    void concurrentFlushesNeverMoveAStoredPositionBackwards() throws Exception {
+        Map<String, Long> stored = new ConcurrentHashMap<>();
+        List<String> backwards = new CopyOnWriteArrayList<>();
+        PositionCommitter slowStore = new PositionCommitter(Map.of(), batch -> {
+            for (ChannelPosition p : batch) {
+                sleepUpTo(2);
+                long offset = Long.parseLong(p.messageId());
+                Long before = stored.put(p.channel(), offset);
+                if (before != null && before > offset) {
+                    backwards.add(p.channel() + ": " + before + " -> " + offset);
+                }
+            }
+        });
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        AtomicBoolean acking = new AtomicBoolean(true);
+        List<Future<?>> work = new ArrayList<>();
+        for (String channel : List.of("a", "b")) {
+            work.add(threads.submit(() -> {
+                for (long offset = 1; offset <= 2_000; offset++) {
+                    slowStore.acknowledged(new ChannelPosition(channel, Long.toString(offset), offset));
+                }
+            }));
+        }
+        for (int flusher = 0; flusher < 2; flusher++) {
+            threads.submit(() -> {
+                while (acking.get()) {
+                    slowStore.flush();
+                }
+            });
+        }
+        for (Future<?> each : work) {
+            each.get(60, TimeUnit.SECONDS);
+        }
+        acking.set(false);
+        threads.shutdown();
+        assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        slowStore.flush();
+
+        assertThat(backwards).isEmpty();
+        assertThat(stored).containsEntry("a", 2_000L).containsEntry("b", 2_000L);
+    }
+
+    private static void sleepUpTo(int millis) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(millis + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void write(Collection<ChannelPosition> positions) {

@@ -1,5 +1,8 @@
 package dev.milvuscdc.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.protobuf.ByteString;
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.EncodedColumn;
@@ -16,9 +19,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import milvus.proto.msg.Msg;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RowBatcherTest {
 
@@ -61,17 +61,16 @@ class RowBatcherTest {
     @Test
     void callsStayWithinTheRowAndByteBounds() {
         assertThat(new RowBatcher(1, 2, 1 << 20, 1).joinInserts(List.of(insert(1), insert(2), insert(3)), "id"))
-                .extracting(j -> j.rows().request().getNumRows()).containsExactly(2L, 1L);
+                .extracting(j -> j.rows().rowCount()).containsExactly(2L, 1L);
         long oneMessage = insert(1).serializedSize();
         assertThat(new RowBatcher(1, 100, oneMessage * 2L + 1, 1).joinInserts(List.of(insert(1), insert(2), insert(3)), "id"))
-                .extracting(j -> j.rows().request().getNumRows()).containsExactly(2L, 1L);
+                .extracting(j -> j.rows().rowCount()).containsExactly(2L, 1L);
     }
 
     @Test
     void deleteKeysAreJoinedByKindAndBounded() {
         List<IDs> joined = new RowBatcher(1, 3, 1 << 20, 1).joinDeletes(List.of(
-                deleteInts(1, 2), deleteInts(3), deleteInts(4), deleteStrings("a"), deleteStrings("b"),
-                Msg.DeleteRequest.newBuilder().addInt64PrimaryKeys(7).build()));
+                deleteInts(1, 2), deleteInts(3), deleteInts(4), deleteStrings("a"), deleteStrings("b"), deleteInts(7)));
 
         assertThat(joined).containsExactly(
                 ints(1, 2, 3), ints(4),
@@ -97,7 +96,8 @@ class RowBatcherTest {
 
     /** The joined call as the target reads it: the columns' encoded values decoded as fields_data. */
     private static Msg.InsertRequest decoded(RowBatcher.JoinedInsert joined) {
-        Msg.InsertRequest.Builder request = joined.rows().request().toBuilder();
+        Msg.InsertRequest.Builder request = Msg.InsertRequest.newBuilder().setCollectionID(joined.rows().collectionId())
+                .setNumRows(joined.rows().rowCount());
         joined.rows().columns().forEach(column -> request.addFieldsData(column.decode()));
         return request.build();
     }
@@ -107,15 +107,13 @@ class RowBatcherTest {
         JSONArray.Builder docs = JSONArray.newBuilder();
         FloatArray.Builder vectors = FloatArray.newBuilder();
         byte[] bits = new byte[keys.length];
-        Msg.InsertRequest.Builder request = Msg.InsertRequest.newBuilder().setCollectionID(9).setNumRows(keys.length);
         for (int i = 0; i < keys.length; i++) {
             ids.addData(keys[i]);
             docs.addData(json(keys[i]));
             vectors.addData(keys[i]).addData(keys[i]);
             bits[i] = (byte) keys[i];
-            request.addTimestamps(keys[i] * 10);
         }
-        return new ChangeEvent.Insert(request.build(), Stream.of(
+        return new ChangeEvent.Insert(9, 1, "_default", keys.length, keys[0] * 10, Stream.of(
                 FieldData.newBuilder().setFieldName("id").setFieldId(100).setType(DataType.Int64)
                         .setScalars(ScalarField.newBuilder().setLongData(ids)),
                 FieldData.newBuilder().setFieldName("doc").setFieldId(101).setType(DataType.JSON)
@@ -131,13 +129,12 @@ class RowBatcherTest {
         return ByteString.copyFromUtf8("{\"k\":" + key + "}");
     }
 
-    private static Msg.DeleteRequest deleteInts(long... keys) {
-        return Msg.DeleteRequest.newBuilder().setPrimaryKeys(ints(keys)).build();
+    private static ChangeEvent.Delete deleteInts(long... keys) {
+        return new ChangeEvent.Delete(9, -1, "", ints(keys), 1);
     }
 
-    private static Msg.DeleteRequest deleteStrings(String... keys) {
-        return Msg.DeleteRequest.newBuilder()
-                .setPrimaryKeys(IDs.newBuilder().setStrId(StringArray.newBuilder().addAllData(List.of(keys)))).build();
+    private static ChangeEvent.Delete deleteStrings(String... keys) {
+        return new ChangeEvent.Delete(9, -1, "", IDs.newBuilder().setStrId(StringArray.newBuilder().addAllData(List.of(keys))).build(), 1);
     }
 
     private static IDs ints(long... keys) {

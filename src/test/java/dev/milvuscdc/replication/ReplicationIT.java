@@ -133,14 +133,14 @@ class ReplicationIT {
     }
 
     @Test
-    void aTargetCollectionWithAnotherSchemaPausesTheTaskWithAReason() {
+    void aTargetCollectionMilvusCdcDidNotCreatePausesTheTaskWithAReason() {
         String name = "conflict_" + unique();
         target.run("create_collection", Map.of("name", name, "schema", "varchar_pk"));
         startTask("default", name);
         source.run("create_collection", Map.of("name", name, "schema", "basic"));
 
         await().atMost(CATCH_UP).untilAsserted(() -> assertThat(listener.failed).anySatisfy(reason ->
-                assertThat(reason).contains("default." + name).contains("schema")));
+                assertThat(reason).contains("default." + name).contains("milvus-cdc did not create")));
         listener.failed.clear();
         assertThat(target.run("describe", Map.of("name", name)).get("fields").toString())
                 .as("the target's own collection is left as it was").contains("\"name\":\"n\"");

@@ -28,8 +28,7 @@ final class RigReplication {
         }
         return new ReplicationSettings(
                 new SourceEtcd(List.of(rig.etcdEndpoints()), "", "", rig.sourceEtcdRoot(), "meta"),
-                new KafkaSource(rig.kafkaBootstrap(), Map.of(), source.get("replicateChan").asText(),
-                        source.get("channelNum").asInt()),
+                new KafkaSource(rig.kafkaBootstrap(), Map.of(), source.get("replicateChan").asText()),
                 Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(5));
     }
 }

@@ -84,7 +84,10 @@ class ServerReplicationIT {
         assertThat(state(taskId)).isEqualTo("Running");
 
         JsonNode positions = server.client().request("position", taskIdBody(taskId)).data().get("positions");
-        assertThat(positions).hasSize(dmlChannels() + 1);
+        assertThat(positions).as("the replicate channel and the channels of the collection's two shards, read since"
+                + " the collection appeared").hasSize(3);
+        assertThat(positions).extracting(p -> p.get("channel_name").asText()).contains(replicateChannel())
+                .filteredOn(name -> !name.equals(replicateChannel())).allMatch(name -> name.contains("-rootcoord-dml_"));
         assertThat(positions).allSatisfy(p -> assertThat(p.get("msg_id").asText()).isNotEmpty());
         assertThat(server.client().get("/cdc/metrics").body())
                 .containsPattern("milvus_cdc_replicate_data_cnt_total\\{[^}]*task_id=\"" + taskId + "\"")
@@ -192,11 +195,11 @@ class ServerReplicationIT {
         return "{\"task_id\":\"" + taskId + "\"}";
     }
 
-    /** The rig's DML channels, as its config tells the server. */
-    private static int dmlChannels() {
+    /** The rig's replicate channel, as its config tells the server. */
+    private static String replicateChannel() {
         try {
             return new ObjectMapper(new YAMLFactory()).readTree(Path.of(Rig.get().cdcConfig()).toFile())
-                    .path("sourceConfig").path("channelNum").asInt();
+                    .path("sourceConfig").path("replicateChan").asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

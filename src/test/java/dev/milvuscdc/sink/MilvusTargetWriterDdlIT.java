@@ -5,26 +5,26 @@ import static dev.milvuscdc.sink.FieldColumns.longs;
 import static dev.milvuscdc.sink.MilvusTargetWriterRowsIT.allTypesSchema;
 import static dev.milvuscdc.sink.MilvusTargetWriterRowsIT.primaryKey;
 import static dev.milvuscdc.sink.TargetFixture.field;
-import static dev.milvuscdc.sink.TargetFixture.kv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.milvuscdc.event.ChangeEvent;
 import io.milvus.grpc.CollectionSchema;
-import io.milvus.grpc.CreateIndexRequest;
+import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.DescribeCollectionRequest;
 import io.milvus.grpc.DescribeIndexRequest;
-import io.milvus.grpc.DropIndexRequest;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.GetCollectionStatisticsRequest;
 import io.milvus.grpc.HasCollectionRequest;
 import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.ListDatabasesRequest;
 import io.milvus.grpc.LoadState;
-import io.milvus.grpc.ReleaseCollectionRequest;
 import io.milvus.grpc.ShowPartitionsRequest;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +75,42 @@ class MilvusTargetWriterDdlIT {
     }
 
     @Test
+    void aCollectionCarriesTheSourceIdItCopiesAndIsNeverTakenForTheCopyOfAnother() {
+        String name = TargetFixture.uniqueName("marked");
+        target.create(DB, name, vectorSchema(name, "4"), 7001);
+
+        assertThat(target.writer.existingCollection(DB, name)).hasValueSatisfying(c -> {
+            assertThat(c.sourceCollectionId()).hasValue(7001);
+            assertThat(c.copies(7001)).isTrue();
+        });
+        assertThatThrownBy(() -> target.create(DB, name, vectorSchema(name, "4"), 7002))
+                .isInstanceOf(PermanentTargetException.class)
+                .hasMessageContaining("the copy of source collection 7001, not of source collection 7002");
+
+        assertThat(target.writer.dropCollection(DB, name, 7002)).as("the copy of another collection stays").isFalse();
+        assertThat(hasCollection(DB, name)).isTrue();
+        assertThat(target.writer.dropCollection(DB, name, 7001)).isTrue();
+        assertThat(target.writer.existingCollection(DB, name)).isEmpty();
+    }
+
+    @Test
+    void aCollectionMilvusCdcDidNotCreateIsNeverAdopted() {
+        String name = TargetFixture.uniqueName("foreign");
+        CollectionSchema schema = TargetFixture.schema(name, false, List.of(
+                primaryKey(field(100, "pk", DataType.Int64)), field(101, "fv", DataType.FloatVector, "dim", "4")));
+        target.connection.stub(DB).createCollection(CreateCollectionRequest.newBuilder().setDbName(DB).setCollectionName(name)
+                .setSchema(schema.toByteString()).setShardsNum(1).build());
+
+        assertThat(target.writer.existingCollection(DB, name)).hasValueSatisfying(c ->
+                assertThat(c.sourceCollectionId()).isEmpty());
+        assertThatThrownBy(() -> target.create(DB, name, vectorSchema(name, "4")))
+                .isInstanceOf(PermanentTargetException.class)
+                .hasMessageContaining("not a copy made by milvus-cdc");
+        assertThat(target.writer.dropCollection(DB, name, TargetFixture.SOURCE_ID)).isFalse();
+        assertThat(target.writer.collections(DB)).anySatisfy(c -> assertThat(c.name()).isEqualTo(name));
+    }
+
+    @Test
     void databasesAreCreatedAndDroppedOnceAndCollectionsLandInTheirDatabase() {
         String db = TargetFixture.uniqueName("db");
         target.writer.createDatabase(db);
@@ -86,8 +122,8 @@ class MilvusTargetWriterDdlIT {
         assertThat(hasCollection(db, name)).isTrue();
         assertThat(hasCollection(DB, name)).isFalse();
 
-        target.writer.dropCollection(db, name);
-        target.writer.dropCollection(db, name);
+        target.writer.dropCollection(db, name, TargetFixture.SOURCE_ID);
+        target.writer.dropCollection(db, name, TargetFixture.SOURCE_ID);
         assertThat(hasCollection(db, name)).isFalse();
         target.writer.dropDatabase(db);
         target.writer.dropDatabase(db);
@@ -107,7 +143,7 @@ class MilvusTargetWriterDdlIT {
                 .hasMessageContaining("drop database " + db);
         assertThat(databases()).contains(db);
 
-        target.writer.dropCollection(db, name);
+        target.writer.dropCollection(db, name, TargetFixture.SOURCE_ID);
         target.writer.dropDatabase(db);
         assertThat(databases()).doesNotContain(db);
     }
@@ -136,20 +172,17 @@ class MilvusTargetWriterDdlIT {
     void indexesAreCreatedOnceConflictsAreReportedAndDropsAreIdempotent() {
         String name = TargetFixture.uniqueName("indexes");
         target.create(DB, name, vectorSchema(name, "2"));
-        CreateIndexRequest ivf = CreateIndexRequest.newBuilder().setCollectionName(name).setFieldName("fv").setIndexName("fv_idx")
-                .addExtraParams(kv("index_type", "IVF_FLAT")).addExtraParams(kv("metric_type", "L2"))
-                .addExtraParams(kv("params", "{\"nlist\": 128}")).build();
-        target.writer.createIndex(DB, ivf);
-        target.writer.createIndex(DB, ivf.toBuilder().setExtraParams(2, kv("params", "{\"nlist\":\"128\"}")).build());
+        target.writer.createIndex(DB, ivf(name, "L2", "{\"nlist\": 128}"));
+        target.writer.createIndex(DB, ivf(name, "L2", "{\"nlist\":\"128\"}"));
         assertThat(indexNames(name)).containsExactly("fv_idx");
 
-        assertThatThrownBy(() -> target.writer.createIndex(DB, ivf.toBuilder().setExtraParams(1, kv("metric_type", "IP")).build()))
+        assertThatThrownBy(() -> target.writer.createIndex(DB, ivf(name, "IP", "{\"nlist\": 128}")))
                 .isInstanceOf(PermanentTargetException.class)
                 .hasMessageContaining("default." + name)
                 .hasMessageContaining("field 'fv' already has index 'fv_idx'")
                 .hasMessageContaining("Drop that index on the target");
 
-        DropIndexRequest drop = DropIndexRequest.newBuilder().setCollectionName(name).setFieldName("fv").setIndexName("fv_idx").build();
+        ChangeEvent.IndexDropped drop = new ChangeEvent.IndexDropped(DB, name, "fv", "fv_idx", 0);
         target.writer.dropIndex(DB, drop);
         target.writer.dropIndex(DB, drop);
         assertThat(indexNames(name)).isEmpty();
@@ -164,10 +197,9 @@ class MilvusTargetWriterDdlIT {
         target.load(DB, name);
         assertThat(target.loadState(DB, name)).isEqualTo(LoadState.LoadStateLoaded);
 
-        ReleaseCollectionRequest release = ReleaseCollectionRequest.newBuilder().setCollectionName(name).build();
-        target.writer.releaseCollection(DB, release);
-        target.writer.releaseCollection(DB, release);
-        target.writer.releaseCollection(DB, release.toBuilder().setCollectionName("never_created").build());
+        target.writer.releaseCollection(DB, name);
+        target.writer.releaseCollection(DB, name);
+        target.writer.releaseCollection(DB, "never_created");
         assertThat(target.loadState(DB, name)).isEqualTo(LoadState.LoadStateNotLoad);
     }
 
@@ -181,6 +213,14 @@ class MilvusTargetWriterDdlIT {
         target.writer.flush(DB, List.of(name, "never_created"));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(rowCount(name)).isEqualTo("3"));
+    }
+
+    private static ChangeEvent.IndexCreated ivf(String collection, String metric, String params) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("index_type", "IVF_FLAT");
+        extra.put("metric_type", metric);
+        extra.put("params", params);
+        return new ChangeEvent.IndexCreated(DB, collection, "fv", "fv_idx", extra, 0);
     }
 
     private static CollectionSchema vectorSchema(String name, String dim) {

@@ -26,7 +26,6 @@ import io.milvus.grpc.StringArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import milvus.proto.msg.Msg;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,8 +135,7 @@ class MilvusTargetWriterRowsIT {
     }
 
     private static ChangeEvent.Insert encodedInsert(List<FieldData> columns) {
-        return new ChangeEvent.Insert(Msg.InsertRequest.newBuilder().setNumRows(3).build(),
-                columns.stream().map(EncodedColumn::of).toList());
+        return new ChangeEvent.Insert(1, 1, "", 3, 1, columns.stream().map(EncodedColumn::of).toList());
     }
 
     @Test
@@ -176,10 +174,11 @@ class MilvusTargetWriterRowsIT {
     @Test
     void partitionKeyCollectionIgnoresTheSourcePhysicalPartitionName() {
         String name = TargetFixture.uniqueName("partition_key");
-        target.writer.createCollection(DB, name, TargetFixture.schema(name, false, List.of(
+        target.writer.createCollection(DB, name, new CollectionDefinition(TargetFixture.schema(name, false, List.of(
                 primaryKey(field(100, "pk", DataType.Int64)),
                 field(101, "tenant", DataType.Int64).toBuilder().setIsPartitionKey(true).build(),
-                field(102, "fv", DataType.FloatVector, "dim", "2"))), 1, io.milvus.grpc.ConsistencyLevel.Strong, List.of(), 4);
+                field(102, "fv", DataType.FloatVector, "dim", "2"))), 1, io.milvus.grpc.ConsistencyLevel.Strong, List.of(), 4,
+                TargetFixture.SOURCE_ID));
         target.index(DB, name, "fv", "FLAT", "L2");
         target.load(DB, name);
 

@@ -76,8 +76,9 @@ class SourceInsertReplayIT {
             switch (message.type()) {
                 case CreateCollection -> {
                     Msg.CreateCollectionRequest create = Msg.CreateCollectionRequest.parseFrom(message.payload());
-                    target.writer.createCollection("default", name, CollectionSchema.parseFrom(create.getSchema()), 1,
-                            ConsistencyLevel.Bounded, List.of(), 4);
+                    target.writer.createCollection("default", name, new CollectionDefinition(
+                            CollectionSchema.parseFrom(create.getSchema()), 1, ConsistencyLevel.Bounded, List.of(), 4,
+                            create.getCollectionID()));
                 }
                 case Insert -> {
                     Msg.InsertRequest insert = Msg.InsertRequest.parseFrom(message.payload());

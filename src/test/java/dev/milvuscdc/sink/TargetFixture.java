@@ -2,18 +2,17 @@ package dev.milvuscdc.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.EncodedColumn;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.task.TaskSpec.MilvusConnectParam;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.ConsistencyLevel;
-import io.milvus.grpc.CreateIndexRequest;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.FieldData;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.GetLoadStateRequest;
 import io.milvus.grpc.KeyValuePair;
-import io.milvus.grpc.LoadCollectionRequest;
 import io.milvus.grpc.LoadState;
 import io.milvus.grpc.QueryRequest;
 import io.milvus.grpc.QueryResults;
@@ -58,18 +57,24 @@ final class TargetFixture implements AutoCloseable {
         return CollectionSchema.newBuilder().setName(name).setEnableDynamicField(dynamic).addAllFields(fields).build();
     }
 
+    /** The source collection id the fixture's collections copy unless a test names another. */
+    static final long SOURCE_ID = 4242;
+
     void create(String db, String name, CollectionSchema schema) {
-        writer.createCollection(db, name, schema, 1, ConsistencyLevel.Bounded, List.of(), 0);
+        create(db, name, schema, SOURCE_ID);
+    }
+
+    void create(String db, String name, CollectionSchema schema, long sourceId) {
+        writer.createCollection(db, name, new CollectionDefinition(schema, 1, ConsistencyLevel.Bounded, List.of(), 0, sourceId));
     }
 
     void index(String db, String collection, String field, String indexType, String metric) {
-        writer.createIndex(db, CreateIndexRequest.newBuilder().setCollectionName(collection).setFieldName(field)
-                .addExtraParams(kv("index_type", indexType)).addExtraParams(kv("metric_type", metric))
-                .addExtraParams(kv("params", "{}")).build());
+        writer.createIndex(db, new ChangeEvent.IndexCreated(db, collection, field, "",
+                Map.of("index_type", indexType, "metric_type", metric, "params", "{}"), 0));
     }
 
     void load(String db, String collection) {
-        writer.loadCollection(db, LoadCollectionRequest.newBuilder().setCollectionName(collection).setReplicaNumber(1).build());
+        writer.loadCollection(db, new ChangeEvent.CollectionLoaded(db, collection, 1, 0));
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> loadState(db, collection) == LoadState.LoadStateLoaded);
     }
 

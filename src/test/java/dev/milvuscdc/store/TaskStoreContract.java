@@ -199,6 +199,38 @@ abstract class TaskStoreContract {
     }
 
     @Test
+    void catalogEntriesArePutReplacedAndRemovedInOneStep() {
+        store.put(task("t1", TaskState.Running, ""));
+        store.updateCatalog("t1", Map.of("db/c/p1", "11", "db/c/p2", "12"), List.of());
+
+        store.updateCatalog("t1", Map.of("db/c/p2", "22", "db/c/p3", "13"), List.of("db/c/p1", "never/was"));
+
+        assertThat(store.catalog("t1")).isEqualTo(Map.of("db/c/p2", "22", "db/c/p3", "13"));
+    }
+
+    @Test
+    void catalogsAreKeptPerTaskAndGoWithTheTask() {
+        store.put(task("t", TaskState.Running, ""));
+        store.put(task("t2", TaskState.Running, ""));
+        store.updateCatalog("t", Map.of("a/b/c", "1"), List.of());
+        store.updateCatalog("t2", Map.of("a/b/c", "2", "x%y/z", "3"), List.of());
+
+        assertThat(store.catalog("t")).isEqualTo(Map.of("a/b/c", "1"));
+        store.delete("t");
+        store.put(task("t", TaskState.Initial, ""));
+
+        assertThat(store.catalog("t")).isEmpty();
+        assertThat(store.catalog("t2")).isEqualTo(Map.of("a/b/c", "2", "x%y/z", "3"));
+    }
+
+    @Test
+    void theCatalogOfATaskThatDoesNotExistIsNotSaved() {
+        store.updateCatalog("ghost", Map.of("a", "1"), List.of());
+
+        assertThat(store.catalog("ghost")).isEmpty();
+    }
+
+    @Test
     void idsChannelsAndReasonsWithSpecialCharactersRoundTrip() {
         List<String> ids = List.of("a", "A", "a ", "a/b", "a%2Fb", "a/", "任务-ünï-😀", "q'\"`;-- DROP TABLE x",
                 "line\nbreak", "x".repeat(200));

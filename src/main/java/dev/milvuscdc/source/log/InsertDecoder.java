@@ -15,7 +15,7 @@ import milvus.proto.msg.Msg;
 /**
  * Reads an insert message without decoding its column values: the columns are cut out of the
  * payload as they are ({@link EncodedColumn}), and the rest (collection, partition, row count,
- * timestamps) is decoded as a {@code Msg.InsertRequest} without {@code fields_data}.
+ * timestamps) is decoded from a {@code Msg.InsertRequest} without {@code fields_data}.
  */
 final class InsertDecoder {
 
@@ -43,6 +43,16 @@ final class InsertDecoder {
         } catch (IOException e) {
             throw e instanceof InvalidProtocolBufferException invalid ? invalid : new InvalidProtocolBufferException(e);
         }
-        return new ChangeEvent.Insert(Msg.InsertRequest.parseFrom(rest), columns);
+        Msg.InsertRequest request = Msg.InsertRequest.parseFrom(rest);
+        return new ChangeEvent.Insert(request.getCollectionID(), request.getPartitionID(), request.getPartitionName(),
+                request.getNumRows(), rowTimestamp(request.getTimestampsList(), request.getBase().getTimestamp()), columns);
+    }
+
+    /**
+     * The rows' timestamp: Milvus 2.3.5 leaves {@code base.timestamp} at 0 in the inserts of an upsert
+     * (observed on the rig), while every row carries the request's timestamp.
+     */
+    static long rowTimestamp(List<Long> rowTimestamps, long baseTimestamp) {
+        return rowTimestamps.isEmpty() ? baseTimestamp : rowTimestamps.get(0);
     }
 }

@@ -1,33 +1,84 @@
 package dev.milvuscdc.source.log;
 
+import com.google.protobuf.ByteString;
+import dev.milvuscdc.event.ChannelPosition;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The source's Kafka and the channel names its Milvus uses on it.
+ * The source's Kafka: one topic (partition 0) per Milvus channel.
  *
  * @param bootstrap        {@code sourceConfig.kafka.address}
- * @param clientProperties extra consumer properties ({@code sourceConfig.kafka.consumer})
+ * @param clientProperties extra consumer properties ({@code sourceConfig.kafka.consumer} and security)
  * @param replicateChannel {@code sourceConfig.replicateChan}, e.g. {@code by-dev-replicate-msg}
- * @param dmlChannelCount  the source's {@code rootCoord.dmlChannelNum}
  */
-public record KafkaSource(String bootstrap, Map<String, String> clientProperties, String replicateChannel, int dmlChannelCount) {
+public record KafkaSource(String bootstrap, Map<String, String> clientProperties, String replicateChannel)
+        implements SourceLog {
 
-    private static final String REPLICATE_SUFFIX = "-replicate-msg";
+    // What one read may bring, and so what one joined pack may hold in memory. Not a limit on a
+    // message: Kafka returns a first batch larger than this whole, so Milvus's 64 MB messages still pass.
+    private static final int FETCH_BYTES = 16 * 1024 * 1024;
 
     /** Leaves the client properties out: they may hold SASL credentials. */
     @Override
     public String toString() {
-        return "KafkaSource[bootstrap=" + bootstrap + ", replicateChannel=" + replicateChannel
-                + ", dmlChannelCount=" + dmlChannelCount + "]";
+        return "KafkaSource[bootstrap=" + bootstrap + ", replicateChannel=" + replicateChannel + "]";
     }
 
-    /** The DML channel names: {@code <cluster>-rootcoord-dml_<i>}, the cluster prefix taken from the replicate channel. */
-    public java.util.List<String> dmlChannels() {
-        String cluster = replicateChannel.endsWith(REPLICATE_SUFFIX)
-                ? replicateChannel.substring(0, replicateChannel.length() - REPLICATE_SUFFIX.length())
-                : replicateChannel;
-        return java.util.stream.IntStream.range(0, dmlChannelCount)
-                .mapToObj(i -> cluster + "-rootcoord-dml_" + i)
-                .toList();
+    @Override
+    public ChannelReader open(String channel) {
+        return new KafkaChannelReader(this, channel);
+    }
+
+    @Override
+    public Map<String, ChannelPosition> endPositions(Collection<String> channels, Duration timeout)
+            throws InterruptedException {
+        List<TopicPartition> partitions = channels.stream().map(c -> new TopicPartition(c, 0)).toList();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+            Map<String, ChannelPosition> positions = new LinkedHashMap<>();
+            ends.forEach((partition, end) -> positions.put(partition.topic(),
+                    new ChannelPosition(partition.topic(), KafkaMessageIds.encode(end - 1), 0)));
+            return positions;
+        } catch (InterruptException e) {
+            throw new InterruptedException("interrupted while finding where the channels end");
+        } catch (TimeoutException e) {
+            throw new SourceLogException("cannot find where channels " + channels + " end: Kafka " + bootstrap
+                    + " did not answer within " + timeout.toSeconds() + " s; check sourceConfig.kafka.address", e, true);
+        } catch (KafkaException e) {
+            throw KafkaFailures.classify("find where channels " + channels + " end", bootstrap, e);
+        }
+    }
+
+    @Override
+    public ChannelPosition positionBefore(String channel, ByteString messageId) {
+        long offset = ByteBuffer.wrap(messageId.toByteArray()).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return new ChannelPosition(channel, KafkaMessageIds.encode(offset - 1), 0);
+    }
+
+    /** A consumer that never commits and never moves its offset by itself. */
+    KafkaConsumer<byte[], byte[]> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(FETCH_BYTES));
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(FETCH_BYTES));
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        props.putAll(clientProperties);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }

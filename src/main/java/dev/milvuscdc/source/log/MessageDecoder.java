@@ -1,27 +1,33 @@
 package dev.milvuscdc.source.log;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
 import dev.milvuscdc.event.ChangeEvent;
 import io.milvus.grpc.CreateDatabaseRequest;
 import io.milvus.grpc.CreateIndexRequest;
 import io.milvus.grpc.DropDatabaseRequest;
 import io.milvus.grpc.DropIndexRequest;
 import io.milvus.grpc.FlushRequest;
+import io.milvus.grpc.IDs;
+import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.LoadCollectionRequest;
-import io.milvus.grpc.LoadPartitionsRequest;
+import io.milvus.grpc.LongArray;
 import io.milvus.grpc.MsgHeader;
 import io.milvus.grpc.MsgType;
 import io.milvus.grpc.ReleaseCollectionRequest;
-import io.milvus.grpc.ReleasePartitionsRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import milvus.proto.msg.Msg;
 
 /**
- * Decodes one message-queue payload the way Milvus's own consumer does: the bytes are first read
- * as a {@link MsgHeader} to learn the type, then read again as that type's request.
+ * Decodes one message-queue payload the way Milvus's own consumer does (the bytes are first read as
+ * a {@link MsgHeader} to learn the type, then read again as that type's request) into a typed
+ * {@link ChangeEvent}. Operations of the replicate channel name their database; an empty name is
+ * Milvus's default database.
  */
 public final class MessageDecoder {
+
+    private static final String DEFAULT_DB = "default";
 
     private MessageDecoder() {
     }
@@ -30,28 +36,72 @@ public final class MessageDecoder {
     public static Optional<ChangeEvent> decode(byte[] payload) throws InvalidProtocolBufferException {
         MsgHeader header = MsgHeader.parseFrom(payload);
         MsgType type = header.getBase().getMsgType();
-        long timestamp = header.getBase().getTimestamp();
+        long ts = header.getBase().getTimestamp();
         return Optional.ofNullable(switch (type) {
             case Insert -> InsertDecoder.decode(payload);
-            case Delete -> new ChangeEvent.Delete(Msg.DeleteRequest.parseFrom(payload));
-            case TimeTick -> new ChangeEvent.TimeTick(timestamp);
-            case CreateCollection -> new ChangeEvent.CollectionCreated(Msg.CreateCollectionRequest.parseFrom(payload));
-            case DropCollection -> new ChangeEvent.CollectionDropped(Msg.DropCollectionRequest.parseFrom(payload));
-            case DropPartition -> new ChangeEvent.PartitionDropped(Msg.DropPartitionRequest.parseFrom(payload));
-            case CreateDatabase -> operation(type, CreateDatabaseRequest.parseFrom(payload), timestamp);
-            case DropDatabase -> operation(type, DropDatabaseRequest.parseFrom(payload), timestamp);
-            case CreateIndex -> operation(type, CreateIndexRequest.parseFrom(payload), timestamp);
-            case DropIndex -> operation(type, DropIndexRequest.parseFrom(payload), timestamp);
-            case LoadCollection -> operation(type, LoadCollectionRequest.parseFrom(payload), timestamp);
-            case ReleaseCollection -> operation(type, ReleaseCollectionRequest.parseFrom(payload), timestamp);
-            case LoadPartitions -> operation(type, LoadPartitionsRequest.parseFrom(payload), timestamp);
-            case ReleasePartitions -> operation(type, ReleasePartitionsRequest.parseFrom(payload), timestamp);
-            case Flush -> operation(type, FlushRequest.parseFrom(payload), timestamp);
+            case Delete -> delete(Msg.DeleteRequest.parseFrom(payload));
+            case TimeTick -> new ChangeEvent.TimeTick(ts);
+            case CreateCollection -> new ChangeEvent.CollectionCreated(
+                    Msg.CreateCollectionRequest.parseFrom(payload).getCollectionID(), ts);
+            case DropCollection -> dropCollection(Msg.DropCollectionRequest.parseFrom(payload), ts);
+            case DropPartition -> dropPartition(Msg.DropPartitionRequest.parseFrom(payload), ts);
+            case CreateDatabase -> new ChangeEvent.DatabaseCreated(db(CreateDatabaseRequest.parseFrom(payload).getDbName()), ts);
+            case DropDatabase -> new ChangeEvent.DatabaseDropped(db(DropDatabaseRequest.parseFrom(payload).getDbName()), ts);
+            case CreateIndex -> createIndex(CreateIndexRequest.parseFrom(payload), ts);
+            case DropIndex -> dropIndex(DropIndexRequest.parseFrom(payload), ts);
+            case LoadCollection -> load(LoadCollectionRequest.parseFrom(payload), ts);
+            case ReleaseCollection -> release(ReleaseCollectionRequest.parseFrom(payload), ts);
+            case Flush -> flush(FlushRequest.parseFrom(payload), ts);
             default -> null;
         });
     }
 
-    private static ChangeEvent operation(MsgType type, Message request, long timestamp) {
-        return new ChangeEvent.Operation(type, request, timestamp);
+    private static ChangeEvent delete(Msg.DeleteRequest request) {
+        // Milvus 2.3 may still fill the older int64_primary_keys list instead of primary_keys.
+        IDs keys = request.hasPrimaryKeys()
+                ? request.getPrimaryKeys()
+                : IDs.newBuilder().setIntId(LongArray.newBuilder().addAllData(request.getInt64PrimaryKeysList())).build();
+        return new ChangeEvent.Delete(request.getCollectionID(), request.getPartitionID(), request.getPartitionName(), keys,
+                InsertDecoder.rowTimestamp(request.getTimestampsList(), request.getBase().getTimestamp()));
+    }
+
+    private static ChangeEvent dropCollection(Msg.DropCollectionRequest request, long ts) {
+        return new ChangeEvent.CollectionDropped(request.getCollectionID(), request.getCollectionName(), ts);
+    }
+
+    private static ChangeEvent dropPartition(Msg.DropPartitionRequest request, long ts) {
+        return new ChangeEvent.PartitionDropped(request.getCollectionID(), request.getPartitionID(),
+                request.getPartitionName(), ts);
+    }
+
+    private static ChangeEvent createIndex(CreateIndexRequest request, long ts) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (KeyValuePair pair : request.getExtraParamsList()) {
+            params.put(pair.getKey(), pair.getValue());
+        }
+        return new ChangeEvent.IndexCreated(db(request.getDbName()), request.getCollectionName(), request.getFieldName(),
+                request.getIndexName(), params, ts);
+    }
+
+    private static ChangeEvent dropIndex(DropIndexRequest request, long ts) {
+        return new ChangeEvent.IndexDropped(db(request.getDbName()), request.getCollectionName(), request.getFieldName(),
+                request.getIndexName(), ts);
+    }
+
+    private static ChangeEvent load(LoadCollectionRequest request, long ts) {
+        return new ChangeEvent.CollectionLoaded(db(request.getDbName()), request.getCollectionName(),
+                request.getReplicaNumber(), ts);
+    }
+
+    private static ChangeEvent release(ReleaseCollectionRequest request, long ts) {
+        return new ChangeEvent.CollectionReleased(db(request.getDbName()), request.getCollectionName(), ts);
+    }
+
+    private static ChangeEvent flush(FlushRequest request, long ts) {
+        return new ChangeEvent.Flushed(db(request.getDbName()), request.getCollectionNamesList(), ts);
+    }
+
+    private static String db(String name) {
+        return name.isEmpty() ? DEFAULT_DB : name;
     }
 }

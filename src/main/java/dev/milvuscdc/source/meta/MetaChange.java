@@ -15,7 +15,7 @@ public sealed interface MetaChange {
 
     record CollectionRemoved(long dbId, long collectionId) implements MetaChange { }
 
-    record PartitionPut(PartitionMeta partition, boolean live) implements MetaChange { }
+    record PartitionPut(PartitionMeta partition) implements MetaChange { }
 
     record PartitionRemoved(long collectionId, long partitionId) implements MetaChange { }
 

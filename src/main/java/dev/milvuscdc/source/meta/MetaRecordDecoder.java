@@ -1,5 +1,6 @@
 package dev.milvuscdc.source.meta;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.milvuscdc.source.meta.proto.EtcdMeta;
 import io.milvus.grpc.CollectionSchema;
@@ -7,7 +8,9 @@ import io.milvus.grpc.ConsistencyLevel;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.KeyValuePair;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -84,16 +87,29 @@ final class MetaRecordDecoder {
                 properties,
                 List.copyOf(info.getVirtualChannelNamesList()),
                 List.copyOf(info.getPhysicalChannelNamesList()),
+                startPositions(info),
+                info.getCreateTime(),
                 info.getState() == EtcdMeta.CollectionState.CollectionCreating);
         boolean dropping = info.getState() == EtcdMeta.CollectionState.CollectionDropping
                 || info.getState() == EtcdMeta.CollectionState.CollectionDropped;
         return new MetaChange.CollectionPut(meta, dropping);
     }
 
+    /** Per physical channel, the id of the collection's first message there (its CreateCollection). */
+    private static Map<String, ByteString> startPositions(EtcdMeta.CollectionInfo info) {
+        Map<String, ByteString> positions = new LinkedHashMap<>();
+        info.getStartPositionsList().forEach(p -> positions.put(p.getKey(), p.getData()));
+        return positions;
+    }
+
     private static MetaChange partition(byte[] value) throws InvalidProtocolBufferException {
         EtcdMeta.PartitionInfo info = EtcdMeta.PartitionInfo.parseFrom(value);
-        boolean live = info.getState() == EtcdMeta.PartitionState.PartitionCreated;
+        PartitionMeta.State state = switch (info.getState()) {
+            case PartitionCreated -> PartitionMeta.State.CREATED;
+            case PartitionCreating -> PartitionMeta.State.CREATING;
+            case PartitionDropping, PartitionDropped, UNRECOGNIZED -> PartitionMeta.State.DROPPING;
+        };
         return new MetaChange.PartitionPut(
-                new PartitionMeta(info.getPartitionID(), info.getCollectionId(), info.getPartitionName()), live);
+                new PartitionMeta(info.getPartitionID(), info.getCollectionId(), info.getPartitionName(), state));
     }
 }

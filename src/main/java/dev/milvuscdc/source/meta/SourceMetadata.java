@@ -9,7 +9,6 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.FieldSchema;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,9 +41,13 @@ public final class SourceMetadata implements AutoCloseable {
     private final String prefix;
     private final Consumer<MetaChange> listener;
     private final Map<Long, DatabaseMeta> databases = new HashMap<>();
+    /** The names of every database seen, dropped ones included: a drop's record carries only its id. */
+    private final Map<Long, String> databaseNames = new HashMap<>();
     private final Map<Long, CollectionMeta> collections = new HashMap<>();
     private final Map<Long, Map<Long, FieldSchema>> fields = new HashMap<>();
+    /** Partitions that are being created or exist, by collection and id. */
     private final Map<Long, Map<Long, PartitionMeta>> partitions = new HashMap<>();
+    private final Set<Long> droppedPartitions = new HashSet<>();
     private final Set<Long> droppedCollections = new HashSet<>();
     /** What etcd still said of dropped collections (Milvus keeps a Dropping record until its GC runs). */
     private final Map<Long, CollectionMeta> droppedRecords = new HashMap<>();
@@ -68,6 +71,19 @@ public final class SourceMetadata implements AutoCloseable {
         try {
             long revision = metadata.load();
             metadata.watchFrom(revision + 1);
+            return metadata;
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** Lists the metadata once, without watching it: what the source has now. */
+    public static SourceMetadata list(SourceEtcd etcd) {
+        Client client = etcd.connect();
+        SourceMetadata metadata = new SourceMetadata(client, etcd.rootCoordPrefix(), change -> { });
+        try {
+            metadata.load();
             return metadata;
         } catch (RuntimeException e) {
             client.close();
@@ -151,13 +167,55 @@ public final class SourceMetadata implements AutoCloseable {
         return db == null ? Optional.empty() : Optional.of(new QualifiedName(db, meta.name()));
     }
 
+    /** The live collection of this database and name that existed at {@code timestamp} (created no later). */
+    public Optional<CollectionMeta> collectionAt(String databaseName, String collectionName, long timestamp) {
+        return collection(databaseName, collectionName).filter(c -> c.createTime() <= timestamp);
+    }
+
+    /** The name of a database, also after it was dropped; empty when etcd never told of it. */
+    public synchronized Optional<String> databaseName(long databaseId) {
+        return Optional.ofNullable(databaseNames.get(databaseId));
+    }
+
+    /** True when a database of that name exists on the source now. */
+    public synchronized boolean hasDatabase(String name) {
+        return databases.values().stream().anyMatch(db -> db.name().equals(name));
+    }
+
+    /**
+     * The partition with this id when it exists and takes rows (Created); listed again once when the
+     * watch has not delivered it yet or still shows it being created.
+     */
+    public Optional<PartitionMeta> livePartition(long collectionId, long partitionId) {
+        synchronized (this) {
+            PartitionMeta known = partitions.getOrDefault(collectionId, Map.of()).get(partitionId);
+            if (known != null && known.live()) {
+                return Optional.of(known);
+            }
+            if (droppedPartitions.contains(partitionId)) {
+                return Optional.empty();
+            }
+        }
+        load();
+        synchronized (this) {
+            return Optional.ofNullable(partitions.getOrDefault(collectionId, Map.of()).get(partitionId)).filter(PartitionMeta::live);
+        }
+    }
+
+    /** The live partition of that name in the collection, if any. */
+    public synchronized Optional<PartitionMeta> livePartitionNamed(long collectionId, String name) {
+        return partitions.getOrDefault(collectionId, Map.of()).values().stream()
+                .filter(PartitionMeta::live).filter(p -> p.name().equals(name)).findFirst();
+    }
+
     /** True when etcd has told of this collection: live, still being created, or dropped. */
     public synchronized boolean describes(long collectionId) {
         return collections.containsKey(collectionId) || droppedCollections.contains(collectionId);
     }
 
+    /** The live (Created) partitions of a collection. */
     public synchronized List<PartitionMeta> partitions(long collectionId) {
-        return List.copyOf(partitions.getOrDefault(collectionId, Map.of()).values());
+        return partitions.getOrDefault(collectionId, Map.of()).values().stream().filter(PartitionMeta::live).toList();
     }
 
     @Override
@@ -172,10 +230,7 @@ public final class SourceMetadata implements AutoCloseable {
         CollectionMeta meta = collections.get(id);
         List<FieldSchema> sorted = new ArrayList<>(fields.getOrDefault(id, Map.of()).values());
         sorted.sort(Comparator.comparingLong(FieldSchema::getFieldID));
-        CollectionSchema schema = meta.schema().toBuilder().clearFields().addAllFields(sorted).build();
-        return new CollectionMeta(meta.id(), meta.dbId(), meta.name(), schema, meta.shardsNum(),
-                meta.consistencyLevel(), meta.properties(), meta.virtualChannels(), meta.physicalChannels(),
-                meta.creating());
+        return meta.withSchema(meta.schema().toBuilder().clearFields().addAllFields(sorted).build());
     }
 
     private long load() {
@@ -188,8 +243,7 @@ public final class SourceMetadata implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SourceMetadataException("interrupted while listing " + prefix, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new SourceMetadataException("cannot list the source metadata under " + prefix
-                    + ": " + e.getMessage() + "; check sourceConfig.etcd.address and rootPath", e);
+            throw SourceMetadataException.listingFailed(prefix, e);
         }
         List<MetaChange> changes = new ArrayList<>();
         for (KeyValue kv : response.getKvs()) {
@@ -239,6 +293,7 @@ public final class SourceMetadata implements AutoCloseable {
     private void apply(MetaChange change) {
         if (change instanceof MetaChange.DatabasePut put) {
             databases.put(put.database().id(), put.database());
+            databaseNames.put(put.database().id(), put.database().name());
         } else if (change instanceof MetaChange.DatabaseRemoved removed) {
             databases.remove(removed.databaseId());
         } else if (change instanceof MetaChange.CollectionPut put) {
@@ -251,11 +306,11 @@ public final class SourceMetadata implements AutoCloseable {
         } else if (change instanceof MetaChange.CollectionRemoved removed) {
             dropCollection(removed.collectionId());
         } else if (change instanceof MetaChange.PartitionPut put) {
-            if (put.live()) {
-                partitions.computeIfAbsent(put.partition().collectionId(), id -> new HashMap<>())
-                        .put(put.partition().id(), put.partition());
-            } else {
-                removePartition(put.partition().collectionId(), put.partition().id());
+            PartitionMeta partition = put.partition();
+            if (partition.state() == PartitionMeta.State.DROPPING) {
+                removePartition(partition.collectionId(), partition.id());
+            } else if (!droppedPartitions.contains(partition.id())) {
+                partitions.computeIfAbsent(partition.collectionId(), id -> new HashMap<>()).put(partition.id(), partition);
             }
         } else if (change instanceof MetaChange.PartitionRemoved removed) {
             removePartition(removed.collectionId(), removed.partitionId());
@@ -276,6 +331,7 @@ public final class SourceMetadata implements AutoCloseable {
     }
 
     private void removePartition(long collectionId, long partitionId) {
+        droppedPartitions.add(partitionId);
         Map<Long, PartitionMeta> ofCollection = partitions.get(collectionId);
         if (ofCollection != null) {
             ofCollection.remove(partitionId);

@@ -4,8 +4,8 @@ import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The key layout of the etcd task store: {@code <root>/task_info/<taskId>} and
- * {@code <root>/task_position/<taskId>/<channel>}. Ids are written as they are, except that
+ * The key layout of the etcd task store: {@code <root>/task_info/<taskId>},
+ * {@code <root>/task_position/<taskId>/<channel>} and {@code <root>/task_catalog/<taskId>/<key>}. Ids are written as they are, except that
  * {@code %} and {@code /} are percent-encoded: otherwise the positions of task {@code a} would be a
  * prefix of those of task {@code a/b}, and deleting one would delete the other's.
  */
@@ -31,6 +31,19 @@ final class EtcdKeys {
 
     ByteSequence position(String taskId, String channel) {
         return bytes(root + "/task_position/" + segment(taskId) + "/" + segment(channel));
+    }
+
+    ByteSequence catalogPrefix(String taskId) {
+        return bytes(root + "/task_catalog/" + segment(taskId) + "/");
+    }
+
+    ByteSequence catalogEntry(String taskId, String key) {
+        return bytes(root + "/task_catalog/" + segment(taskId) + "/" + segment(key));
+    }
+
+    /** The catalog key an entry's etcd key holds after {@code prefix}. */
+    static String catalogKey(String etcdKey, String prefix) {
+        return etcdKey.substring(prefix.length()).replace("%2F", "/").replace("%25", "%");
     }
 
     private static String segment(String value) {

@@ -119,10 +119,11 @@ public final class EtcdTaskStore implements TaskStore {
     public boolean delete(String taskId) {
         ByteSequence taskKey = keys.taskInfo(taskId);
         Op deletePositions = Op.delete(keys.positionsPrefix(taskId), DeleteOption.builder().isPrefix(true).build());
+        Op deleteCatalog = Op.delete(keys.catalogPrefix(taskId), DeleteOption.builder().isPrefix(true).build());
         return await(kv.txn()
                 .If(taskExists(taskKey))
-                .Then(Op.delete(taskKey, DeleteOption.DEFAULT), deletePositions)
-                .Else(deletePositions)
+                .Then(Op.delete(taskKey, DeleteOption.DEFAULT), deletePositions, deleteCatalog)
+                .Else(deletePositions, deleteCatalog)
                 .commit(), "delete", taskId).isSucceeded();
     }
 
@@ -150,6 +151,30 @@ public final class EtcdTaskStore implements TaskStore {
                         PutOption.DEFAULT))
                 .toArray(Op[]::new);
         await(kv.txn().If(taskExists(keys.taskInfo(taskId))).Then(puts).commit(), "save positions", taskId);
+    }
+
+    @Override
+    public Map<String, String> catalog(String taskId) {
+        ByteSequence prefix = keys.catalogPrefix(taskId);
+        List<KeyValue> found = await(kv.get(prefix, GetOption.builder().isPrefix(true).build()),
+                "read the catalog", taskId).getKvs();
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (KeyValue stored : found) {
+            entries.put(EtcdKeys.catalogKey(text(stored.getKey()), text(prefix)), text(stored.getValue()));
+        }
+        return entries;
+    }
+
+    @Override
+    public void updateCatalog(String taskId, Map<String, String> put, Collection<String> remove) {
+        List<Op> ops = new ArrayList<>();
+        remove.forEach(key -> ops.add(Op.delete(keys.catalogEntry(taskId, key), DeleteOption.DEFAULT)));
+        put.forEach((key, value) -> ops.add(Op.put(keys.catalogEntry(taskId, key), EtcdKeys.bytes(value), PutOption.DEFAULT)));
+        if (ops.isEmpty()) {
+            return;
+        }
+        await(kv.txn().If(taskExists(keys.taskInfo(taskId))).Then(ops.toArray(Op[]::new)).commit(),
+                "update the catalog", taskId);
     }
 
     @Override

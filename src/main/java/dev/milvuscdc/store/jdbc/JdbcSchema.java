@@ -5,14 +5,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The two tables of the JDBC task stores, created when missing. The DDL is MySQL's, which H2
+ * The tables of the JDBC task stores, created when missing. The DDL is MySQL's, which H2
  * accepts in MySQL mode. Keys are {@code VARBINARY} (UTF-8 bytes) so that ids compare exactly:
  * MySQL's default collations would merge {@code a}, {@code A} and {@code "a "}. Every row carries
  * the store's root path, so servers with different roots can share one database.
  */
 final class JdbcSchema {
 
-    /** Longest root path, task id or channel name a key column holds, in UTF-8 bytes. */
+    /** Longest root path, task id, channel name or catalog key a key column holds, in UTF-8 bytes. */
     static final int MAX_KEY_BYTES = 512;
 
     private static final String TASKS = """
@@ -37,6 +37,15 @@ final class JdbcSchema {
               PRIMARY KEY (root_path, task_id, channel)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
 
+    private static final String CATALOG = """
+            CREATE TABLE IF NOT EXISTS cdc_task_catalog (
+              root_path VARBINARY(512) NOT NULL,
+              task_id VARBINARY(512) NOT NULL,
+              entry_key VARBINARY(512) NOT NULL,
+              entry_value TEXT NOT NULL,
+              PRIMARY KEY (root_path, task_id, entry_key)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
+
     private JdbcSchema() {
     }
 
@@ -44,6 +53,7 @@ final class JdbcSchema {
         try (Statement statement = connection.createStatement()) {
             statement.execute(TASKS);
             statement.execute(POSITIONS);
+            statement.execute(CATALOG);
         }
     }
 }

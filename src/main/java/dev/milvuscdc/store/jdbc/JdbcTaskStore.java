@@ -119,6 +119,7 @@ public final class JdbcTaskStore implements TaskStore {
         return inTransaction("delete", taskId, connection -> {
             int deleted = update(connection, "DELETE FROM cdc_task WHERE root_path = ? AND task_id = ?", id);
             update(connection, "DELETE FROM cdc_task_position WHERE root_path = ? AND task_id = ?", id);
+            update(connection, "DELETE FROM cdc_task_catalog WHERE root_path = ? AND task_id = ?", id);
             return deleted > 0;
         });
     }
@@ -167,6 +168,61 @@ public final class JdbcTaskStore implements TaskStore {
                     upsert.setBytes(3, position.channel().getBytes(StandardCharsets.UTF_8));
                     upsert.setString(4, position.messageId());
                     upsert.setLong(5, position.timestamp());
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, String> catalog(String taskId) {
+        byte[] id = taskKey(taskId);
+        return inTransaction("read the catalog", taskId, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT entry_key, entry_value FROM cdc_task_catalog WHERE root_path = ? AND task_id = ?")) {
+                select.setBytes(1, root);
+                select.setBytes(2, id);
+                Map<String, String> entries = new LinkedHashMap<>();
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        entries.put(new String(row.getBytes(1), StandardCharsets.UTF_8), row.getString(2));
+                    }
+                }
+                return entries;
+            }
+        });
+    }
+
+    @Override
+    public void updateCatalog(String taskId, Map<String, String> put, Collection<String> remove) {
+        byte[] id = taskKey(taskId);
+        put.keySet().forEach(key -> writableKey(key, "catalog key", "update the catalog", taskId));
+        if (put.isEmpty() && remove.isEmpty()) {
+            return;
+        }
+        inTransaction("update the catalog", taskId, connection -> {
+            if (!lockTask(connection, id)) {
+                return null;
+            }
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM cdc_task_catalog WHERE root_path = ? AND task_id = ? AND entry_key = ?");
+                 PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO cdc_task_catalog (root_path, task_id, entry_key, entry_value) VALUES (?, ?, ?, ?)
+                    ON DUPLICATE KEY UPDATE entry_value = VALUES(entry_value)""")) {
+                for (String key : remove) {
+                    delete.setBytes(1, root);
+                    delete.setBytes(2, id);
+                    delete.setBytes(3, key.getBytes(StandardCharsets.UTF_8));
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+                for (Map.Entry<String, String> entry : put.entrySet()) {
+                    upsert.setBytes(1, root);
+                    upsert.setBytes(2, id);
+                    upsert.setBytes(3, entry.getKey().getBytes(StandardCharsets.UTF_8));
+                    upsert.setString(4, entry.getValue());
                     upsert.addBatch();
                 }
                 upsert.executeBatch();

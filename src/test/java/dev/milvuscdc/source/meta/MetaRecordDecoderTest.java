@@ -64,12 +64,27 @@ class MetaRecordDecoderTest {
         byte[] partition = EtcdMeta.PartitionInfo.newBuilder().setPartitionID(9).setCollectionId(42)
                 .setPartitionName("p1").setState(EtcdMeta.PartitionState.PartitionCreated).build().toByteArray();
         assertThat(MetaRecordDecoder.decode("partitions/42/9", partition))
-                .contains(new MetaChange.PartitionPut(new PartitionMeta(9, 42, "p1"), true));
+                .contains(new MetaChange.PartitionPut(new PartitionMeta(9, 42, "p1", PartitionMeta.State.CREATED)));
 
         byte[] db = EtcdMeta.DatabaseInfo.newBuilder().setId(7).setName("shop")
                 .setState(EtcdMeta.DatabaseState.DatabaseCreated).build().toByteArray();
         assertThat(MetaRecordDecoder.decode("database/db-info/7", db))
                 .contains(new MetaChange.DatabasePut(new DatabaseMeta(7, "shop")));
+    }
+
+    @Test
+    void aPartitionBeingCreatedIsNeitherLiveNorDropped() throws Exception {
+        for (var state : java.util.Map.of(EtcdMeta.PartitionState.PartitionCreating, PartitionMeta.State.CREATING,
+                EtcdMeta.PartitionState.PartitionDropping, PartitionMeta.State.DROPPING,
+                EtcdMeta.PartitionState.PartitionDropped, PartitionMeta.State.DROPPING).entrySet()) {
+            byte[] partition = EtcdMeta.PartitionInfo.newBuilder().setPartitionID(9).setCollectionId(42)
+                    .setPartitionName("p1").setState(state.getKey()).build().toByteArray();
+
+            MetaChange.PartitionPut put = (MetaChange.PartitionPut) MetaRecordDecoder.decode("partitions/42/9", partition).orElseThrow();
+
+            assertThat(put.partition().state()).as(state.getKey().toString()).isEqualTo(state.getValue());
+            assertThat(put.partition().live()).isFalse();
+        }
     }
 
     @Test

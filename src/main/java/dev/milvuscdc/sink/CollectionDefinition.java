@@ -1,0 +1,21 @@
+package dev.milvuscdc.sink;
+
+import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.ConsistencyLevel;
+import io.milvus.grpc.KeyValuePair;
+import java.util.List;
+
+/**
+ * A source collection as the target must copy it.
+ *
+ * @param sourceSchema        the schema as the source's etcd keeps it (system fields included)
+ * @param numPartitions       for a partition-key collection, the source's partition count; else 0
+ * @param sourceCollectionId  the source's id of the collection, recorded on the target copy
+ */
+public record CollectionDefinition(CollectionSchema sourceSchema, int shardsNum, ConsistencyLevel consistencyLevel,
+                                   List<KeyValuePair> properties, int numPartitions, long sourceCollectionId) {
+
+    public CollectionDefinition {
+        properties = List.copyOf(properties);
+    }
+}
