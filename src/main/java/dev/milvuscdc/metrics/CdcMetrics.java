@@ -86,6 +86,14 @@ public final class CdcMetrics {
                 .register(registry).increment();
     }
 
+    /** A channel's position was no longer in the source's log: the task stopped rather than skip changes. */
+    public void positionLost(String taskId, String channel) {
+        Counter.builder("milvus.cdc.position.lost")
+                .description("positions the source's log no longer held (the task paused instead of skipping changes)")
+                .tags("task_id", taskId, "channel_name", channel)
+                .register(registry).increment();
+    }
+
     /** Physical milliseconds of the last time tick read or written on a channel. */
     public void replicateTt(String taskId, String channel, String opType, long physicalMillis) {
         gauge("milvus.cdc.replicate.tt", "physical ms of the last replicated time tick",

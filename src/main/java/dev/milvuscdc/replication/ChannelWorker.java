@@ -6,6 +6,7 @@ import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.pipeline.PackAssembler;
 import dev.milvuscdc.pipeline.PositionCommitter;
 import dev.milvuscdc.source.log.ChannelReader;
+import dev.milvuscdc.source.log.PositionLostException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,10 +38,15 @@ final class ChannelWorker implements ReplicationWorker.Loop {
      * {@code write}, of the one up to which the target holds its changes.
      */
     private final BiConsumer<String, ChannelPosition> progress;
+    private final Runnable positionLost;
 
-    /** @param start the position the reader stands on */
+    /**
+     * @param start        the position the reader stands on
+     * @param positionLost told when the log no longer holds what follows the channel's position
+     */
     ChannelWorker(ChannelReader reader, ChannelPosition start, boolean ticked, ChangeApplier applier,
-            PositionCommitter committer, Retrier retrier, BiConsumer<String, ChannelPosition> progress) {
+            PositionCommitter committer, Retrier retrier, BiConsumer<String, ChannelPosition> progress,
+            Runnable positionLost) {
         this.reader = reader;
         this.assembler = new PackAssembler(start);
         this.ticked = ticked;
@@ -48,6 +54,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
         this.committer = committer;
         this.retrier = retrier;
         this.progress = progress;
+        this.positionLost = positionLost;
     }
 
     @Override
@@ -65,7 +72,13 @@ final class ChannelWorker implements ReplicationWorker.Loop {
      */
     @Override
     public void runOnce() throws InterruptedException {
-        List<LogMessage> messages = retrier.call("read channel " + reader.channel(), () -> reader.poll(POLL_TIMEOUT));
+        List<LogMessage> messages;
+        try {
+            messages = retrier.call("read channel " + reader.channel(), () -> reader.poll(POLL_TIMEOUT));
+        } catch (PositionLostException e) {
+            positionLost.run();
+            throw e;
+        }
         List<MessagePack> packs = new ArrayList<>();
         ChannelPosition releasedBy = null;
         for (LogMessage message : messages) {

@@ -4,7 +4,7 @@ import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.sink.TargetWriter;
 import dev.milvuscdc.source.meta.CollectionMeta;
-import dev.milvuscdc.source.meta.SourceMetadata;
+import dev.milvuscdc.source.meta.SourceCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,14 +17,14 @@ import java.util.Optional;
  */
 final class CollectionOperations {
 
-    private final SourceMetadata source;
+    private final SourceCatalog source;
     private final DdlExecutor ddl;
     private final TargetWriter writer;
     private final Retrier retrier;
     private final CdcMetrics metrics;
     private final String taskId;
 
-    CollectionOperations(SourceMetadata source, DdlExecutor ddl, TargetWriter writer, Retrier retrier, CdcMetrics metrics,
+    CollectionOperations(SourceCatalog source, DdlExecutor ddl, TargetWriter writer, Retrier retrier, CdcMetrics metrics,
                          String taskId) {
         this.source = source;
         this.ddl = ddl;

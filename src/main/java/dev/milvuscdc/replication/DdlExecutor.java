@@ -8,7 +8,7 @@ import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.DatabaseMeta;
 import dev.milvuscdc.source.meta.PartitionMeta;
 import dev.milvuscdc.source.meta.QualifiedName;
-import dev.milvuscdc.source.meta.SourceMetadata;
+import dev.milvuscdc.source.meta.SourceCatalog;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -36,7 +36,7 @@ final class DdlExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(DdlExecutor.class);
 
-    private final SourceMetadata source;
+    private final SourceCatalog source;
     private final TargetWriter writer;
     private final Scope scope;
     private final Retrier retrier;
@@ -48,7 +48,7 @@ final class DdlExecutor {
     private final Set<Long> warnedUnknown = ConcurrentHashMap.newKeySet();
 
     /** @param collectionFound told of every source collection the task copies, e.g. to read its channels */
-    DdlExecutor(SourceMetadata source, TargetWriter writer, Scope scope, Retrier retrier, IdentityMap identities,
+    DdlExecutor(SourceCatalog source, TargetWriter writer, Scope scope, Retrier retrier, IdentityMap identities,
                 PartitionOwners partitionOwners, Consumer<CollectionMeta> collectionFound) {
         this.source = source;
         this.writer = writer;

@@ -2,7 +2,7 @@ package dev.milvuscdc.replication;
 
 import dev.milvuscdc.source.meta.MetaChange;
 import dev.milvuscdc.source.meta.PartitionMeta;
-import dev.milvuscdc.source.meta.SourceMetadata;
+import dev.milvuscdc.source.meta.SourceCatalog;
 import java.util.concurrent.BlockingQueue;
 
 /**
@@ -15,11 +15,11 @@ import java.util.concurrent.BlockingQueue;
 final class MetadataWorker implements ReplicationWorker.Loop {
 
     private final BlockingQueue<MetaChange> changes;
-    private final SourceMetadata source;
+    private final SourceCatalog source;
     private final TargetCatalog catalog;
 
     /** @param changes filled by the etcd watch thread, which must never block */
-    MetadataWorker(BlockingQueue<MetaChange> changes, SourceMetadata source, TargetCatalog catalog) {
+    MetadataWorker(BlockingQueue<MetaChange> changes, SourceCatalog source, TargetCatalog catalog) {
         this.changes = changes;
         this.source = source;
         this.catalog = catalog;

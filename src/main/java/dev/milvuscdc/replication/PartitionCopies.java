@@ -2,7 +2,7 @@ package dev.milvuscdc.replication;
 
 import dev.milvuscdc.sink.PermanentTargetException;
 import dev.milvuscdc.sink.TargetWriter;
-import dev.milvuscdc.source.meta.SourceMetadata;
+import dev.milvuscdc.source.meta.SourceCatalog;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -23,13 +23,13 @@ final class PartitionCopies {
     private static final Logger log = LoggerFactory.getLogger(PartitionCopies.class);
     private static final String DEFAULT_PARTITION = "_default";
 
-    private final SourceMetadata source;
+    private final SourceCatalog source;
     private final TargetWriter writer;
     private final Retrier retrier;
     private final PartitionOwners owners;
     private final NamedLocks locks = new NamedLocks();
 
-    PartitionCopies(SourceMetadata source, TargetWriter writer, Retrier retrier, PartitionOwners owners) {
+    PartitionCopies(SourceCatalog source, TargetWriter writer, Retrier retrier, PartitionOwners owners) {
         this.source = source;
         this.writer = writer;
         this.retrier = retrier;

@@ -50,7 +50,8 @@ public final class ReplicationRunner implements TaskRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationRunner.class);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(10);
-    private static final Duration START_DEADLINE = Duration.ofSeconds(10);
+    /** What a task without a {@code connect_timeout} may wait for the source when it is created. */
+    private static final Duration DEFAULT_START_DEADLINE = Duration.ofSeconds(5);
 
     private final TaskRecord task;
     private final TaskStatusListener listener;
@@ -93,19 +94,24 @@ public final class ReplicationRunner implements TaskRunner {
         log.info("task {}: replication started from {} channel positions", task.taskId(), stored.size());
     }
 
-    /** Where a new task starts: the ends of the channels of the collections in its scope, and of the replicate channel. */
+    /**
+     * Where a new task starts: the ends of the channels of the collections in its scope, and of the
+     * replicate channel. Each of the two source calls waits at most the task's {@code connect_timeout}.
+     */
     private Map<String, ChannelPosition> startingPositions() {
+        int connectTimeout = task.spec().milvusConnectParam() == null ? 0 : task.spec().milvusConnectParam().connectTimeout();
+        Duration deadline = connectTimeout > 0 ? Duration.ofSeconds(connectTimeout) : DEFAULT_START_DEADLINE;
         Set<String> channels = new LinkedHashSet<>();
         channels.add(settings.log().replicateChannel());
         Scope scope = new Scope(TaskScope.of(task.spec()));
-        try (SourceMetadata now = SourceMetadata.list(settings.etcd())) {
+        try (SourceMetadata now = SourceMetadata.list(settings.etcd(), deadline)) {
             for (CollectionMeta collection : now.collections()) {
                 now.database(collection.dbId()).filter(db -> scope.covers(db.name(), collection.name()))
                         .ifPresent(db -> channels.addAll(collection.physicalChannels()));
             }
         }
         try {
-            return settings.log().endPositions(channels, START_DEADLINE);
+            return settings.log().endPositions(channels, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SourceLogException("interrupted while finding where the source's channels end", e, true);
@@ -219,8 +225,8 @@ public final class ReplicationRunner implements TaskRunner {
         boolean ticked = !channel.equals(settings.log().replicateChannel());
         ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), channel);
         startThread(ReplicationWorker.thread(task.taskId(), new ChannelWorker(reader, start, ticked, applier, committer,
-                retrier, (opType, tick) -> metrics.replicateTt(task.taskId(), channel, opType, tick.physicalMillis())),
-                listener));
+                retrier, (opType, tick) -> metrics.replicateTt(task.taskId(), channel, opType, tick.physicalMillis()),
+                () -> metrics.positionLost(task.taskId(), channel)), listener));
     }
 
     private synchronized void startThread(Thread thread) {

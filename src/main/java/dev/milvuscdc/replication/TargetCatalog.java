@@ -2,7 +2,7 @@ package dev.milvuscdc.replication;
 
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.sink.TargetObjectMissingException;
-import dev.milvuscdc.source.meta.SourceMetadata;
+import dev.milvuscdc.source.meta.SourceCatalog;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,12 +18,12 @@ final class TargetCatalog {
 
     private static final Logger log = LoggerFactory.getLogger(TargetCatalog.class);
 
-    private final SourceMetadata source;
+    private final SourceCatalog source;
     private final DdlExecutor ddl;
     private final PartitionCopies partitions;
     private final CollectionOperations operations;
 
-    TargetCatalog(SourceMetadata source, DdlExecutor ddl, PartitionCopies partitions, CollectionOperations operations) {
+    TargetCatalog(SourceCatalog source, DdlExecutor ddl, PartitionCopies partitions, CollectionOperations operations) {
         this.source = source;
         this.ddl = ddl;
         this.partitions = partitions;

@@ -38,11 +38,12 @@ public final class TargetErrorClassifier {
     private static final Set<Code> RETRIABLE_GRPC = Set.of(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED,
             Code.RESOURCE_EXHAUSTED, Code.ABORTED, Code.CANCELLED);
     // "must drop all collections": a database drop that overtook the drops of its collections, which
-    // travel on other channels and will arrive. "empty grpc client: failed to connect ...": a target
+    // travel on other channels and will arrive. "release it first": a partition drop that a load from
+    // the replicate channel overtook (loads travel on their own channel); dropping releases it again. "empty grpc client: failed to connect ...": a target
     // that is stopping or starting answers with its own roles unreachable (seen on the rig).
     private static final String[] RETRIABLE_REASONS = {"rate limit", "not ready", "service unavailable",
             "not loaded", "quota", "too many requests", "timeout", "must drop all collections",
-            "failed to connect", "connection error", "connection refused", "not healthy"};
+            "failed to connect", "connection error", "connection refused", "not healthy", "release it first"};
 
     private TargetErrorClassifier() {
     }

@@ -1,19 +1,12 @@
 package dev.milvuscdc.replication;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.milvuscdc.rig.MilvusPair.with;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.rig.MilvusDriver;
 import dev.milvuscdc.rig.MilvusPair;
-import dev.milvuscdc.rig.Rig;
-import dev.milvuscdc.store.InMemoryTaskStore;
-import dev.milvuscdc.task.TaskRecord;
-import dev.milvuscdc.task.TaskRunner;
-import dev.milvuscdc.task.TaskSpec;
-import dev.milvuscdc.task.TaskState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +30,7 @@ class ReplicationIT {
     private static final MilvusPair milvus = new MilvusPair();
     private static final MilvusDriver source = milvus.source;
     private static final MilvusDriver target = milvus.target;
-    private final InMemoryTaskStore store = new InMemoryTaskStore();
-    private final RecordingListener listener = new RecordingListener();
-    private final ReplicationRunnerFactory factory = new ReplicationRunnerFactory(RigReplication.settings(), store, new CdcMetrics());
-    private TaskRunner runner;
+    private EngineTask task;
 
     @AfterAll
     static void closeDrivers() {
@@ -49,10 +39,10 @@ class ReplicationIT {
 
     @AfterEach
     void stopRunner() {
-        if (runner != null) {
-            runner.stop();
+        if (task != null) {
+            task.close();
+            assertThat(task.listener.failed).isEmpty();
         }
-        assertThat(listener.failed).isEmpty();
     }
 
     @ParameterizedTest
@@ -139,9 +129,9 @@ class ReplicationIT {
         startTask("default", name);
         source.run("create_collection", Map.of("name", name, "schema", "basic"));
 
-        await().atMost(CATCH_UP).untilAsserted(() -> assertThat(listener.failed).anySatisfy(reason ->
+        await().atMost(CATCH_UP).untilAsserted(() -> assertThat(task.listener.failed).anySatisfy(reason ->
                 assertThat(reason).contains("default." + name).contains("milvus-cdc did not create")));
-        listener.failed.clear();
+        task.listener.failed.clear();
         assertThat(target.run("describe", Map.of("name", name)).get("fields").toString())
                 .as("the target's own collection is left as it was").contains("\"name\":\"n\"");
     }
@@ -173,29 +163,17 @@ class ReplicationIT {
         source.run("create_index", coll);
         source.run("load", coll);
         source.run("insert", with(coll, "start", 1, "count", 200, "batch", 20));
-        runner.stop();
+        task.stop();
         source.run("insert", with(coll, "start", 1000, "count", 200, "batch", 20));
         source.run("delete", with(coll, "ids", IntStream.rangeClosed(1, 50).boxed().toList()));
-        runner = factory.create(store.get(taskId).orElseThrow(), listener);
-        runner.start();
+        task.startAgain();
 
         awaitTargetEqualsSource(coll);
         assertThat(target.run("dump", coll).get("count").asInt()).isEqualTo(350);
     }
 
-    private String taskId;
-
     private void startTask(String db, String collection) {
-        taskId = UUID.randomUUID().toString().replace("-", "");
-        TaskSpec spec = new TaskSpec(
-                new TaskSpec.MilvusConnectParam(Rig.get().targetUri(), "", null, 0, null, null, false, null, 0, false, 10),
-                null, null, Map.of(db,
-                List.of(new TaskSpec.CollectionInfo(collection, null, false))),
-                null, null, null, null, false, null);
-        TaskRecord task = new TaskRecord(taskId, spec, TaskState.Running, "");
-        store.put(task);
-        runner = factory.create(task, listener);
-        runner.start();
+        task = EngineTask.start(db, collection);
     }
 
     private void awaitTargetEqualsSource(Map<String, Object> coll) {

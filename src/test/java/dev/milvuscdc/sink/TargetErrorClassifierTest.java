@@ -96,6 +96,21 @@ class TargetErrorClassifierTest {
     }
 
     @Test
+    void droppingAPartitionThatALoadOvertookIsRetriable() {
+        assertThat(TargetErrorClassifier.fromStatus("drop partition", "db.c.p", merr(65535,
+                "partition cannot be dropped, partition is loaded, please release it first")))
+                .isInstanceOf(RetriableTargetException.class);
+    }
+
+    @Test
+    void aMissingCollectionOrPartitionIsItsOwnKindOfPermanentFailure() {
+        assertThat(TargetErrorClassifier.fromStatus("insert into", "db.c", merr(100, "collection not found[collection=1]")))
+                .isInstanceOf(TargetObjectMissingException.class);
+        assertThat(TargetErrorClassifier.fromStatus("insert into", "db.c", merr(200, "partition not found[partition=p]")))
+                .isInstanceOf(TargetObjectMissingException.class);
+    }
+
+    @Test
     void milvusRetriableFlagWins() {
         assertThat(TargetErrorClassifier.fromStatus("load collection", "db.c",
                 merr(65535, "something new").toBuilder().setRetriable(true).build()))

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * opened, then kept current by a watch from the listed revision on. Thread-safe: the watch thread
  * applies changes under this object's lock and then hands each change to the listener.
  */
-public final class SourceMetadata implements AutoCloseable {
+public final class SourceMetadata implements SourceCatalog, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SourceMetadata.class);
     private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
@@ -78,12 +78,12 @@ public final class SourceMetadata implements AutoCloseable {
         }
     }
 
-    /** Lists the metadata once, without watching it: what the source has now. */
-    public static SourceMetadata list(SourceEtcd etcd) {
+    /** Lists the metadata once, within {@code timeout}, without watching it: what the source has now. */
+    public static SourceMetadata list(SourceEtcd etcd, Duration timeout) {
         Client client = etcd.connect();
         SourceMetadata metadata = new SourceMetadata(client, etcd.rootCoordPrefix(), change -> { });
         try {
-            metadata.load();
+            metadata.load(timeout);
             return metadata;
         } catch (RuntimeException e) {
             client.close();
@@ -91,15 +91,18 @@ public final class SourceMetadata implements AutoCloseable {
         }
     }
 
+    @Override
     public synchronized Optional<DatabaseMeta> database(long id) {
         return Optional.ofNullable(databases.get(id));
     }
 
+    @Override
     public synchronized List<DatabaseMeta> databases() {
         return List.copyOf(databases.values());
     }
 
     /** Every collection that exists on the source now (created, not being dropped), with its full schema. */
+    @Override
     public synchronized List<CollectionMeta> collections() {
         return collections.keySet().stream().filter(this::isReady).map(this::withFields).toList();
     }
@@ -117,6 +120,7 @@ public final class SourceMetadata implements AutoCloseable {
      * The collection with this id, with its full schema. When the watch has not delivered it yet
      * (messages on the log can overtake the watch), the metadata is listed again once.
      */
+    @Override
     public Optional<CollectionMeta> collection(long id) {
         synchronized (this) {
             if (isReady(id)) {
@@ -161,6 +165,7 @@ public final class SourceMetadata implements AutoCloseable {
     }
 
     /** The database and name a dropped collection had, while etcd still keeps its Dropping record. */
+    @Override
     public synchronized Optional<QualifiedName> droppedCollectionName(long collectionId) {
         CollectionMeta meta = droppedRecords.get(collectionId);
         String db = meta == null ? null : databaseNameOf(meta.dbId());
@@ -168,16 +173,19 @@ public final class SourceMetadata implements AutoCloseable {
     }
 
     /** The live collection of this database and name that existed at {@code timestamp} (created no later). */
+    @Override
     public Optional<CollectionMeta> collectionAt(String databaseName, String collectionName, long timestamp) {
         return collection(databaseName, collectionName).filter(c -> c.createTime() <= timestamp);
     }
 
     /** The name of a database, also after it was dropped; empty when etcd never told of it. */
+    @Override
     public synchronized Optional<String> databaseName(long databaseId) {
         return Optional.ofNullable(databaseNames.get(databaseId));
     }
 
     /** True when a database of that name exists on the source now. */
+    @Override
     public synchronized boolean hasDatabase(String name) {
         return databases.values().stream().anyMatch(db -> db.name().equals(name));
     }
@@ -186,6 +194,7 @@ public final class SourceMetadata implements AutoCloseable {
      * The partition with this id when it exists and takes rows (Created); listed again once when the
      * watch has not delivered it yet or still shows it being created.
      */
+    @Override
     public Optional<PartitionMeta> livePartition(long collectionId, long partitionId) {
         synchronized (this) {
             PartitionMeta known = partitions.getOrDefault(collectionId, Map.of()).get(partitionId);
@@ -203,17 +212,20 @@ public final class SourceMetadata implements AutoCloseable {
     }
 
     /** The live partition of that name in the collection, if any. */
+    @Override
     public synchronized Optional<PartitionMeta> livePartitionNamed(long collectionId, String name) {
         return partitions.getOrDefault(collectionId, Map.of()).values().stream()
                 .filter(PartitionMeta::live).filter(p -> p.name().equals(name)).findFirst();
     }
 
     /** True when etcd has told of this collection: live, still being created, or dropped. */
+    @Override
     public synchronized boolean describes(long collectionId) {
         return collections.containsKey(collectionId) || droppedCollections.contains(collectionId);
     }
 
     /** The live (Created) partitions of a collection. */
+    @Override
     public synchronized List<PartitionMeta> partitions(long collectionId) {
         return partitions.getOrDefault(collectionId, Map.of()).values().stream().filter(PartitionMeta::live).toList();
     }
@@ -234,11 +246,15 @@ public final class SourceMetadata implements AutoCloseable {
     }
 
     private long load() {
+        return load(ETCD_TIMEOUT);
+    }
+
+    private long load(Duration timeout) {
         GetResponse response;
         try {
             response = client.getKVClient()
                     .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
-                    .get(ETCD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SourceMetadataException("interrupted while listing " + prefix, e);

@@ -1,0 +1,172 @@
+package dev.milvuscdc.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.milvuscdc.event.ChangeEvent;
+import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.event.EncodedColumn;
+import dev.milvuscdc.event.LogMessage;
+import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.pipeline.PositionCommitter;
+import dev.milvuscdc.source.log.ChannelReader;
+import dev.milvuscdc.source.log.PositionLostException;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.ScalarField;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One channel read, applied and acknowledged; a fake reader, a source and a target in memory. */
+class ChannelWorkerTest {
+
+    private final CatalogFixture fixture = new CatalogFixture("*.*");
+    private final FakeReader reader = new FakeReader();
+    private final List<ChannelPosition> stored = new CopyOnWriteArrayList<>();
+    private final PositionCommitter committer = new PositionCommitter(Map.of(), stored::addAll);
+    private final List<String> progress = new CopyOnWriteArrayList<>();
+    private final AtomicInteger lost = new AtomicInteger();
+    private final ChangeApplier applier = new ChangeApplier(fixture.catalog, fixture.target, fixture.retrier,
+            new CdcMetrics(), "t1", "dml_0");
+
+    @BeforeEach
+    void source() {
+        fixture.source.collection(11, 1, "c", 100);
+    }
+
+    @AfterEach
+    void close() {
+        applier.close();
+    }
+
+    @Test
+    void aTickReleasesItsRowsAndThePositionAdvancesOnlyOnceTheTargetHoldsThem() throws Exception {
+        ChannelWorker worker = worker(true);
+        reader.next(insert(0, 10, 1, 2), insert(1, 30, 3), tick(2, 20));
+
+        runUntilAcknowledged(worker, 1);
+
+        assertThat(fixture.target.collection("default", "c").orElseThrow().keys()).containsExactly(1L, 2L);
+        assertThat(committer.positions().get("dml_0").messageId()).as("before the row the tick did not release").isEqualTo("0");
+        assertThat(progress).contains("read 20", "write 20");
+
+        reader.next(tick(3, 40));
+        runUntilAcknowledged(worker, 2);
+        assertThat(fixture.target.collection("default", "c").orElseThrow().keys()).containsExactly(1L, 2L, 3L);
+        assertThat(committer.positions().get("dml_0").messageId()).isEqualTo("3");
+    }
+
+    @Test
+    void rowsTheChannelHeldWhenTheTaskStartedAreUpsertedSinceAnEarlierRunMayHaveAppliedThem() throws Exception {
+        ChannelWorker worker = worker(true);
+        reader.endAtStart = 2;
+        reader.next(insert(0, 10, 1), tick(1, 11));
+        runUntilAcknowledged(worker, 1);
+        reader.next(insert(2, 20, 2), tick(3, 21));
+        runUntilAcknowledged(worker, 2);
+
+        assertThat(fixture.target.calls).contains("upsert default.c/_default [1]", "insert default.c/_default [2]");
+    }
+
+    @Test
+    void theReplicateChannelHasNoTicksSoEachMessageIsAPackOfItsOwn() throws Exception {
+        ChannelWorker worker = worker(false);
+        reader.next(new LogMessage(position(0, 5), new ChangeEvent.CollectionCreated(11, 5)));
+
+        runUntilAcknowledged(worker, 1);
+
+        assertThat(fixture.target.collection("default", "c")).isPresent();
+        assertThat(committer.positions().get("dml_0").messageId()).isEqualTo("0");
+    }
+
+    @Test
+    void aPositionTheLogNoLongerHoldsIsCountedAndStopsTheChannel() {
+        ChannelWorker worker = worker(true);
+        reader.failure = new PositionLostException("dml_0", "gone", null);
+
+        assertThatThrownBy(worker::runOnce).isSameAs(reader.failure);
+        assertThat(lost).hasValue(1);
+    }
+
+    private ChannelWorker worker(boolean ticked) {
+        return new ChannelWorker(reader, new ChannelPosition("dml_0", "-1", 0), ticked, applier, committer,
+                fixture.retrier, (op, tick) -> progress.add(op + " " + tick.timestamp()), lost::incrementAndGet);
+    }
+
+    private void runUntilAcknowledged(ChannelWorker worker, int flushes) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (stored.size() < flushes && System.nanoTime() < deadline) {
+            worker.runOnce();
+            committer.flush();
+        }
+        assertThat(stored).hasSizeGreaterThanOrEqualTo(flushes);
+    }
+
+    private static LogMessage insert(int offset, long ts, long... keys) {
+        LongArray.Builder data = LongArray.newBuilder();
+        for (long key : keys) {
+            data.addData(key);
+        }
+        FieldData ids = FieldData.newBuilder().setFieldName("id").setFieldId(100).setType(DataType.Int64)
+                .setScalars(ScalarField.newBuilder().setLongData(data)).build();
+        return new LogMessage(position(offset, ts),
+                new ChangeEvent.Insert(11, 110, "_default", keys.length, ts, List.of(EncodedColumn.of(ids))));
+    }
+
+    private static LogMessage tick(int offset, long ts) {
+        return new LogMessage(position(offset, ts), new ChangeEvent.TimeTick(ts));
+    }
+
+    private static ChannelPosition position(int offset, long ts) {
+        return new ChannelPosition("dml_0", Integer.toString(offset), ts);
+    }
+
+    /** Hands out the messages a test queued, one batch per poll; offsets are the message ids. */
+    private static final class FakeReader implements ChannelReader {
+
+        private final Deque<List<LogMessage>> batches = new ArrayDeque<>();
+        long endAtStart;
+        RuntimeException failure;
+
+        void next(LogMessage... messages) {
+            batches.add(new ArrayList<>(List.of(messages)));
+        }
+
+        @Override
+        public String channel() {
+            return "dml_0";
+        }
+
+        @Override
+        public void seekAfter(ChannelPosition position) {
+        }
+
+        @Override
+        public List<LogMessage> poll(Duration timeout) {
+            if (failure != null) {
+                throw failure;
+            }
+            List<LogMessage> batch = batches.poll();
+            return batch == null ? List.of() : batch;
+        }
+
+        @Override
+        public boolean writtenBeforeStart(ChannelPosition position) {
+            return Long.parseLong(position.messageId()) < endAtStart;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

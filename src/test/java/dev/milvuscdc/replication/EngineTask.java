@@ -1,0 +1,62 @@
+package dev.milvuscdc.replication;
+
+import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.rig.Rig;
+import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.TaskRecord;
+import dev.milvuscdc.task.TaskRunner;
+import dev.milvuscdc.task.TaskSpec;
+import dev.milvuscdc.task.TaskState;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One task of the real engine on the rig, as the server would run it but without the server: its
+ * runner, an in-memory store and a listener that records what the runner reported. The runner can
+ * be stopped and started again on the same store, as a restart of the server would.
+ */
+final class EngineTask implements AutoCloseable {
+
+    final InMemoryTaskStore store = new InMemoryTaskStore();
+    final RecordingListener listener = new RecordingListener();
+    final CdcMetrics metrics = new CdcMetrics();
+    final String taskId = UUID.randomUUID().toString().replace("-", "");
+    private final ReplicationRunnerFactory factory = new ReplicationRunnerFactory(RigReplication.settings(), store, metrics);
+    private TaskRunner runner;
+
+    /** Creates and starts a task replicating {@code collection} ({@code *} for all) of database {@code db}. */
+    static EngineTask start(String db, String collection) {
+        EngineTask task = new EngineTask();
+        TaskSpec spec = new TaskSpec(
+                new TaskSpec.MilvusConnectParam(Rig.get().targetUri(), "", null, 0, null, null, false, null, 0, false, 10),
+                null, null, Map.of(db, List.of(new TaskSpec.CollectionInfo(collection, null, false))),
+                null, null, null, null, false, task.taskId);
+        task.store.put(new TaskRecord(task.taskId, spec, TaskState.Running, ""));
+        task.startAgain();
+        return task;
+    }
+
+    /** Starts the runner from what the store holds, as a server restart does. */
+    void startAgain() {
+        runner = factory.create(store.get(taskId).orElseThrow(), listener);
+        runner.start();
+    }
+
+    void stop() {
+        if (runner != null) {
+            runner.stop();
+            runner = null;
+        }
+    }
+
+    Map<String, ChannelPosition> positions() {
+        return store.positions(taskId);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
