@@ -4,7 +4,9 @@ import dev.milvuscdc.config.CdcConfig;
 import dev.milvuscdc.config.EtcdConfig;
 import dev.milvuscdc.config.SourceConfig;
 import dev.milvuscdc.replication.ReplicationSettings;
+import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.source.log.KafkaSource;
+import dev.milvuscdc.source.meta.MetadataSource;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import java.time.Duration;
 
@@ -19,8 +21,9 @@ final class ReplicationWiring {
     static ReplicationSettings settings(CdcConfig config) {
         SourceConfig source = config.source();
         return new ReplicationSettings(
-                sourceEtcd(source.etcd()),
                 kafkaSource(source),
+                MetadataSource.etcd(sourceEtcd(source.etcd())),
+                TargetConnector.milvus(),
                 POSITION_FLUSH_INTERVAL,
                 config.replication().initBackOff(),
                 config.replication().maxBackOff());

@@ -3,16 +3,16 @@ package dev.milvuscdc.replication;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.PositionCommitter;
-import dev.milvuscdc.sink.MilvusTargetConnection;
-import dev.milvuscdc.sink.MilvusTargetWriter;
 import dev.milvuscdc.sink.PermanentTargetException;
 import dev.milvuscdc.sink.RetriableTargetException;
 import dev.milvuscdc.sink.TargetConnectException;
+import dev.milvuscdc.sink.TargetConnector;
+import dev.milvuscdc.sink.TargetWriter;
 import dev.milvuscdc.source.log.ChannelReader;
 import dev.milvuscdc.source.log.SourceLogException;
 import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.MetaChange;
-import dev.milvuscdc.source.meta.SourceMetadata;
+import dev.milvuscdc.source.meta.SourceCatalog;
 import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
@@ -64,9 +64,9 @@ public final class ReplicationRunner implements TaskRunner {
     private PositionCommitter committer;
     private StoreWriter storeWriter;
     private TargetCatalog catalog;
-    private MilvusTargetWriter writer;
-    private volatile MilvusTargetConnection connection;
-    private volatile SourceMetadata metadata;
+    private TargetWriter writer;
+    private volatile AutoCloseable connection;
+    private volatile SourceCatalog metadata;
     private boolean stopped;
 
     ReplicationRunner(TaskRecord task, TaskStatusListener listener, ReplicationSettings settings, TaskStore store,
@@ -104,7 +104,7 @@ public final class ReplicationRunner implements TaskRunner {
         Set<String> channels = new LinkedHashSet<>();
         channels.add(settings.log().replicateChannel());
         Scope scope = new Scope(TaskScope.of(task.spec()));
-        try (SourceMetadata now = SourceMetadata.list(settings.etcd(), deadline)) {
+        try (SourceCatalog now = settings.metadata().list(deadline)) {
             for (CollectionMeta collection : now.collections()) {
                 now.database(collection.dbId()).filter(db -> scope.covers(db.name(), collection.name()))
                         .ifPresent(db -> channels.addAll(collection.physicalChannels()));
@@ -156,10 +156,11 @@ public final class ReplicationRunner implements TaskRunner {
     private void connectAndRun(Map<String, ChannelPosition> stored) {
         MDC.put("task", task.taskId());
         try {
-            connection = retrier.call("connect to the target Milvus", this::openTarget);
-            writer = new MilvusTargetWriter(connection);
+            TargetConnector.Connected target = retrier.call("connect to the target Milvus", this::connectTarget);
+            connection = target.connection();
+            writer = target.writer();
             BlockingQueue<MetaChange> changes = new LinkedBlockingQueue<>();
-            metadata = retrier.call("read the source metadata", () -> SourceMetadata.open(settings.etcd(), changes::add));
+            metadata = retrier.call("read the source metadata", () -> settings.metadata().watch(changes::add));
             Map<String, String> entries = retrier.call("read the task's catalog", storeWriter::catalog);
             catalog = catalog(metadata, entries);
             stored.forEach(this::openChannel);
@@ -174,7 +175,7 @@ public final class ReplicationRunner implements TaskRunner {
         }
     }
 
-    private TargetCatalog catalog(SourceMetadata source, Map<String, String> entries) {
+    private TargetCatalog catalog(SourceCatalog source, Map<String, String> entries) {
         Scope scope = new Scope(TaskScope.of(task.spec()));
         PartitionOwners owners = new PartitionOwners(entries, new PartitionOwners.CatalogWriter() {
             @Override
@@ -238,9 +239,9 @@ public final class ReplicationRunner implements TaskRunner {
         thread.start();
     }
 
-    private MilvusTargetConnection openTarget() {
+    private TargetConnector.Connected connectTarget() {
         try {
-            return MilvusTargetConnection.open(task.spec().milvusConnectParam());
+            return settings.target().connect(task.spec().milvusConnectParam());
         } catch (TargetConnectException e) {
             if (e.credentialsRefused()) {
                 throw new PermanentTargetException("connect", "target", e.getMessage(),
@@ -263,7 +264,11 @@ public final class ReplicationRunner implements TaskRunner {
             metadata.close();
         }
         if (connection != null) {
-            connection.close();
+            try {
+                connection.close();
+            } catch (Exception e) {
+                log.warn("task {}: the target connection did not close cleanly: {}", task.taskId(), e.toString());
+            }
         }
     }
 }

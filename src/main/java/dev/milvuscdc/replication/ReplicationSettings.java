@@ -1,16 +1,18 @@
 package dev.milvuscdc.replication;
 
+import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.source.log.SourceLog;
-import dev.milvuscdc.source.meta.SourceEtcd;
+import dev.milvuscdc.source.meta.MetadataSource;
 import java.time.Duration;
 
 /**
- * What every replication task shares: where the source is, and how often positions are written
- * and faults retried.
+ * What every replication task shares: where the source's log and metadata are, how it reaches its
+ * target, and how often positions are written and faults retried.
  */
 public record ReplicationSettings(
-        SourceEtcd etcd,
         SourceLog log,
+        MetadataSource metadata,
+        TargetConnector target,
         Duration positionFlushInterval,
         Duration initialBackoff,
         Duration maxBackoff) {

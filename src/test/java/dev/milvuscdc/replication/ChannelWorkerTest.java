@@ -9,16 +9,12 @@ import dev.milvuscdc.event.EncodedColumn;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.PositionCommitter;
-import dev.milvuscdc.source.log.ChannelReader;
 import dev.milvuscdc.source.log.PositionLostException;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.FieldData;
 import io.milvus.grpc.LongArray;
 import io.milvus.grpc.ScalarField;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ChannelWorkerTest {
 
     private final CatalogFixture fixture = new CatalogFixture("*.*");
-    private final FakeReader reader = new FakeReader();
+    private final FakeReader reader = new FakeReader("dml_0");
     private final List<ChannelPosition> stored = new CopyOnWriteArrayList<>();
     private final PositionCommitter committer = new PositionCommitter(Map.of(), stored::addAll);
     private final List<String> progress = new CopyOnWriteArrayList<>();
@@ -129,44 +125,5 @@ class ChannelWorkerTest {
 
     private static ChannelPosition position(int offset, long ts) {
         return new ChannelPosition("dml_0", Integer.toString(offset), ts);
-    }
-
-    /** Hands out the messages a test queued, one batch per poll; offsets are the message ids. */
-    private static final class FakeReader implements ChannelReader {
-
-        private final Deque<List<LogMessage>> batches = new ArrayDeque<>();
-        long endAtStart;
-        RuntimeException failure;
-
-        void next(LogMessage... messages) {
-            batches.add(new ArrayList<>(List.of(messages)));
-        }
-
-        @Override
-        public String channel() {
-            return "dml_0";
-        }
-
-        @Override
-        public void seekAfter(ChannelPosition position) {
-        }
-
-        @Override
-        public List<LogMessage> poll(Duration timeout) {
-            if (failure != null) {
-                throw failure;
-            }
-            List<LogMessage> batch = batches.poll();
-            return batch == null ? List.of() : batch;
-        }
-
-        @Override
-        public boolean writtenBeforeStart(ChannelPosition position) {
-            return Long.parseLong(position.messageId()) < endAtStart;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.milvuscdc.replication;
 
+import com.google.protobuf.ByteString;
 import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.DatabaseMeta;
 import dev.milvuscdc.source.meta.PartitionMeta;
@@ -41,14 +42,18 @@ final class FakeSource implements SourceCatalog {
         databases.remove(id);
     }
 
-    /** A collection of one int64 key and one vector, created at {@code createTime}, with its default partition. */
+    /**
+     * A collection of one int64 key and one vector, created at {@code createTime}, with its default
+     * partition, on channel {@code dml_<id % 4>} where its first message is message {@code 7}.
+     */
     synchronized CollectionMeta collection(long id, long dbId, String name, long createTime) {
         CollectionSchema schema = CollectionSchema.newBuilder().setName(name)
                 .addFields(FieldSchema.newBuilder().setFieldID(100).setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
                 .addFields(FieldSchema.newBuilder().setFieldID(101).setName("vec").setDataType(DataType.FloatVector))
                 .build();
+        String channel = "dml_" + (id % 4);
         CollectionMeta meta = new CollectionMeta(id, dbId, name, schema, 1, ConsistencyLevel.Bounded, List.of(), List.of(),
-                List.of("dml_" + (id % 4)), Map.of(), createTime, false);
+                List.of(channel), Map.of(channel, ByteString.copyFromUtf8("7")), createTime, false);
         collections.put(id, meta);
         known.add(id);
         partition(id * 10, id, "_default");
@@ -137,6 +142,10 @@ final class FakeSource implements SourceCatalog {
     @Override
     public synchronized Optional<PartitionMeta> livePartition(long collectionId, long partitionId) {
         return Optional.ofNullable(partitions.get(partitionId)).filter(p -> p.collectionId() == collectionId);
+    }
+
+    @Override
+    public void close() {
     }
 
     @Override

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.milvuscdc.rig.Rig;
+import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.source.log.KafkaSource;
+import dev.milvuscdc.source.meta.MetadataSource;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import java.io.File;
 import java.io.IOException;
@@ -27,8 +29,9 @@ final class RigReplication {
             throw new IllegalStateException("cannot read the rig's cdc config " + rig.cdcConfig(), e);
         }
         return new ReplicationSettings(
-                new SourceEtcd(List.of(rig.etcdEndpoints()), "", "", rig.sourceEtcdRoot(), "meta"),
                 new KafkaSource(rig.kafkaBootstrap(), Map.of(), source.get("replicateChan").asText()),
+                MetadataSource.etcd(new SourceEtcd(List.of(rig.etcdEndpoints()), "", "", rig.sourceEtcdRoot(), "meta")),
+                TargetConnector.milvus(),
                 Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(5));
     }
 }

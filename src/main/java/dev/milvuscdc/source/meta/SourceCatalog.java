@@ -6,9 +6,10 @@ import java.util.Optional;
 /**
  * What the engine asks of the source's metadata: the databases, collections and partitions the
  * source has, and what it can still say of the ones it dropped. Lookups that miss may list the
- * source again, since the log can run ahead of the metadata watch. Thread-safe.
+ * source again, since the log can run ahead of the metadata watch. Closing it stops watching the
+ * source. Thread-safe.
  */
-public interface SourceCatalog {
+public interface SourceCatalog extends AutoCloseable {
 
     Optional<DatabaseMeta> database(long id);
 
@@ -44,4 +45,7 @@ public interface SourceCatalog {
 
     /** The live partition of that name in the collection, if any. */
     Optional<PartitionMeta> livePartitionNamed(long collectionId, String name);
+
+    @Override
+    void close();
 }

@@ -1,0 +1,236 @@
+package dev.milvuscdc.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import dev.milvuscdc.event.ChangeEvent;
+import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.event.LogMessage;
+import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.sink.TargetConnectException;
+import dev.milvuscdc.sink.TargetConnector;
+import dev.milvuscdc.source.log.ChannelReader;
+import dev.milvuscdc.source.log.SourceLog;
+import dev.milvuscdc.source.meta.MetaChange;
+import dev.milvuscdc.source.meta.MetadataSource;
+import dev.milvuscdc.source.meta.SourceCatalog;
+import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.TaskRecord;
+import dev.milvuscdc.task.TaskSpec;
+import dev.milvuscdc.task.TaskState;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A task's runner over a source, a log and a target in memory: where it starts, how it fails, how it stops. */
+class ReplicationRunnerTest {
+
+    private static final String REPLICATE = "replicate";
+
+    private final FakeSource source = new FakeSource();
+    private final FakeTarget target = new FakeTarget();
+    private final FakeLog log = new FakeLog();
+    private final InMemoryTaskStore store = new InMemoryTaskStore();
+    private final RecordingListener listener = new RecordingListener();
+    private final AtomicInteger listings = new AtomicInteger();
+    private final CountDownLatch watchMayOpen = new CountDownLatch(1);
+    private TargetConnector connector = param -> new TargetConnector.Connected(target, () -> { });
+    private ReplicationRunner runner;
+
+    @AfterEach
+    void stop() {
+        watchMayOpen.countDown();
+        if (runner != null) {
+            runner.stop();
+        }
+    }
+
+    @Test
+    void aNewTaskStartsAtTheEndsOfItsCollectionsChannelsAndOfTheReplicateChannel() {
+        source.database(5, "shop");
+        source.collection(13, 5, "orders", 100);
+        source.collection(14, 1, "elsewhere", 100);
+        watchMayOpen.countDown();
+
+        runner = runner(task("shop"));
+        runner.start();
+
+        assertThat(store.positions("t1")).containsOnlyKeys(REPLICATE, "dml_1");
+        assertThat(store.positions("t1").get("dml_1").messageId()).isEqualTo("end");
+    }
+
+    @Test
+    void aRestartedTaskStartsFromItsStoredPositionsWithoutWaitingForTheSource() {
+        store.put(task("shop"));
+        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0), new ChannelPosition("dml_1", "5", 0)));
+
+        runner = runner(store.get("t1").orElseThrow());
+        runner.start();
+
+        assertThat(listings).as("the source was not listed").hasValue(0);
+        watchMayOpen.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey("dml_1"));
+        assertThat(log.readers.get("dml_1").seekedAfter.messageId()).isEqualTo("5");
+    }
+
+    @Test
+    void aCollectionOnAChannelTheTaskDoesNotReadYetIsReadFromItsFirstMessage() {
+        source.database(5, "shop");
+        watchMayOpen.countDown();
+        runner = runner(task("shop"));
+        runner.start();
+        assertThat(store.positions("t1")).containsOnlyKeys(REPLICATE);
+
+        source.collection(13, 5, "orders", 100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.watcher != null);
+        log.watcher.accept(new MetaChange.CollectionPut(source.collection(13).orElseThrow(), false));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey("dml_1"));
+        assertThat(log.readers.get("dml_1").seekedAfter.messageId()).as("just before the collection's first message")
+                .isEqualTo("before 7");
+    }
+
+    @Test
+    void anErrorInAChannelThreadPausesTheTaskInsteadOfLeavingItRunningWithoutTheChannel() {
+        store.put(task("shop"));
+        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
+        watchMayOpen.countDown();
+        runner = runner(store.get("t1").orElseThrow());
+        runner.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey(REPLICATE));
+
+        log.readers.get(REPLICATE).failure = new OutOfMemoryError("Java heap space");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !listener.failed.isEmpty());
+        assertThat(listener.failed.get(0)).contains(REPLICATE).contains("OutOfMemoryError");
+    }
+
+    @Test
+    void credentialsTheTargetRefusesPauseTheTaskAtOnce() {
+        connector = param -> {
+            throw new TargetConnectException("the target Milvus at x refused the credentials", true);
+        };
+        store.put(task("shop"));
+        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
+        watchMayOpen.countDown();
+
+        runner = runner(store.get("t1").orElseThrow());
+        runner.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !listener.failed.isEmpty());
+        assertThat(listener.failed.get(0)).contains("refused the credentials");
+        assertThat(listener.retrying).isEmpty();
+    }
+
+    @Test
+    void anUnreachableTargetIsRetriedWhileTheTaskStaysRunning() {
+        connector = param -> {
+            throw new TargetConnectException("cannot reach the target Milvus at x within 5 s");
+        };
+        store.put(task("shop"));
+        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
+        watchMayOpen.countDown();
+
+        runner = runner(store.get("t1").orElseThrow());
+        runner.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.retrying.size() >= 2);
+        assertThat(listener.failed).isEmpty();
+        assertThat(listener.retrying.get(0)).contains("cannot reach the target");
+    }
+
+    @Test
+    void stoppingWritesTheLastPositionsAcknowledged() {
+        store.put(task("shop"));
+        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
+        watchMayOpen.countDown();
+        runner = runner(store.get("t1").orElseThrow());
+        runner.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey(REPLICATE));
+        source.collection(13, 1, "c", 1);
+        log.readers.get(REPLICATE).next(new LogMessage(new ChannelPosition(REPLICATE, "4", 9),
+                new ChangeEvent.CollectionCreated(13, 9)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.positions().get(REPLICATE).messageId().equals("4"));
+
+        runner.stop();
+        runner = null;
+
+        assertThat(store.positions("t1").get(REPLICATE).messageId()).isEqualTo("4");
+    }
+
+    private ReplicationRunner runner(TaskRecord task) {
+        ReplicationSettings settings = new ReplicationSettings(log, metadata(), connector,
+                Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(50));
+        return new ReplicationRunner(task, listener, settings, store, new CdcMetrics());
+    }
+
+    private MetadataSource metadata() {
+        return new MetadataSource() {
+            @Override
+            public SourceCatalog watch(Consumer<MetaChange> changes) {
+                try {
+                    watchMayOpen.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                log.watcher = changes;
+                return source;
+            }
+
+            @Override
+            public SourceCatalog list(Duration timeout) {
+                listings.incrementAndGet();
+                return source;
+            }
+        };
+    }
+
+    private TaskRecord task(String database) {
+        TaskSpec spec = new TaskSpec(new TaskSpec.MilvusConnectParam("http://target:19530", null, null, 0, null, null,
+                false, null, 0, false, 1), null, null,
+                Map.of(database, List.of(new TaskSpec.CollectionInfo("*", null, false))), null, null, null, null, false, "t1");
+        TaskRecord task = new TaskRecord("t1", spec, TaskState.Running, "");
+        store.put(task);
+        return task;
+    }
+
+    /** A log of fake channels: each opened channel is a {@link FakeReader}; every channel ends at message {@code end}. */
+    private static final class FakeLog implements SourceLog {
+
+        final Map<String, FakeReader> readers = new ConcurrentHashMap<>();
+        volatile Consumer<MetaChange> watcher;
+
+        @Override
+        public String replicateChannel() {
+            return REPLICATE;
+        }
+
+        @Override
+        public ChannelReader open(String channel) {
+            FakeReader reader = new FakeReader(channel);
+            readers.put(channel, reader);
+            return reader;
+        }
+
+        @Override
+        public Map<String, ChannelPosition> endPositions(Collection<String> channels, Duration timeout) {
+            Map<String, ChannelPosition> ends = new LinkedHashMap<>();
+            channels.forEach(c -> ends.put(c, new ChannelPosition(c, "end", 0)));
+            return ends;
+        }
+
+        @Override
+        public ChannelPosition positionBefore(String channel, ByteString messageId) {
+            return new ChannelPosition(channel, "before " + messageId.toStringUtf8(), 0);
+        }
+    }
+}
