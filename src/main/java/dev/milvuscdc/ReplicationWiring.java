@@ -4,6 +4,7 @@ import dev.milvuscdc.config.CdcConfig;
 import dev.milvuscdc.config.EtcdConfig;
 import dev.milvuscdc.config.SourceConfig;
 import dev.milvuscdc.replication.ReplicationSettings;
+import dev.milvuscdc.sink.DryRunTargetWriter;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.source.log.KafkaSource;
 import dev.milvuscdc.source.meta.MetadataSource;
@@ -23,7 +24,7 @@ final class ReplicationWiring {
         return new ReplicationSettings(
                 kafkaSource(source),
                 MetadataSource.etcd(sourceEtcd(source.etcd())),
-                TargetConnector.milvus(),
+                config.replication().dryRun() ? DryRunTargetWriter.around(TargetConnector.milvus()) : TargetConnector.milvus(),
                 POSITION_FLUSH_INTERVAL,
                 config.replication().initBackOff(),
                 config.replication().maxBackOff());

@@ -111,12 +111,16 @@ final class DdlExecutor {
         String name = meta.name();
         Optional<ExistingCollection> existing = retrier.call("look up collection " + db + "." + name + " on the target",
                 () -> writer.existingCollection(db, name));
-        if (existing.isPresent() && !existing.get().copies(meta.id())) {
-            dropStaleCopy(existing.get(), meta);
-        }
         int partitionCount = meta.hasPartitionKey() ? source.partitions(meta.id()).size() : 0;
         CollectionDefinition definition = new CollectionDefinition(meta.schema(), meta.shardsNum(), meta.consistencyLevel(),
                 meta.properties(), partitionCount, meta.id());
+        if (existing.isPresent() && existing.get().sourceCollectionId().isEmpty() && scope.handsOver(db, name)) {
+            retrier.run("take over collection " + db + "." + name, () -> writer.adoptCollection(db, name, definition));
+            log.info("collection {}.{} on the target, restored from a backup, is taken over as the copy of source collection {}",
+                    db, name, meta.id());
+        } else if (existing.isPresent() && !existing.get().copies(meta.id())) {
+            dropStaleCopy(existing.get(), meta);
+        }
         retrier.run("create collection " + db + "." + name, () -> writer.createCollection(db, name, definition));
         CollectionReplica copy = new CollectionReplica(meta.id(), db, name, meta.hasPartitionKey(), meta.primaryKey().getName());
         identities.put(copy);

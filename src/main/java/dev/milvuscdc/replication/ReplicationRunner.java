@@ -16,15 +16,12 @@ import dev.milvuscdc.source.meta.SourceCatalog;
 import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
-import dev.milvuscdc.task.TaskScope;
 import dev.milvuscdc.task.TaskStatusListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
@@ -94,24 +91,12 @@ public final class ReplicationRunner implements TaskRunner {
         log.info("task {}: replication started from {} channel positions", task.taskId(), stored.size());
     }
 
-    /**
-     * Where a new task starts: the ends of the channels of the collections in its scope, and of the
-     * replicate channel. Each of the two source calls waits at most the task's {@code connect_timeout}.
-     */
+    /** Where a new task starts ({@link StartPositions}); each source call waits at most the task's {@code connect_timeout}. */
     private Map<String, ChannelPosition> startingPositions() {
         int connectTimeout = task.spec().milvusConnectParam() == null ? 0 : task.spec().milvusConnectParam().connectTimeout();
         Duration deadline = connectTimeout > 0 ? Duration.ofSeconds(connectTimeout) : DEFAULT_START_DEADLINE;
-        Set<String> channels = new LinkedHashSet<>();
-        channels.add(settings.log().replicateChannel());
-        Scope scope = new Scope(TaskScope.of(task.spec()));
         try (SourceCatalog now = settings.metadata().list(deadline)) {
-            for (CollectionMeta collection : now.collections()) {
-                now.database(collection.dbId()).filter(db -> scope.covers(db.name(), collection.name()))
-                        .ifPresent(db -> channels.addAll(collection.physicalChannels()));
-            }
-        }
-        try {
-            return settings.log().endPositions(channels, deadline);
+            return new StartPositions(settings.log(), now).of(task.spec(), deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SourceLogException("interrupted while finding where the source's channels end", e, true);
@@ -176,7 +161,7 @@ public final class ReplicationRunner implements TaskRunner {
     }
 
     private TargetCatalog catalog(SourceCatalog source, Map<String, String> entries) {
-        Scope scope = new Scope(TaskScope.of(task.spec()));
+        Scope scope = Scope.of(task.spec());
         PartitionOwners owners = new PartitionOwners(entries, new PartitionOwners.CatalogWriter() {
             @Override
             public void put(String key, String value) throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.milvuscdc.sink;
 
+import io.milvus.grpc.AlterCollectionRequest;
 import io.milvus.grpc.BoolResponse;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.CreateCollectionRequest;
@@ -95,6 +96,25 @@ final class DdlApplier {
         }
         calls.call("create collection", object, db, s -> s.createCollection(request.build()), status -> status);
         LOG.info("Created collection {} on the target as the copy of source collection {}", object,
+                definition.sourceCollectionId());
+    }
+
+    /** Marks an existing collection of an equivalent schema as the copy of a source collection. */
+    void adoptCollection(String db, String name, CollectionDefinition definition) {
+        String object = TargetCalls.object(db, name);
+        CollectionSchema wanted = SchemaTranslator.forTarget(name, definition.sourceSchema());
+        CollectionSchema existing = describe(db, name).orElseThrow(() ->
+                new TargetObjectMissingException("take over", object, "the collection does not exist"));
+        SchemaComparison.difference(wanted, SchemaTranslator.forTarget(name, existing)).ifPresent(diff -> {
+            throw new PermanentTargetException("take over collection", object,
+                    "the restored collection has a different schema than the source's: " + diff,
+                    "Restore the backup of this source collection, or drop the target collection " + object
+                            + ", then resume the task");
+        });
+        calls.call("take over collection", object, db, s -> s.alterCollection(AlterCollectionRequest.newBuilder()
+                .setDbName(db).setCollectionName(name)
+                .addAllProperties(CopyMarker.withMarker(List.of(), definition.sourceCollectionId())).build()), status -> status);
+        LOG.info("Marked collection {} on the target as the copy of source collection {}", object,
                 definition.sourceCollectionId());
     }
 

@@ -49,6 +49,11 @@ public final class MilvusTargetWriter implements TargetWriter {
     }
 
     @Override
+    public void adoptCollection(String db, String name, CollectionDefinition definition) {
+        ddl.adoptCollection(db, name, definition);
+    }
+
+    @Override
     public Optional<ExistingCollection> existingCollection(String db, String name) {
         return ddl.existing(db, name);
     }

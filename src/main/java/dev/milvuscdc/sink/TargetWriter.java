@@ -35,6 +35,12 @@ public interface TargetWriter {
      */
     void createCollection(String db, String name, CollectionDefinition definition);
 
+    /**
+     * Marks a collection that someone else made (a backup restored on the target) as the copy of a
+     * source collection, when its schema is equivalent; a different schema is a {@link PermanentTargetException}.
+     */
+    void adoptCollection(String db, String name, CollectionDefinition definition);
+
     /** The collection of that name, with the source collection it copies; empty when it does not exist. */
     Optional<ExistingCollection> existingCollection(String db, String name);
 

@@ -30,7 +30,11 @@ final class CatalogFixture {
 
     /** @param patterns the task's scope as {@code db.collection} items, {@code *} allowed */
     CatalogFixture(String... patterns) {
-        this(new FakeSource(), new FakeTarget(), new ConcurrentHashMap<>(), scope(patterns));
+        this(scope(patterns));
+    }
+
+    CatalogFixture(Scope scope) {
+        this(new FakeSource(), new FakeTarget(), new ConcurrentHashMap<>(), scope);
     }
 
     private CatalogFixture(FakeSource source, FakeTarget target, Map<String, String> stored, Scope scope) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.milvuscdc.sink.PermanentTargetException;
+import dev.milvuscdc.task.CollectionPattern;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +53,20 @@ class DdlExecutorTest {
                 .hasMessageContaining("default.c")
                 .hasMessageContaining("milvus-cdc did not create");
         assertThat(fixture.target.calls).isEmpty();
+    }
+
+    @Test
+    void aCollectionRestoredFromABackupIsTakenOverWhenTheTaskNamesWhereItStarts() throws Exception {
+        CatalogFixture handOver = new CatalogFixture(new Scope(List.of(new CollectionPattern("default", "c")),
+                Set.of("default.c")));
+        handOver.target.existing("default", "c", OptionalLong.empty());
+        handOver.target.collection("default", "c").orElseThrow().partitions.get("_default").add(1L);
+        handOver.source.collection(11, 1, "c", 100);
+
+        handOver.ddl.collection(11).orElseThrow();
+
+        assertThat(handOver.target.calls).containsExactly("take over default.c as 11");
+        assertThat(handOver.target.collection("default", "c").orElseThrow().keys()).as("the restored rows stay").containsExactly(1L);
     }
 
     @Test

@@ -28,11 +28,15 @@ final class EngineTask implements AutoCloseable {
 
     /** Creates and starts a task replicating {@code collection} ({@code *} for all) of database {@code db}. */
     static EngineTask start(String db, String collection) {
+        return start(db, new TaskSpec.CollectionInfo(collection, null, false), null);
+    }
+
+    /** Creates and starts a task replicating one collection (or {@code *}) of a database, starting where it says. */
+    static EngineTask start(String db, TaskSpec.CollectionInfo collection, TaskSpec.RpcChannelInfo replicateChannel) {
         EngineTask task = new EngineTask();
         TaskSpec spec = new TaskSpec(
                 new TaskSpec.MilvusConnectParam(Rig.get().targetUri(), "", null, 0, null, null, false, null, 0, false, 10),
-                null, null, Map.of(db, List.of(new TaskSpec.CollectionInfo(collection, null, false))),
-                null, null, null, null, false, task.taskId);
+                null, null, Map.of(db, List.of(collection)), replicateChannel, null, null, null, false, task.taskId);
         task.store.put(new TaskRecord(task.taskId, spec, TaskState.Running, ""));
         task.startAgain();
         return task;

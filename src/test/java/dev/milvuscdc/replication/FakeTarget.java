@@ -29,7 +29,7 @@ final class FakeTarget implements TargetWriter {
 
     /** One collection: the source id it copies (empty when not made by the CDC) and its partitions' keys. */
     static final class Collection {
-        final OptionalLong sourceId;
+        volatile OptionalLong sourceId;
         final Map<String, Set<Long>> partitions = new LinkedHashMap<>();
 
         Collection(OptionalLong sourceId) {
@@ -106,6 +106,12 @@ final class FakeTarget implements TargetWriter {
         }
         called("create collection " + db + "." + name + " of " + definition.sourceCollectionId());
         collections.put(db + "." + name, new Collection(OptionalLong.of(definition.sourceCollectionId())));
+    }
+
+    @Override
+    public synchronized void adoptCollection(String db, String name, CollectionDefinition definition) {
+        called("take over " + db + "." + name + " as " + definition.sourceCollectionId());
+        require(db, name, "take over").sourceId = OptionalLong.of(definition.sourceCollectionId());
     }
 
     @Override

@@ -3,15 +3,12 @@ package dev.milvuscdc.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.sink.TargetConnectException;
 import dev.milvuscdc.sink.TargetConnector;
-import dev.milvuscdc.source.log.ChannelReader;
-import dev.milvuscdc.source.log.SourceLog;
 import dev.milvuscdc.source.meta.MetaChange;
 import dev.milvuscdc.source.meta.MetadataSource;
 import dev.milvuscdc.source.meta.SourceCatalog;
@@ -20,11 +17,8 @@ import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -34,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** A task's runner over a source, a log and a target in memory: where it starts, how it fails, how it stops. */
 class ReplicationRunnerTest {
 
-    private static final String REPLICATE = "replicate";
+    private static final String REPLICATE = FakeLog.REPLICATE;
 
     private final FakeSource source = new FakeSource();
     private final FakeTarget target = new FakeTarget();
@@ -201,36 +195,5 @@ class ReplicationRunnerTest {
         TaskRecord task = new TaskRecord("t1", spec, TaskState.Running, "");
         store.put(task);
         return task;
-    }
-
-    /** A log of fake channels: each opened channel is a {@link FakeReader}; every channel ends at message {@code end}. */
-    private static final class FakeLog implements SourceLog {
-
-        final Map<String, FakeReader> readers = new ConcurrentHashMap<>();
-        volatile Consumer<MetaChange> watcher;
-
-        @Override
-        public String replicateChannel() {
-            return REPLICATE;
-        }
-
-        @Override
-        public ChannelReader open(String channel) {
-            FakeReader reader = new FakeReader(channel);
-            readers.put(channel, reader);
-            return reader;
-        }
-
-        @Override
-        public Map<String, ChannelPosition> endPositions(Collection<String> channels, Duration timeout) {
-            Map<String, ChannelPosition> ends = new LinkedHashMap<>();
-            channels.forEach(c -> ends.put(c, new ChannelPosition(c, "end", 0)));
-            return ends;
-        }
-
-        @Override
-        public ChannelPosition positionBefore(String channel, ByteString messageId) {
-            return new ChannelPosition(channel, "before " + messageId.toStringUtf8(), 0);
-        }
     }
 }

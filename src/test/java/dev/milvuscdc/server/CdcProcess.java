@@ -1,5 +1,7 @@
 package dev.milvuscdc.server;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -11,9 +13,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * The real server in a process of its own, started like {@code scripts/run} does, on the rig's
@@ -37,8 +38,14 @@ final class CdcProcess implements AutoCloseable {
 
     /** A server for the rig's source with its task store in {@code dataDir}; not started yet. */
     static CdcProcess onRig(Path dataDir) {
+        return onRig(dataDir, Map.of());
+    }
+
+    /** As {@link #onRig(Path)}, with top-level configuration keys set to these values. */
+    static CdcProcess onRig(Path dataDir, Map<String, Object> settings) {
         try {
             ObjectNode tree = (ObjectNode) YAML.readTree(Path.of(Rig.get().cdcConfig()).toFile());
+            settings.forEach((key, value) -> tree.set(key, YAML.valueToTree(value)));
             int port = freePort();
             tree.put("address", "127.0.0.1:" + port);
             tree.put("dataDir", dataDir.toString());

@@ -2,7 +2,6 @@ package dev.milvuscdc.source.log;
 
 import com.google.protobuf.ByteString;
 import dev.milvuscdc.event.ChannelPosition;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Collection;
@@ -65,8 +64,25 @@ public record KafkaSource(String bootstrap, Map<String, String> clientProperties
 
     @Override
     public ChannelPosition positionBefore(String channel, ByteString messageId) {
-        long offset = ByteBuffer.wrap(messageId.toByteArray()).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        return new ChannelPosition(channel, KafkaMessageIds.encode(offset - 1), 0);
+        return new ChannelPosition(channel, KafkaMessageIds.encode(offset(messageId) - 1), 0);
+    }
+
+    @Override
+    public ChannelPosition positionOf(String channel, ByteString messageId, long timestamp) {
+        return new ChannelPosition(channel, KafkaMessageIds.encode(offset(messageId)), timestamp);
+    }
+
+    @Override
+    public boolean isBefore(ChannelPosition a, ChannelPosition b) {
+        return KafkaMessageIds.decode(a.messageId()) < KafkaMessageIds.decode(b.messageId());
+    }
+
+    /** Milvus's id of a Kafka message: its offset as 8 little-endian bytes. */
+    private static long offset(ByteString messageId) {
+        if (messageId.size() != Long.BYTES) {
+            throw new IllegalArgumentException("a Kafka message id has 8 bytes, this one has " + messageId.size());
+        }
+        return messageId.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     /** A consumer that never commits and never moves its offset by itself. */

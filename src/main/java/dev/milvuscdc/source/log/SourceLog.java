@@ -29,4 +29,10 @@ public interface SourceLog {
      * collection's start position on a channel): a reader that seeks after it reads that message first.
      */
     ChannelPosition positionBefore(String channel, ByteString messageId);
+
+    /** The position of a message itself, given its message-queue id: a reader that seeks after it reads the next one. */
+    ChannelPosition positionOf(String channel, ByteString messageId, long timestamp);
+
+    /** True when {@code a} names an earlier message of the channel than {@code b}. */
+    boolean isBefore(ChannelPosition a, ChannelPosition b);
 }

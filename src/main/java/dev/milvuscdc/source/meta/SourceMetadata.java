@@ -258,8 +258,10 @@ public final class SourceMetadata implements SourceCatalog, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SourceMetadataException("interrupted while listing " + prefix, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw SourceMetadataException.listingFailed(prefix, e);
+        } catch (TimeoutException e) {
+            throw SourceMetadataException.listingFailed(prefix, "no answer within " + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw SourceMetadataException.listingFailed(prefix, String.valueOf(e.getMessage()), e);
         }
         List<MetaChange> changes = new ArrayList<>();
         for (KeyValue kv : response.getKvs()) {

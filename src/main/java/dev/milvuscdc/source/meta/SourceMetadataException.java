@@ -19,13 +19,13 @@ public class SourceMetadataException extends RuntimeException {
         this.retriable = retriable;
     }
 
-    static SourceMetadataException listingFailed(String prefix, Exception e) {
+    static SourceMetadataException listingFailed(String prefix, String reason, Exception e) {
         if (refusedCredentials(e)) {
             return new SourceMetadataException("the source etcd refused the credentials while listing " + prefix + ": "
-                    + e.getMessage() + "; check sourceConfig.etcd.username and password, then resume the task", e, false);
+                    + reason + "; check sourceConfig.etcd.username and password, then resume the task", e, false);
         }
         return new SourceMetadataException("cannot list the source metadata under " + prefix
-                + ": " + e.getMessage() + "; check sourceConfig.etcd.address and rootPath", e);
+                + ": " + reason + "; check sourceConfig.etcd.address and rootPath", e);
     }
 
     public boolean retriable() {
