@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.store.InMemoryTaskStore;
@@ -19,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The control plane's state machine and its create rules, with fake runners and target. */
 class TaskManagerTest {
@@ -116,6 +120,18 @@ class TaskManagerTest {
     }
 
     @Test
+    void aFailureReportStopsTheRunnerAndPausesTheTaskWithItsReason() {
+        String id = manager.create(spec("http://a:1", "c"));
+
+        runners.last(id).listener.failed("target collection c has another schema; drop it on the target");
+
+        await().until(() -> state(id) == TaskState.Paused);
+        assertThat(store.get(id).orElseThrow().reason()).isEqualTo("target collection c has another schema; drop it on the target");
+        assertThat(runners.active(id)).isZero();
+        assertThat(runners.last(id).stopped).isTrue();
+    }
+
+    @Test
     void recoveredClearsARetryReason() {
         String id = manager.create(spec("http://a:1", "c"));
         runners.last(id).listener.retrying("target busy");
@@ -178,6 +194,27 @@ class TaskManagerTest {
         assertThatThrownBy(() -> manager.create(spec("http://a:1", "c")))
                 .hasMessage("the source Milvus cannot be reached, check sourceConfig: kafka DOWN: no answer");
         assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void theControlPlanesLogLinesAboutATaskNameItInTheLogContext() {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        Logger control = (Logger) LoggerFactory.getLogger("dev.milvuscdc.control");
+        control.addAppender(lines);
+        try {
+            String id = manager.create(spec("http://a:1", "c"));
+            runners.last(id).listener.retrying("target busy");
+            await().until(() -> store.get(id).orElseThrow().reason().equals("target busy"));
+            manager.pause(id);
+            manager.delete(id, false);
+
+            assertThat(lines.list).hasSizeGreaterThanOrEqualTo(5)
+                    .allSatisfy(line -> assertThat(line.getMDCPropertyMap()).as(line.getFormattedMessage())
+                            .containsEntry("task", id));
+        } finally {
+            control.detachAppender(lines);
+        }
     }
 
     @Test
