@@ -63,8 +63,7 @@ public final class TaskManager implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Supplier<Optional<String>> sourceProblem;
-    private final TargetProbe targetProbe;
+    private final ReachabilityCheck reachability;
     private volatile Future<?> storedTasksStart = CompletableFuture.completedFuture(null);
 
     /**
@@ -87,21 +86,13 @@ public final class TaskManager implements AutoCloseable {
         this.requestWaitNanos = requestWait.toNanos();
         this.storedTaskStarts = new StoredTaskStarts(this.store, requests, runners, transitions, metrics,
                 requestWaitNanos);
-        this.sourceProblem = sourceProblem;
-        this.targetProbe = targetProbe;
+        this.reachability = new ReachabilityCheck(sourceProblem, targetProbe, background);
     }
 
     public String create(TaskSpec spec) {
         validator.validate(spec);
         requests.refuseWhenClosing();
-        sourceProblem.get().ifPresent(problem -> {
-            throw server("the source Milvus cannot be reached, check sourceConfig: " + problem);
-        });
-        try {
-            targetProbe.check(spec.milvusConnectParam());
-        } catch (TargetProbe.TargetUnreachableException e) {
-            throw server("fail to connect the milvus: " + e.getMessage());
-        }
+        reachability.check(spec.milvusConnectParam());
         long deadline = System.nanoTime() + requestWaitNanos;
         while (true) {
             Optional<NewTask> created = creations.reserve(spec);

@@ -17,8 +17,10 @@ import dev.milvuscdc.task.TaskSpec.CollectionInfo;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import dev.milvuscdc.task.TaskStatusListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -194,6 +196,32 @@ class TaskManagerTest {
         assertThatThrownBy(() -> manager.create(spec("http://a:1", "c")))
                 .hasMessage("the source Milvus cannot be reached, check sourceConfig: kafka DOWN: no answer");
         assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void aSourceCheckThatHangsFailsCreateAtTheConnectTimeout() {
+        CountDownLatch sourceAnswers = new CountDownLatch(1);
+        TaskManager hanging = new TaskManager(store, runners, target, () -> {
+            try {
+                sourceAnswers.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        }, new TaskLimits(100, 256, "by-dev-replicate-msg"), new CdcMetrics());
+        try {
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> hanging.create(spec("http://a:1", "c")))
+                    .hasMessage("the source Milvus cannot be reached, check sourceConfig: "
+                            + "no answer from etcd and kafka within the connect_timeout (1 s)");
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
+            assertThat(store.list()).isEmpty();
+        } finally {
+            sourceAnswers.countDown();
+            hanging.close();
+        }
     }
 
     @Test
