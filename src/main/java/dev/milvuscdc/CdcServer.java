@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds store, task manager, HTTP listener and metrics from the
- * configuration, starts them in order, and stops them in reverse order.
+ * configuration, starts them in order, and stops them in reverse order. The listener answers
+ * before stored tasks are started and before the source has been probed: neither a slow runner
+ * start nor an unreachable source delays it.
  */
 public final class CdcServer implements AutoCloseable {
 
@@ -75,14 +77,21 @@ public final class CdcServer implements AutoCloseable {
     private static CdcServer start(CdcConfig config, Outside outside, CdcMetrics metrics) {
         CdcServer server = new CdcServer(config, outside, metrics);
         try {
-            outside.source().get();
-            server.tasks.startStoredTasks();
             server.http.start(config.server().address());
+            server.tasks.startStoredTasks();
+            probeInBackground(outside.source());
             return server;
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
+    }
+
+    /** Logs once whether the source answers, without delaying the listener by the probe's timeouts. */
+    private static void probeInBackground(Supplier<SourceProbe.Status> source) {
+        Thread probe = new Thread(source::get, "source-probe");
+        probe.setDaemon(true);
+        probe.start();
     }
 
     public int port() {

@@ -3,138 +3,155 @@ package dev.milvuscdc.control;
 import static dev.milvuscdc.control.TaskRequestException.client;
 import static dev.milvuscdc.control.TaskRequestException.server;
 
+import dev.milvuscdc.control.TaskCreations.NewTask;
+import dev.milvuscdc.control.TaskTransitions.Move;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskRunnerFactory;
-import dev.milvuscdc.task.TaskScope;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
-import dev.milvuscdc.task.TaskStatusListener;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control plane: every change to a task goes through here, one at a time, and is persisted
- * before the call returns. Runners report faults through {@link TaskStatusListener}; those reports
- * are applied on the same serialized path (see {@link RunnerReports}).
+ * The control plane: every change to a task goes through here and is persisted before the call
+ * returns.
+ *
+ * <p>Each task has a lock of its own ({@link TaskSlot}): its create, pause, resume, delete and
+ * fault reports run one at a time, in the order they arrive ({@link TaskRequests}), and its runner
+ * starts and stops under that lock only ({@link TaskRunners}). So a slow runner delays the requests of its own task and
+ * nothing else; {@code get}, {@code list} and {@code position} take no lock and show the stored
+ * state (a task being paused shows {@code Running} until its runner has stopped). A request whose
+ * task is busy waits for the requests before it at most {@link #REQUEST_WAIT}, three times a
+ * runner's stop deadline, then answers that the task is busy and changes nothing. What a create
+ * must check against the other tasks happens in {@link TaskCreations}; state changes in
+ * {@link TaskTransitions}.
  */
 public final class TaskManager implements AutoCloseable {
 
     static final String MANUAL_PAUSE = "manually pause through http interface";
-    static final String AUTO_START_DISABLED = "the task is disabled auto start";
+    static final Duration REQUEST_WAIT = TaskRunner.STOP_DEADLINE.multipliedBy(3);
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskManager.class);
-    /** {@code user:password@} in a target URI: never logged. */
-    private static final Pattern WITH_USER_INFO = Pattern.compile("//[^/@]*@");
 
     private final StoredTasks store;
-    private final TaskRunnerFactory runnerFactory;
-    private final TargetProbe targetProbe;
-    private final Supplier<Optional<String>> sourceProblem;
-    private final CdcMetrics metrics;
     private final CreateValidator validator;
-    private final ExistingTaskChecks existingChecks;
-    private final RunnerReports reports = new RunnerReports(this);
-    private final Map<String, RunningTask> running = new HashMap<>();
-    private long nextGeneration;
+    private final TaskTransitions transitions;
+    private final TaskSlots slots = new TaskSlots();
+    private final TaskRequests requests;
+    private final TaskCreations creations;
+    private final TaskRunners runners;
+    private final StoredTaskStarts storedTaskStarts;
+    private final long requestWaitNanos;
+    private final AtomicInteger threadNumber = new AtomicInteger();
+    private final ExecutorService background = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "task-manager-" + threadNumber.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private final ReachabilityCheck reachability;
+    private volatile Future<?> storedTasksStart = CompletableFuture.completedFuture(null);
 
     /**
      * @param sourceProblem why the source cannot be reached now, empty when it can
      */
     public TaskManager(TaskStore store, TaskRunnerFactory runnerFactory, TargetProbe targetProbe,
                        Supplier<Optional<String>> sourceProblem, TaskLimits limits, CdcMetrics metrics) {
-        this.store = new StoredTasks(store);
-        this.runnerFactory = runnerFactory;
-        this.targetProbe = targetProbe;
-        this.sourceProblem = sourceProblem;
-        this.metrics = metrics;
-        this.validator = new CreateValidator(limits);
-        this.existingChecks = new ExistingTaskChecks(limits);
+        this(store, runnerFactory, targetProbe, sourceProblem, limits, metrics, REQUEST_WAIT);
     }
 
-    private record RunningTask(TaskRunner runner, long generation) {
+    /** @param requestWait how long a request waits for its task's earlier requests */
+    TaskManager(TaskStore store, TaskRunnerFactory runnerFactory, TargetProbe targetProbe,
+                Supplier<Optional<String>> sourceProblem, TaskLimits limits, CdcMetrics metrics, Duration requestWait) {
+        this.store = new StoredTasks(store);
+        this.validator = new CreateValidator(limits);
+        this.transitions = new TaskTransitions(this.store, metrics);
+        this.requests = new TaskRequests(slots, this.store);
+        this.creations = new TaskCreations(this.store, new ExistingTaskChecks(limits), transitions, slots);
+        this.runners = new TaskRunners(runnerFactory, transitions, new Reports());
+        this.requestWaitNanos = requestWait.toNanos();
+        this.storedTaskStarts = new StoredTaskStarts(this.store, requests, runners, transitions, metrics,
+                requestWaitNanos);
+        this.reachability = new ReachabilityCheck(sourceProblem, targetProbe, background);
     }
 
     public String create(TaskSpec spec) {
         validator.validate(spec);
-        sourceProblem.get().ifPresent(problem -> {
-            throw server("the source Milvus cannot be reached, check sourceConfig: " + problem);
+        requests.refuseWhenClosing();
+        reachability.check(spec.milvusConnectParam());
+        long deadline = System.nanoTime() + requestWaitNanos;
+        while (true) {
+            Optional<NewTask> created = creations.reserve(spec);
+            if (created.isPresent()) {
+                return start(created.get());
+            }
+            // The given task_id exists or a request of it is under way: answer once that is done.
+            String taskId = spec.taskId();
+            if (requests.run(taskId, "create", deadline - System.nanoTime(), (slot, task) -> task.isPresent())) {
+                return taskId;
+            }
+        }
+    }
+
+    public void delete(String taskId, boolean ignoreNotFound) {
+        requests.run(taskId, "delete", requestWaitNanos, (slot, current) -> {
+            if (current.isEmpty()) {
+                if (ignoreNotFound) {
+                    return null;
+                }
+                throw client("not found the task, task_id: " + taskId);
+            }
+            runners.stop(slot, "delete");
+            transitions.delete(current.get(), "deleted on request");
+            return null;
         });
-        try {
-            targetProbe.check(spec.milvusConnectParam());
-        } catch (TargetProbe.TargetUnreachableException e) {
-            throw server("fail to connect the milvus: " + e.getMessage());
-        }
-        synchronized (this) {
-            if (spec.taskId() != null && !spec.taskId().isEmpty() && store.get(spec.taskId()).isPresent()) {
-                return spec.taskId();
+    }
+
+    public void pause(String taskId) {
+        requests.run(taskId, "pause", requestWaitNanos, (slot, current) -> {
+            TaskRecord task = current.orElseThrow(() -> client("not found the task, task_id: " + taskId));
+            if (task.state() == TaskState.Paused) {
+                throw client("the task has paused, task_id: " + taskId);
             }
-            existingChecks.check(spec, store.list());
-            String taskId = spec.taskId() == null || spec.taskId().isEmpty()
-                    ? UUID.randomUUID().toString().replace("-", "") : spec.taskId();
-            TaskRecord task = new TaskRecord(taskId, spec.withTaskId(taskId), TaskState.Initial, "");
-            store.put(task, "fail to put the task info to the store");
-            LOG.info("task {} created: target {}, scope {}", taskId,
-                    WITH_USER_INFO.matcher(spec.milvusConnectParam().effectiveUri()).replaceFirst("//"), TaskScope.of(spec));
+            if (task.state() != TaskState.Running) {
+                throw server("fail to update the task state, task_id: " + taskId
+                        + ": the task is " + task.state() + ", only a Running task can be paused");
+            }
+            runners.stop(slot, "pause");
+            return transitions.move(task, Move.PAUSE, MANUAL_PAUSE);
+        });
+    }
+
+    public void resume(String taskId) {
+        requests.run(taskId, "resume", requestWaitNanos, (slot, current) -> {
+            TaskRecord task = current.orElseThrow(() -> client("not found the task, task_id: " + taskId));
+            if (task.state() == TaskState.Running) {
+                throw client("the task has running, task_id: " + taskId);
+            }
             try {
-                startRunner(task);
+                return runners.start(slot, task, Move.START, "resume");
             } catch (RuntimeException e) {
-                deleteQuietly(taskId);
-                throw server("fail to start the task, task_id: " + taskId + ": " + describe(e));
+                transitions.move(task, Move.HOLD, "fail to start task, err: " + TaskRunners.describe(e));
+                throw server("fail to start the task, task_id: " + taskId + ": " + TaskRunners.describe(e));
             }
-            return taskId;
-        }
+        });
     }
 
-    public synchronized void delete(String taskId, boolean ignoreNotFound) {
-        if (store.get(taskId).isEmpty()) {
-            if (ignoreNotFound) {
-                return;
-            }
-            throw client("not found the task, task_id: " + taskId);
-        }
-        stopRunner(taskId);
-        store.delete(taskId);
-        metrics.taskDeleted(taskId);
-        LOG.info("task {} deleted", taskId);
-    }
-
-    public synchronized void pause(String taskId) {
-        TaskRecord task = store.get(taskId).orElseThrow(() -> client("not found the task, task_id: " + taskId));
-        if (task.state() == TaskState.Paused) {
-            throw client("the task has paused, task_id: " + taskId);
-        }
-        if (task.state() != TaskState.Running) {
-            throw server("fail to update the task state, task_id: " + taskId
-                    + ": the task is " + task.state() + ", only a Running task can be paused");
-        }
-        stopRunner(taskId);
-        changeState(task, TaskState.Paused, MANUAL_PAUSE);
-    }
-
-    public synchronized void resume(String taskId) {
-        TaskRecord task = store.get(taskId).orElseThrow(() -> client("not found the task, task_id: " + taskId));
-        if (task.state() == TaskState.Running) {
-            throw client("the task has running, task_id: " + taskId);
-        }
-        try {
-            startRunner(task);
-        } catch (RuntimeException e) {
-            changeState(store.get(taskId).orElse(task), TaskState.Paused, "fail to start task, err: " + describe(e));
-            throw server("fail to start the task, task_id: " + taskId + ": " + describe(e));
-        }
-    }
-
+    /** The stored task; never waits for the task's requests. */
     public TaskRecord get(String taskId) {
         if (taskId == null || taskId.isEmpty()) {
             throw client("task_id is empty");
@@ -142,17 +159,15 @@ public final class TaskManager implements AutoCloseable {
         return store.get(taskId).orElseThrow(() -> client("not found: [" + taskId + "]"));
     }
 
+    /** The stored tasks; never waits for any task's requests. */
     public List<TaskRecord> list() {
         return store.list();
     }
 
     /** The positions of a task: live from its runner, else as stored; empty for an unknown task. */
     public Map<String, ChannelPosition> positions(String taskId) {
-        RunningTask live;
-        synchronized (this) {
-            live = running.get(taskId);
-        }
-        return live != null ? live.runner().positions() : store.positions(taskId);
+        Optional<TaskRunner> live = slots.peek(taskId).flatMap(TaskSlot::runner);
+        return live.isPresent() ? live.get().positions() : store.positions(taskId);
     }
 
     /** {@code UP} when the task store answers, else {@code DOWN: <why>}. */
@@ -160,105 +175,92 @@ public final class TaskManager implements AutoCloseable {
         return store.status();
     }
 
-    /** Brings every stored task back in its stored state: Running ones restart, Paused stay paused. */
-    public synchronized void startStoredTasks() {
-        for (TaskRecord task : store.list()) {
-            metrics.taskState(task.taskId(), task.state());
-            if (task.spec().disableAutoStart()) {
-                if (task.state() != TaskState.Paused || !AUTO_START_DISABLED.equals(task.reason())) {
-                    changeState(task, TaskState.Paused, AUTO_START_DISABLED);
-                }
-            } else if (task.state() != TaskState.Paused) {
-                try {
-                    startRunner(task);
-                } catch (RuntimeException e) {
-                    changeState(store.get(task.taskId()).orElse(task), TaskState.Paused,
-                            "fail to start task, err: " + describe(e));
-                }
-            } else {
-                LOG.info("task {} stays Paused: {}", task.taskId(), task.reason());
-            }
-        }
+    /**
+     * Brings every stored task back in its stored state, in the background: Running ones restart,
+     * Paused ones stay paused, {@code disable_auto_start} ones are paused. Returns at once; until the
+     * background start comes to a task, it shows its stored state and its requests are served.
+     */
+    public void startStoredTasks() {
+        storedTasksStart = background.submit(storedTaskStarts);
     }
 
-    /** Stops every runner without changing stored states, so Running tasks restart next time. */
+    /** Stops every runner, all at once, without changing stored states, so Running tasks restart next time. */
     @Override
-    public synchronized void close() {
-        reports.close();
-        running.keySet().stream().toList().forEach(this::stopRunner);
+    public void close() {
+        requests.close();
+        runners.close();
+        awaitQuietly(storedTasksStart);
+        slots.all().stream()
+                .map(slot -> CompletableFuture.runAsync(() -> stopForShutdown(slot.taskId()), background))
+                .toList()
+                .forEach(this::awaitQuietly);
+        background.shutdownNow();
     }
 
-    synchronized void onRetrying(String taskId, long generation, String reason) {
-        currentTask(taskId, generation).filter(t -> !t.reason().equals(reason)).ifPresent(task -> {
-            store.put(task.withState(TaskState.Running, reason), "fail to update the task reason");
-            LOG.warn("task {} is retrying: {}", taskId, reason);
-        });
-    }
-
-    synchronized void onRecovered(String taskId, long generation) {
-        currentTask(taskId, generation).filter(t -> !t.reason().isEmpty()).ifPresent(task -> {
-            store.put(task.withState(TaskState.Running, ""), "fail to update the task reason");
-            LOG.info("task {} recovered", taskId);
-        });
-    }
-
-    synchronized void onFailed(String taskId, long generation, String reason) {
-        currentTask(taskId, generation).ifPresent(task -> {
-            stopRunner(taskId);
-            changeState(task, TaskState.Paused, reason);
-        });
-    }
-
-    private Optional<TaskRecord> currentTask(String taskId, long generation) {
-        RunningTask live = running.get(taskId);
-        if (live == null || live.generation() != generation) {
-            return Optional.empty();
+    private String start(NewTask created) {
+        String taskId = created.task().taskId();
+        try (TaskLogContext logged = TaskLogContext.of(taskId)) {
+            try {
+                runners.start(created.slot(), created.task(), Move.START, "create");
+                return taskId;
+            } catch (RuntimeException e) {
+                deleteQuietly(created.task());
+                throw server("fail to start the task, task_id: " + taskId + ": " + TaskRunners.describe(e));
+            }
+        } finally {
+            slots.unlock(created.slot());
         }
-        return store.get(taskId).filter(t -> t.state() == TaskState.Running);
     }
 
-    private void startRunner(TaskRecord task) {
-        long generation = ++nextGeneration;
-        TaskRecord runningTask = task.withState(TaskState.Running, "");
-        TaskRunner runner = runnerFactory.create(runningTask, reports.listenerFor(task.taskId(), generation));
-        changeState(task, TaskState.Running, "");
-        running.put(task.taskId(), new RunningTask(runner, generation));
+    /** Where runners' fault reports are applied. */
+    private final class Reports implements RunnerReports.Handler {
+        @Override
+        public void onRetrying(String taskId, long generation, String reason) throws InterruptedException {
+            requests.report(taskId, generation, (slot, task) ->
+                    task.reason().equals(reason) ? task : transitions.reason(task, reason));
+        }
+
+        @Override
+        public void onRecovered(String taskId, long generation) throws InterruptedException {
+            requests.report(taskId, generation, (slot, task) ->
+                    task.reason().isEmpty() ? task : transitions.reason(task, ""));
+        }
+
+        @Override
+        public void onFailed(String taskId, long generation, String reason) throws InterruptedException {
+            requests.report(taskId, generation, (slot, task) -> {
+                runners.stop(slot, "a failure");
+                return transitions.move(task, Move.PAUSE, reason);
+            });
+        }
+    }
+
+    private void stopForShutdown(String taskId) {
         try {
-            runner.start();
-        } catch (RuntimeException e) {
-            running.remove(task.taskId());
-            throw e;
+            slots.runWhenFree(taskId, slot -> {
+                runners.stop(slot, "the server's shutdown");
+                return null;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void stopRunner(String taskId) {
-        RunningTask live = running.remove(taskId);
-        if (live == null) {
-            return;
-        }
+    private void deleteQuietly(TaskRecord task) {
         try {
-            live.runner().stop();
-        } catch (RuntimeException e) {
-            LOG.warn("task {} did not stop cleanly: {}", taskId, e.toString());
-        }
-    }
-
-    private void changeState(TaskRecord task, TaskState state, String reason) {
-        store.put(task.withState(state, reason), "fail to update the task state, task_id: " + task.taskId());
-        metrics.taskState(task.taskId(), state);
-        LOG.info("task {} {} -> {}{}", task.taskId(), task.state(), state, reason.isEmpty() ? "" : ": " + reason);
-    }
-
-    private void deleteQuietly(String taskId) {
-        try {
-            store.delete(taskId);
-            metrics.taskDeleted(taskId);
+            transitions.delete(task, "its first start failed");
         } catch (TaskRequestException e) {
-            LOG.warn("task {} could not be removed after its start failed: {}", taskId, e.getMessage());
+            LOG.warn("could not be removed after its start failed: {}", e.getMessage());
         }
     }
 
-    private static String describe(RuntimeException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    private void awaitQuietly(Future<?> work) {
+        try {
+            work.get();
+        } catch (ExecutionException e) {
+            LOG.warn("shutdown: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.store.InMemoryTaskStore;
@@ -14,11 +17,14 @@ import dev.milvuscdc.task.TaskSpec.CollectionInfo;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import dev.milvuscdc.task.TaskStatusListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The control plane's state machine and its create rules, with fake runners and target. */
 class TaskManagerTest {
@@ -116,6 +122,18 @@ class TaskManagerTest {
     }
 
     @Test
+    void aFailureReportStopsTheRunnerAndPausesTheTaskWithItsReason() {
+        String id = manager.create(spec("http://a:1", "c"));
+
+        runners.last(id).listener.failed("target collection c has another schema; drop it on the target");
+
+        await().until(() -> state(id) == TaskState.Paused);
+        assertThat(store.get(id).orElseThrow().reason()).isEqualTo("target collection c has another schema; drop it on the target");
+        assertThat(runners.active(id)).isZero();
+        assertThat(runners.last(id).stopped).isTrue();
+    }
+
+    @Test
     void recoveredClearsARetryReason() {
         String id = manager.create(spec("http://a:1", "c"));
         runners.last(id).listener.retrying("target busy");
@@ -178,6 +196,53 @@ class TaskManagerTest {
         assertThatThrownBy(() -> manager.create(spec("http://a:1", "c")))
                 .hasMessage("the source Milvus cannot be reached, check sourceConfig: kafka DOWN: no answer");
         assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void aSourceCheckThatHangsFailsCreateAtTheConnectTimeout() {
+        CountDownLatch sourceAnswers = new CountDownLatch(1);
+        TaskManager hanging = new TaskManager(store, runners, target, () -> {
+            try {
+                sourceAnswers.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        }, new TaskLimits(100, 256, "by-dev-replicate-msg"), new CdcMetrics());
+        try {
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> hanging.create(spec("http://a:1", "c")))
+                    .hasMessage("the source Milvus cannot be reached, check sourceConfig: "
+                            + "no answer from etcd and kafka within the connect_timeout (1 s)");
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
+            assertThat(store.list()).isEmpty();
+        } finally {
+            sourceAnswers.countDown();
+            hanging.close();
+        }
+    }
+
+    @Test
+    void theControlPlanesLogLinesAboutATaskNameItInTheLogContext() {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        Logger control = (Logger) LoggerFactory.getLogger("dev.milvuscdc.control");
+        control.addAppender(lines);
+        try {
+            String id = manager.create(spec("http://a:1", "c"));
+            runners.last(id).listener.retrying("target busy");
+            await().until(() -> store.get(id).orElseThrow().reason().equals("target busy"));
+            manager.pause(id);
+            manager.delete(id, false);
+
+            assertThat(lines.list).hasSizeGreaterThanOrEqualTo(5)
+                    .allSatisfy(line -> assertThat(line.getMDCPropertyMap()).as(line.getFormattedMessage())
+                            .containsEntry("task", id));
+        } finally {
+            control.detachAppender(lines);
+        }
     }
 
     @Test

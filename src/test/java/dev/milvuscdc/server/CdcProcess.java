@@ -70,12 +70,18 @@ final class CdcProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the server", e);
         }
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("the server exited with " + process.exitValue() + "; see " + log);
-            }
-            return client().get("/health").status() == 200;
-        });
+        try {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("the server exited with " + process.exitValue() + "; see " + log);
+                }
+                return client().get("/health").status() == 200;
+            });
+        } catch (RuntimeException | AssertionError e) {
+            // The caller gets no handle to close: a server that never answered must not outlive the test.
+            process.destroyForcibly();
+            throw e;
+        }
         return this;
     }
 

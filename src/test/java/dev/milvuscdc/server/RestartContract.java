@@ -1,6 +1,7 @@
 package dev.milvuscdc.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.milvuscdc.CdcServer;
@@ -50,9 +51,11 @@ abstract class RestartContract {
         FakeRunners after = new FakeRunners();
         try (CdcServer server = startOn(config, after)) {
             CdcTestClient client = new CdcTestClient(server.port());
+            // Stored tasks are brought back in the background, after the listener answers.
+            await().until(() -> after.active(running) == 1
+                    && task(client, noAutoStart).path("reason").asText().equals("the task is disabled auto start"));
 
             assertThat(task(client, running).path("state").asText()).isEqualTo("Running");
-            assertThat(after.active(running)).isEqualTo(1);
 
             assertThat(task(client, paused).path("state").asText()).isEqualTo("Paused");
             assertThat(task(client, paused).path("reason").asText()).isEqualTo("manually pause through http interface");
@@ -78,7 +81,9 @@ abstract class RestartContract {
         failing.failStartWith("source channel gone");
 
         try (CdcServer server = startOn(config, failing)) {
-            JsonNode task = task(new CdcTestClient(server.port()), id);
+            CdcTestClient client = new CdcTestClient(server.port());
+            await().until(() -> task(client, id).path("state").asText().equals("Paused"));
+            JsonNode task = task(client, id);
 
             assertThat(task.path("state").asText()).isEqualTo("Paused");
             assertThat(task.path("reason").asText()).isEqualTo("fail to start task, err: source channel gone");
