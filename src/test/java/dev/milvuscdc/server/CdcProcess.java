@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -20,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * source and the embedded task store in a directory that outlives the process: the process can be
  * killed with SIGKILL and started again on the same store, as an operator's crashed server would be.
  */
-final class CdcProcess implements AutoCloseable {
+public final class CdcProcess implements AutoCloseable {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -36,7 +37,7 @@ final class CdcProcess implements AutoCloseable {
     }
 
     /** A server for the rig's source with its task store in {@code dataDir}; not started yet. */
-    static CdcProcess onRig(Path dataDir) {
+    public static CdcProcess onRig(Path dataDir) {
         try {
             ObjectNode tree = (ObjectNode) YAML.readTree(Path.of(Rig.get().cdcConfig()).toFile());
             int port = freePort();
@@ -52,7 +53,7 @@ final class CdcProcess implements AutoCloseable {
     }
 
     /** Starts the server (appending to its log) and waits until {@code /health} answers. */
-    CdcProcess start() {
+    public CdcProcess start() {
         String java = ProcessHandle.current().info().command().orElse("java");
         try {
             process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
@@ -73,17 +74,25 @@ final class CdcProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    CdcTestClient client() {
+    public CdcTestClient client() {
         return new CdcTestClient(port);
     }
 
-    Path log() {
+    public Path log() {
         return log;
+    }
+
+    /** The WARN and ERROR lines of the server's log, over all its runs. */
+    public List<String> warnings() throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        return Files.readAllLines(log).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
     }
 
     @Override
