@@ -18,16 +18,18 @@ final class ChaosWorkload implements AutoCloseable {
 
     private static final long LIVE_ROWS_PER_COLLECTION = 20_000;
 
+    private final String name;
     private final String first;
     private final String second;
     private final List<Plan> plans = new ArrayList<>();
     private final List<CollectionWriter> writers = new ArrayList<>();
     private final long seed;
 
-    /** @param prefix makes the database names unique on the rig, e.g. {@code chaos1a2b3c} */
-    ChaosWorkload(String prefix, long seed, Duration span) {
-        this.first = prefix + "_a";
-        this.second = prefix + "_b";
+    /** @param name makes the database names unique on the rig, e.g. {@code chaos1a2b3c} */
+    ChaosWorkload(String name, long seed, Duration span) {
+        this.name = name;
+        this.first = name + "_a";
+        this.second = name + "_b";
         this.seed = seed;
         Random random = new Random(seed);
         Duration partitionAt = fraction(span, 0.2 + 0.3 * random.nextDouble());
@@ -38,6 +40,10 @@ final class ChaosWorkload implements AutoCloseable {
         plans.add(fromStart(new ChaosCollection(second, "tenants", "partition_key", 2)));
         plans.add(new Plan(new ChaosCollection(second, "parts", "basic", 2), Duration.ZERO, "p1", partitionAt));
         plans.add(new Plan(new ChaosCollection(second, "late", "dynamic", 1), lateAt, null, null));
+    }
+
+    String name() {
+        return name;
     }
 
     List<String> databases() {

@@ -29,6 +29,7 @@ final class CollectionWriter implements AutoCloseable {
     private static final String DEFAULT_PARTITION = "";
     private static final int WRITE_TIMEOUT_SECONDS = 30;
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(3);
+    private static final int MAX_ERROR_CHARS = 300;
 
     /** @param partition a partition to create at {@code partitionAt}, or null */
     record Plan(ChaosCollection collection, Duration createAt, String partition, Duration partitionAt) {
@@ -182,7 +183,8 @@ final class CollectionWriter implements AutoCloseable {
         boolean ok = !result.has("error");
         outcomes.computeIfAbsent(op, o -> new int[2])[ok ? 0 : 1]++;
         if (!ok) {
-            lastError = op + ": " + result.get("error").asText();
+            String error = result.get("error").asText().replaceAll("\\s+", " ");
+            lastError = op + ": " + error.substring(0, Math.min(error.length(), MAX_ERROR_CHARS));
         }
         return ok ? result : null;
     }

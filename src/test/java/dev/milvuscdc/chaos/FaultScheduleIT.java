@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Jepsen's habit on the rig: one task over two source databases replicates a mixed write stream
@@ -37,6 +38,7 @@ class FaultScheduleIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration SOURCE_QUIET = Duration.ofMinutes(2);
+    private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(1);
     /** Writing goes on this long after the last fault is healed, so that the last rows meet a healthy task. */
     private static final Duration WRITE_AFTER_FAULTS = Duration.ofSeconds(5);
     private static final int MAX_LOG_LINES = 200;
@@ -59,7 +61,8 @@ class FaultScheduleIT {
         try (MilvusPair milvus = new MilvusPair(); CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start()) {
             try {
                 workload.createDatabases(milvus.source);
-                String taskId = createTask(server, workload.databases());
+                String taskId = workload.name();
+                createTask(server, taskId, workload.databases());
                 try (workload) {
                     workload.start();
                     new FaultActions(server, Rig.get()).run(schedule);
@@ -86,15 +89,24 @@ class FaultScheduleIT {
         }
     }
 
-    private static String createTask(CdcProcess server, List<String> databases) {
+    /**
+     * Creates the task over both databases. On a busy machine the server's source probe may time out
+     * and refuse with 500; an operator would try again, and so does this, with the same task id.
+     */
+    private static void createTask(CdcProcess server, String taskId, List<String> databases) {
         ObjectNode dbCollections = JSON.createObjectNode();
         databases.forEach(db -> dbCollections.putArray(db).addObject().put("name", "*"));
         ObjectNode data = JSON.createObjectNode();
+        data.put("task_id", taskId);
         data.putObject("milvus_connect_param").put("uri", Rig.get().targetUri()).put("connect_timeout", 10);
         data.set("db_collections", dbCollections);
-        CdcTestClient.Reply reply = server.client().request("create", data.toString());
-        assertThat(reply.code()).as(reply.body()).isEqualTo(200);
-        return reply.data().get("task_id").asText();
+        await("the task to be created").atMost(CREATE_TIMEOUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            CdcTestClient.Reply reply = server.client().request("create", data.toString());
+            if (reply.code() != 200) {
+                System.out.println("chaos: create refused: " + reply.body());
+            }
+            assertThat(reply.code()).as(reply.body()).isEqualTo(200);
+        });
     }
 
     private static JsonNode task(CdcProcess server, String taskId) {

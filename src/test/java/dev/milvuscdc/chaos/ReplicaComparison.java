@@ -47,6 +47,7 @@ final class ReplicaComparison {
      * source refused at the client may still land a moment later.
      */
     void readSourceWhenQuiet(Duration atMost) {
+        long start = System.nanoTime();
         AtomicReference<List<Long>> last = new AtomicReference<>();
         await("the source to be quiet").atMost(atMost).pollInterval(POLL).ignoreExceptions().until(() -> {
             List<Long> now = collections.stream().map(c -> source.run("count", c.args()).get("count").asLong()).toList();
@@ -60,14 +61,16 @@ final class ReplicaComparison {
             }
             expected.put(collection, rows);
         }
-        System.out.println("chaos: source rows: " + expected.entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue().count()).collect(Collectors.joining(", ")));
+        System.out.printf("chaos: source read in %d s: %s%n", seconds(start), expected.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue().count() + " rows").collect(Collectors.joining(", ")));
     }
 
     /** Waits until the target equals the source read before; returns what still differs when the time is up. */
     List<String> awaitTargetEqualsSource(Duration atMost) {
+        long start = System.nanoTime();
         try {
             await("the target to equal the source").atMost(atMost).pollInterval(POLL).until(this::targetEqualsSource);
+            System.out.printf("chaos: the target equals the source after %d s%n", seconds(start));
             return List.of();
         } catch (ConditionTimeoutException e) {
             return differences();
@@ -118,6 +121,10 @@ final class ReplicaComparison {
                             + differingFields(wanted.get(different.get(0)), got.get(different.get(0)))));
         }
         return lines;
+    }
+
+    private static long seconds(long sinceNanos) {
+        return (System.nanoTime() - sinceNanos) / 1_000_000_000L;
     }
 
     private static Map<String, JsonNode> byKey(JsonNode dump) {

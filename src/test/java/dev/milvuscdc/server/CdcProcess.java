@@ -24,6 +24,8 @@ import static org.awaitility.Awaitility.await;
 public final class CdcProcess implements AutoCloseable {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Generous: on a busy 2-core machine a start was seen to take 45 s before the server listened. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     private final Path config;
     private final Path log;
@@ -64,7 +66,7 @@ public final class CdcProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the server", e);
         }
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+        await().atMost(START_TIMEOUT).ignoreExceptions().until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("the server exited with " + process.exitValue() + "; see " + log);
             }
