@@ -7,16 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * The mixed write stream of the chaos test: two source databases, one writer thread per
- * collection, with int64, VarChar and autoID keys, a partition-key collection, a partition created
- * mid-stream and a collection created mid-stream, both written to. The mid-stream moments are drawn
- * from the seed within the fault schedule's span, so that faults hit before and after them.
+ * collection, with int64, VarChar and autoID keys, a partition-key collection, partitions created
+ * mid-stream and collections created mid-stream, all written to (one of each in a short schedule,
+ * one every minute or two in a long one). The mid-stream moments are drawn from the seed within
+ * the fault schedule's span, so that faults hit before and after them.
  */
 final class ChaosWorkload implements AutoCloseable {
 
     private static final long LIVE_ROWS_PER_COLLECTION = 20_000;
+    private static final int[] PARTITION_EVERY_SECONDS = {30, 90};
+    private static final int[] COLLECTION_EVERY_SECONDS = {60, 120};
 
     private final String name;
     private final String first;
@@ -25,21 +29,42 @@ final class ChaosWorkload implements AutoCloseable {
     private final List<CollectionWriter> writers = new ArrayList<>();
     private final long seed;
 
-    /** @param name makes the database names unique on the rig, e.g. {@code chaos1a2b3c} */
+    /**
+     * @param name makes the database names unique on the rig, e.g. {@code chaos1a2b3c}
+     * @param span the fault schedule's planned length: partitions and collections are created within it
+     */
     ChaosWorkload(String name, long seed, Duration span) {
         this.name = name;
         this.first = name + "_a";
         this.second = name + "_b";
         this.seed = seed;
         Random random = new Random(seed);
-        Duration partitionAt = fraction(span, 0.2 + 0.3 * random.nextDouble());
-        Duration lateAt = fraction(span, 0.3 + 0.3 * random.nextDouble());
         plans.add(fromStart(new ChaosCollection(first, "ints", "basic", 2)));
         plans.add(fromStart(new ChaosCollection(first, "strings", "varchar_pk", 1)));
         plans.add(fromStart(new ChaosCollection(first, "auto", "autoid", 1)));
         plans.add(fromStart(new ChaosCollection(second, "tenants", "partition_key", 2)));
-        plans.add(new Plan(new ChaosCollection(second, "parts", "basic", 2), Duration.ZERO, "p1", partitionAt));
-        plans.add(new Plan(new ChaosCollection(second, "late", "dynamic", 1), lateAt, null, null));
+        plans.add(new Plan(new ChaosCollection(second, "parts", "basic", 2), Duration.ZERO, null,
+                moments(random, span, 0.2, PARTITION_EVERY_SECONDS)));
+        // One collection after another is created mid-stream and written to until the next one is.
+        List<Duration> late = moments(random, span, 0.3, COLLECTION_EVERY_SECONDS);
+        for (int i = 0; i < late.size(); i++) {
+            Duration stopAt = i + 1 < late.size() ? late.get(i + 1) : null;
+            plans.add(new Plan(new ChaosCollection(second, "late" + (i + 1), "dynamic", 1), late.get(i), stopAt, List.of()));
+        }
+    }
+
+    /**
+     * Moments within the span: the first after {@code firstShare} to twice that share of it, the
+     * next ones {@code every} seconds (from its lower to its upper bound) apart.
+     */
+    private static List<Duration> moments(Random random, Duration span, double firstShare, int[] every) {
+        List<Duration> moments = new ArrayList<>();
+        Duration at = Duration.ofMillis((long) (span.toMillis() * firstShare * (1 + random.nextDouble())));
+        while (moments.isEmpty() || at.compareTo(span) < 0) {
+            moments.add(at);
+            at = at.plusSeconds(every[0] + random.nextInt(every[1] - every[0] + 1));
+        }
+        return moments;
     }
 
     String name() {
@@ -62,9 +87,12 @@ final class ChaosWorkload implements AutoCloseable {
             if (!plan.createAt().isZero()) {
                 text.append(" created at t+").append(plan.createAt().toSeconds()).append(" s");
             }
-            if (plan.partition() != null) {
-                text.append(", partition ").append(plan.partition()).append(" created at t+")
-                        .append(plan.partitionAt().toSeconds()).append(" s");
+            if (plan.stopAt() != null) {
+                text.append(", written until t+").append(plan.stopAt().toSeconds()).append(" s");
+            }
+            if (!plan.partitions().isEmpty()) {
+                text.append(", partitions created at t+").append(plan.partitions().stream()
+                        .map(at -> at.toSeconds() + " s").collect(Collectors.joining(", ")));
             }
             text.append(System.lineSeparator());
         }
@@ -101,10 +129,6 @@ final class ChaosWorkload implements AutoCloseable {
     }
 
     private static Plan fromStart(ChaosCollection collection) {
-        return new Plan(collection, Duration.ZERO, null, null);
-    }
-
-    private static Duration fraction(Duration span, double share) {
-        return Duration.ofMillis((long) (span.toMillis() * share));
+        return new Plan(collection, Duration.ZERO, null, List.of());
     }
 }

@@ -17,12 +17,14 @@ import java.util.stream.LongStream;
 /**
  * Writes to one source collection on a thread of its own, as an application would while faults hit
  * the CDC: batches of new rows, upserts of live rows and deletes of some of them, chosen by a seeded
- * random. The collection is created when the writer starts or at a later planned moment, and one
- * partition may be created mid-stream and written to.
+ * random. The collection is created at a planned moment (the start, or mid-stream), written to until
+ * a planned end or until stopped, and partitions {@code p1, p2, ...} may be created at planned
+ * moments and written to.
  *
  * <p>What the source holds in the end is the truth the target is compared with, so a write the
- * source refuses (while Kafka is down) is counted and the writer goes on. Stopping waits until the
- * planned DDL is done and a write after it succeeded, so that every planned object is compared.
+ * source refuses (while Kafka is down) is counted and the writer goes on. The writer finishes only
+ * once the collection and each partition it created have had a write accepted after their creation,
+ * so that every object it created is compared with rows in it.
  */
 final class CollectionWriter implements AutoCloseable {
 
@@ -31,26 +33,30 @@ final class CollectionWriter implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(3);
     private static final int MAX_ERROR_CHARS = 300;
 
-    /** @param partition a partition to create at {@code partitionAt}, or null */
-    record Plan(ChaosCollection collection, Duration createAt, String partition, Duration partitionAt) {
+    /**
+     * @param stopAt     when to stop writing, or null to write until stopped
+     * @param partitions when to create partitions p1, p2, ... (ascending)
+     */
+    record Plan(ChaosCollection collection, Duration createAt, Duration stopAt, List<Duration> partitions) {
     }
 
     private final Plan plan;
     private final long liveCap;
     private final Random random;
     private final long epoch;
-    private final MilvusDriver driver = MilvusDriver.source();
     /** Keys the source holds as far as this writer knows, by partition. */
     private final Map<String, List<Long>> live = new LinkedHashMap<>();
     private final Map<String, int[]> outcomes = new TreeMap<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicReference<Throwable> crash = new AtomicReference<>();
     private final Thread thread;
+    private MilvusDriver driver;
     private volatile String lastError = "none";
     private long nextKey = 1;
     private int version;
-    private boolean partitionCreated;
-    private boolean wroteAfterDdl;
+    /** The partition created last, which the next insert goes to; the default one until then. */
+    private String newest = DEFAULT_PARTITION;
+    private boolean wroteToNewest;
 
     /**
      * @param liveCap beyond this many live rows the writer deletes more than it inserts, so that a
@@ -67,21 +73,14 @@ final class CollectionWriter implements AutoCloseable {
         thread.start();
     }
 
-    ChaosCollection collection() {
-        return plan.collection();
-    }
-
     private void write() {
         try {
             waitUntil(plan.createAt());
+            driver = MilvusDriver.source();
             createCollection();
-            partitionCreated = plan.partition() == null;
-            while (stopRequested.getCount() > 0 || !partitionCreated || !wroteAfterDdl) {
-                if (!partitionCreated && (elapsed().compareTo(plan.partitionAt()) >= 0 || stopRequested.getCount() == 0)) {
-                    partitionCreated = attempt("create_partition", plan.collection().args("partition", plan.partition())) != null;
-                    if (partitionCreated) {
-                        live.put(plan.partition(), new ArrayList<>());
-                    }
+            while (!finishing() || !wroteToNewest) {
+                if (!finishing() && partitionDue()) {
+                    createPartition();
                 }
                 boolean ok = writeOnce();
                 // Pacing keeps the machine busy but not saturated by the writers alone.
@@ -89,7 +88,20 @@ final class CollectionWriter implements AutoCloseable {
             }
         } catch (Throwable e) {
             crash.set(e);
+        } finally {
+            if (driver != null) {
+                driver.close();
+            }
         }
+    }
+
+    private boolean finishing() {
+        return stopRequested.getCount() == 0 || (plan.stopAt() != null && elapsed().compareTo(plan.stopAt()) >= 0);
+    }
+
+    private boolean partitionDue() {
+        int created = live.size() - 1;
+        return created < plan.partitions().size() && elapsed().compareTo(plan.partitions().get(created)) >= 0;
     }
 
     /** Creates the collection, its index and loads it, retried until the source accepts all three. */
@@ -101,17 +113,26 @@ final class CollectionWriter implements AutoCloseable {
         }
     }
 
+    private void createPartition() {
+        String partition = "p" + live.size();
+        if (attempt("create_partition", plan.collection().args("partition", partition)) != null) {
+            live.put(partition, new ArrayList<>());
+            newest = partition;
+            wroteToNewest = false;
+        }
+    }
+
     /** One insert, upsert or delete; true when the source accepted it. */
     private boolean writeOnce() {
-        String partition = pickPartition();
+        String partition = wroteToNewest ? pickPartition() : newest;
         List<Long> keys = live.get(partition);
         long total = live.values().stream().mapToLong(List::size).sum();
         int dice = random.nextInt(10);
         if (!keys.isEmpty() && (dice >= 8 || total > liveCap)) {
-            return delete(partition, keys);
+            return delete(keys, partition);
         }
         if (!keys.isEmpty() && dice >= 6 && !plan.collection().autoId()) {
-            return upsert(partition, keys);
+            return upsert(keys, partition);
         }
         return insert(partition);
     }
@@ -120,7 +141,7 @@ final class CollectionWriter implements AutoCloseable {
         int count = 50 + random.nextInt(151);
         List<Long> ids = LongStream.range(nextKey, nextKey + count).boxed().toList();
         nextKey += count;
-        JsonNode result = attempt("insert", withPartition(partition, "ids", ids));
+        JsonNode result = attempt("insert", writeArgs(partition, "ids", ids));
         if (result == null) {
             return false;
         }
@@ -129,19 +150,19 @@ final class CollectionWriter implements AutoCloseable {
         } else {
             live.get(partition).addAll(ids);
         }
-        wroteAfterDdl |= partitionCreated && (plan.partition() == null || partition.equals(plan.partition()));
+        wroteToNewest |= partition.equals(newest);
         return true;
     }
 
-    private boolean upsert(String partition, List<Long> keys) {
+    private boolean upsert(List<Long> keys, String partition) {
         List<Long> ids = sample(keys, 1 + random.nextInt(30), false);
-        return attempt("upsert", withPartition(partition, "ids", ids, "version", ++version)) != null;
+        return attempt("upsert", writeArgs(partition, "ids", ids, "version", ++version)) != null;
     }
 
-    private boolean delete(String partition, List<Long> keys) {
+    private boolean delete(List<Long> keys, String partition) {
         int count = keys.size() > liveCap / 2 ? 200 : 1 + random.nextInt(30);
         List<Long> ids = sample(keys, count, true);
-        if (attempt("delete", withPartition(partition, "ids", ids)) != null) {
+        if (attempt("delete", writeArgs(partition, "ids", ids)) != null) {
             return true;
         }
         keys.addAll(ids);
@@ -162,13 +183,11 @@ final class CollectionWriter implements AutoCloseable {
     }
 
     private String pickPartition() {
-        if (!partitionCreated || plan.partition() == null) {
-            return DEFAULT_PARTITION;
-        }
-        return random.nextBoolean() ? plan.partition() : DEFAULT_PARTITION;
+        List<String> partitions = new ArrayList<>(live.keySet());
+        return partitions.get(random.nextInt(partitions.size()));
     }
 
-    private Map<String, Object> withPartition(String partition, Object... keyValues) {
+    private Map<String, Object> writeArgs(String partition, Object... keyValues) {
         Map<String, Object> args = plan.collection().args(keyValues);
         args.put("timeout", WRITE_TIMEOUT_SECONDS);
         if (!partition.equals(DEFAULT_PARTITION)) {
@@ -209,12 +228,11 @@ final class CollectionWriter implements AutoCloseable {
         return refused > 0 ? text.append("; last refusal: ").append(lastError).toString() : text.toString();
     }
 
-    /** Stops after the write in flight and the planned DDL; fails when the writer crashed or cannot finish. */
+    /** Stops after the write in flight and the writes still owed (see the class comment); fails when it cannot. */
     @Override
     public void close() throws InterruptedException {
         stopRequested.countDown();
         thread.join(STOP_TIMEOUT.toMillis());
-        driver.close();
         if (thread.isAlive()) {
             throw new AssertionError("the writer of " + plan.collection() + " could not finish its planned writes on the"
                     + " source within " + STOP_TIMEOUT.toMinutes() + " min; last refusal: " + lastError);

@@ -53,6 +53,7 @@ final class ReplicaComparison {
             List<Long> now = collections.stream().map(c -> source.run("count", c.args()).get("count").asLong()).toList();
             return now.equals(last.getAndSet(now));
         });
+        System.out.printf("chaos: the source was quiet after %d s%n", seconds(start));
         for (ChaosCollection collection : collections) {
             Rows rows = new Rows(source.run("dump", collection.args()), source.run("count", collection.args()).get("count").asLong());
             if (rows.dump().get("count").asLong() != rows.count()) {
