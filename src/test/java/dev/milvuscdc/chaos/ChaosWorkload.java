@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  */
 final class ChaosWorkload implements AutoCloseable {
 
-    private static final long LIVE_ROWS_PER_COLLECTION = 20_000;
+    private static final long LIVE_ROWS_PER_COLLECTION = 10_000;
     private static final int[] PARTITION_EVERY_SECONDS = {30, 90};
     private static final int[] COLLECTION_EVERY_SECONDS = {60, 120};
 
