@@ -11,16 +11,14 @@ import java.util.stream.Collectors;
 
 /**
  * The mixed write stream of the chaos test: two source databases, one writer thread per
- * collection, with int64, VarChar and autoID keys, a partition-key collection, partitions created
- * mid-stream and collections created mid-stream, all written to (one of each in a short schedule,
- * one every minute or two in a long one). The mid-stream moments are drawn from the seed within
+ * collection, with int64, VarChar and autoID keys, a partition-key collection, and collections and
+ * partitions created mid-stream, all written to (one of each in a short schedule, one every minute
+ * or two in a long one). The mid-stream moments are drawn from the seed within
  * the fault schedule's span, so that faults hit before and after them.
  */
 final class ChaosWorkload implements AutoCloseable {
 
     private static final long LIVE_ROWS_PER_COLLECTION = 10_000;
-    private static final int[] PARTITION_EVERY_SECONDS = {30, 90};
-    private static final int[] COLLECTION_EVERY_SECONDS = {60, 120};
 
     private final String name;
     private final String first;
@@ -43,26 +41,24 @@ final class ChaosWorkload implements AutoCloseable {
         plans.add(fromStart(new ChaosCollection(first, "strings", "varchar_pk", 1)));
         plans.add(fromStart(new ChaosCollection(first, "auto", "autoid", 1)));
         plans.add(fromStart(new ChaosCollection(second, "tenants", "partition_key", 2)));
+        // One collection after another is created mid-stream and written to until the next one is,
+        // and a partition within two seconds of each: a burst of DDL, as an application's setup makes.
+        List<Duration> late = moments(random, span);
         plans.add(new Plan(new ChaosCollection(second, "parts", "basic", 2), Duration.ZERO, null,
-                moments(random, span, 0.2, PARTITION_EVERY_SECONDS)));
-        // One collection after another is created mid-stream and written to until the next one is.
-        List<Duration> late = moments(random, span, 0.3, COLLECTION_EVERY_SECONDS);
+                late.stream().map(at -> at.plusMillis(random.nextInt(2000))).toList()));
         for (int i = 0; i < late.size(); i++) {
             Duration stopAt = i + 1 < late.size() ? late.get(i + 1) : null;
             plans.add(new Plan(new ChaosCollection(second, "late" + (i + 1), "dynamic", 1), late.get(i), stopAt, List.of()));
         }
     }
 
-    /**
-     * Moments within the span: the first after {@code firstShare} to twice that share of it, the
-     * next ones {@code every} seconds (from its lower to its upper bound) apart.
-     */
-    private static List<Duration> moments(Random random, Duration span, double firstShare, int[] every) {
+    /** Moments within the span: the first after 30 to 60 % of it, the next ones one or two minutes apart. */
+    private static List<Duration> moments(Random random, Duration span) {
         List<Duration> moments = new ArrayList<>();
-        Duration at = Duration.ofMillis((long) (span.toMillis() * firstShare * (1 + random.nextDouble())));
+        Duration at = Duration.ofMillis((long) (span.toMillis() * 0.3 * (1 + random.nextDouble())));
         while (moments.isEmpty() || at.compareTo(span) < 0) {
             moments.add(at);
-            at = at.plusSeconds(every[0] + random.nextInt(every[1] - every[0] + 1));
+            at = at.plusSeconds(60 + random.nextInt(61));
         }
         return moments;
     }

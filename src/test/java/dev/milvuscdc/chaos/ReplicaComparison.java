@@ -74,7 +74,10 @@ final class ReplicaComparison {
             System.out.printf("chaos: the target equals the source after %d s%n", seconds(start));
             return List.of();
         } catch (ConditionTimeoutException e) {
-            return differences();
+            List<String> differences = differences();
+            System.out.printf("chaos: after %d s the target %s%n", seconds(start),
+                    differences.isEmpty() ? "equals the source at last" : "still differs from the source");
+            return differences;
         }
     }
 
