@@ -66,7 +66,7 @@ public final class CdcProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the server", e);
         }
-        await().atMost(START_TIMEOUT).ignoreExceptions().until(() -> {
+        await("the server to answer /health after its start").atMost(START_TIMEOUT).ignoreExceptions().until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("the server exited with " + process.exitValue() + "; see " + log);
             }
