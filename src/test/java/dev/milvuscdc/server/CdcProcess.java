@@ -54,8 +54,11 @@ public final class CdcProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the server (appending to its log) and waits until {@code /health} answers. */
+    /** Starts the server (appending to its log) and waits until {@code /health} answers; kills it when it does not. */
     public CdcProcess start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("the server is running already; kill() or close() it first");
+        }
         String java = ProcessHandle.current().info().command().orElse("java");
         try {
             process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
@@ -66,12 +69,18 @@ public final class CdcProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the server", e);
         }
-        await("the server to answer /health after its start").atMost(START_TIMEOUT).ignoreExceptions().until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("the server exited with " + process.exitValue() + "; see " + log);
-            }
-            return client().get("/health").status() == 200;
-        });
+        try {
+            await("the server to answer /health after its start").atMost(START_TIMEOUT).ignoreExceptions().until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("the server exited with " + process.exitValue() + "; see " + log);
+                }
+                return client().get("/health").status() == 200;
+            });
+        } catch (RuntimeException | Error e) {
+            // Killed, or it would outlive the test unseen: a test JVM does not stop the processes it started.
+            process.destroyForcibly();
+            throw e;
+        }
         return this;
     }
 
