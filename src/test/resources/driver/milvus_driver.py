@@ -2,6 +2,8 @@
 
 Usage: milvus_driver.py URI < operations.jsonl
 Each input line is one JSON operation {"op": ..., ...}; each output line is its JSON result.
+insert and upsert write the rows of the keys "ids", or of "count" keys from "start"; "timeout" (seconds)
+bounds a write.
 A failed operation prints {"error": "..."} and the driver goes on with the next line.
 Rows are generated from their primary key and a version number, so that two runs produce equal rows.
 """
@@ -208,12 +210,13 @@ def run(op):
         c = collection(op)
         version = op.get("version", 0)
         batch = op.get("batch", 1000)
+        ids = op["ids"] if "ids" in op else list(range(op["start"], op["start"] + op["count"]))
         total = 0
         pks = []
-        for start in range(op["start"], op["start"] + op["count"], batch):
-            end = min(start + batch, op["start"] + op["count"])
-            rows = [row(op["schema"], pk, version, dim) for pk in range(start, end)]
-            result = (c.upsert if kind == "upsert" else c.insert)(rows, partition_name=op.get("partition"))
+        for start in range(0, len(ids), batch):
+            rows = [row(op["schema"], pk, version, dim) for pk in ids[start:start + batch]]
+            result = (c.upsert if kind == "upsert" else c.insert)(rows, partition_name=op.get("partition"),
+                                                                  timeout=op.get("timeout"))
             total += result.insert_count if kind == "insert" else result.upsert_count
             if op["schema"] == "autoid":
                 pks.extend(result.primary_keys)
@@ -227,7 +230,7 @@ def run(op):
             expr = "id in [%s]" % ",".join('"%s"' % k.replace("\\", "\\\\").replace('"', '\\"') for k in ks)
         else:
             expr = "id in %s" % json.dumps(ks)
-        c.delete(expr, partition_name=op.get("partition"))
+        c.delete(expr, partition_name=op.get("partition"), timeout=op.get("timeout"))
         return {}
     if kind == "dump":
         return dump(op)

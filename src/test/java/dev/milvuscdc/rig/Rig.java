@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +45,16 @@ public final class Rig {
     public String python() { return require("RIG_PYTHON"); }
     public String cdcConfig() { return require("RIG_CDC_CONFIG"); }
 
+    /** Stops one restartable component (milvus-source, milvus-target, kafka) with {@code scripts/rig stop}, keeping its data. */
+    public void stop(String component) {
+        run(projectRoot().resolve("scripts/rig"), "stop", component).requireSuccess("stop " + component);
+    }
+
+    /** Starts a component stopped by {@link #stop} and waits until it is healthy ({@code scripts/rig start}). */
+    public void start(String component) {
+        run(projectRoot().resolve("scripts/rig"), "start", component).requireSuccess("start " + component);
+    }
+
     private String require(String name) {
         String value = vars.get(name);
         if (value == null || value.isEmpty()) {
@@ -71,9 +83,11 @@ public final class Rig {
         }
     }
 
-    private static ScriptResult run(Path script, String command) {
+    private static ScriptResult run(Path script, String... command) {
+        List<String> commandLine = new ArrayList<>(List.of(script.toString()));
+        commandLine.addAll(List.of(command));
         try {
-            Process process = new ProcessBuilder(script.toString(), command)
+            Process process = new ProcessBuilder(commandLine)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             Map<String, String> exports = new HashMap<>();
@@ -88,10 +102,10 @@ public final class Rig {
             }
             return new ScriptResult(process.waitFor(), exports);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run scripts/rig " + command, e);
+            throw new IllegalStateException("cannot run scripts/rig " + String.join(" ", command), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running scripts/rig " + command, e);
+            throw new IllegalStateException("interrupted while running scripts/rig " + String.join(" ", command), e);
         }
     }
 

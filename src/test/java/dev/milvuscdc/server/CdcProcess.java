@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -21,9 +22,11 @@ import java.util.concurrent.TimeUnit;
  * source and the embedded task store in a directory that outlives the process: the process can be
  * killed with SIGKILL and started again on the same store, as an operator's crashed server would be.
  */
-final class CdcProcess implements AutoCloseable {
+public final class CdcProcess implements AutoCloseable {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Generous: on a busy 2-core machine a start was seen to take 45 s before the server listened. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     private final Path config;
     private final Path log;
@@ -37,12 +40,12 @@ final class CdcProcess implements AutoCloseable {
     }
 
     /** A server for the rig's source with its task store in {@code dataDir}; not started yet. */
-    static CdcProcess onRig(Path dataDir) {
+    public static CdcProcess onRig(Path dataDir) {
         return onRig(dataDir, Map.of());
     }
 
     /** As {@link #onRig(Path)}, with top-level configuration keys set to these values. */
-    static CdcProcess onRig(Path dataDir, Map<String, Object> settings) {
+    public static CdcProcess onRig(Path dataDir, Map<String, Object> settings) {
         try {
             ObjectNode tree = (ObjectNode) YAML.readTree(Path.of(Rig.get().cdcConfig()).toFile());
             settings.forEach((key, value) -> tree.set(key, YAML.valueToTree(value)));
@@ -58,8 +61,11 @@ final class CdcProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the server (appending to its log) and waits until {@code /health} answers. */
-    CdcProcess start() {
+    /** Starts the server (appending to its log) and waits until {@code /health} answers; kills it when it does not. */
+    public CdcProcess start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("the server is running already; kill() or close() it first");
+        }
         String java = ProcessHandle.current().info().command().orElse("java");
         try {
             process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
@@ -71,14 +77,14 @@ final class CdcProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start the server", e);
         }
         try {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            await("the server to answer /health after its start").atMost(START_TIMEOUT).ignoreExceptions().until(() -> {
                 if (!process.isAlive()) {
                     throw new AssertionError("the server exited with " + process.exitValue() + "; see " + log);
                 }
                 return client().get("/health").status() == 200;
             });
-        } catch (RuntimeException | AssertionError e) {
-            // The caller gets no handle to close: a server that never answered must not outlive the test.
+        } catch (RuntimeException | Error e) {
+            // Killed, or it would outlive the test unseen: a test JVM does not stop the processes it started.
             process.destroyForcibly();
             throw e;
         }
@@ -86,17 +92,25 @@ final class CdcProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    CdcTestClient client() {
+    public CdcTestClient client() {
         return new CdcTestClient(port);
     }
 
-    Path log() {
+    public Path log() {
         return log;
+    }
+
+    /** The WARN and ERROR lines of the server's log, over all its runs. */
+    public List<String> warnings() throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        return Files.readAllLines(log).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
     }
 
     @Override

@@ -1,0 +1,144 @@
+package dev.milvuscdc.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.milvuscdc.rig.MilvusDriver;
+import dev.milvuscdc.rig.MilvusPair;
+import dev.milvuscdc.rig.Rig;
+import dev.milvuscdc.server.CdcProcess;
+import dev.milvuscdc.server.CdcTestClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Jepsen's habit on the rig: one task over two source databases replicates a mixed write stream
+ * (see {@link ChaosWorkload}) while a seeded schedule of faults runs (see {@link FaultSchedule}):
+ * {@code kill -9} of the server, target Milvus outages, Kafka restarts. At the end the target must
+ * equal the source, every key, every field and {@code count(*)}.
+ *
+ * <p>System properties: {@code chaos.seed} (default: random, printed) replays a schedule,
+ * {@code chaos.faults} (default 8) sets its length ({@code scripts/chaos --soak} runs 300), and
+ * {@code chaos.catchUpSeconds} (default 300; a loaded 2-core machine needed over 180) bounds the
+ * wait for the target after the last write.
+ */
+class FaultScheduleIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration SOURCE_QUIET = Duration.ofMinutes(2);
+    private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(1);
+    private static final Duration WRITE_AFTER_FAULTS = Duration.ofSeconds(5);
+    private static final int MAX_LOG_LINES = 200;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void targetEqualsSourceAfterAFaultSchedule() throws InterruptedException, IOException {
+        long seed = Long.getLong("chaos.seed", ThreadLocalRandom.current().nextLong(1_000_000_000L));
+        int faults = Integer.getInteger("chaos.faults", 8);
+        Duration catchUp = Duration.ofSeconds(Long.getLong("chaos.catchUpSeconds", 300));
+        FaultSchedule schedule = FaultSchedule.generate(seed, faults);
+        ChaosWorkload workload = new ChaosWorkload("chaos" + UUID.randomUUID().toString().substring(0, 6), seed, schedule.span());
+        System.out.printf("chaos: seed %d, %d faults; replay with scripts/chaos --seed %d --faults %d%n", seed, faults, seed, faults);
+        System.out.print(schedule.describe());
+        System.out.print(workload.describe());
+
+        long started = System.nanoTime();
+        try (MilvusPair milvus = new MilvusPair(); CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start()) {
+            try {
+                workload.createDatabases(milvus.source);
+                createTask(server, workload.name(), workload.databases());
+                try (workload) {
+                    workload.start();
+                    new FaultActions(server, Rig.get()).run(schedule);
+                    // The last rows are written to a healthy task.
+                    Thread.sleep(WRITE_AFTER_FAULTS.toMillis());
+                }
+                ReplicaComparison comparison = new ReplicaComparison(milvus.source, milvus.target, workload.collections());
+                comparison.readSourceWhenQuiet(SOURCE_QUIET);
+                List<String> differences = comparison.awaitTargetEqualsSource(catchUp);
+                System.out.printf("chaos: seed %d, %d faults, %d s: %s%n", seed, faults, (System.nanoTime() - started) / 1_000_000_000L,
+                        differences.isEmpty() ? "the target equals the source" : differences.size() + " collections differ");
+                JsonNode task = task(server, workload.name());
+                if (!differences.isEmpty()) {
+                    report(differences, task, server);
+                    fail("after the fault schedule of seed %d (%d faults) the target differs from the source %d s after"
+                            + " the last write:%n  %s%nreplay: scripts/chaos --seed %d --faults %d", seed, faults,
+                            catchUp.toSeconds(), String.join("\n  ", differences), seed, faults);
+                }
+                assertThat(task.path("state").asText()).as("task state, reason: " + task.path("reason")).isEqualTo("Running");
+            } finally {
+                server.close();
+                keepLog(server, seed);
+                dropDatabases(milvus, workload.databases());
+            }
+        }
+    }
+
+    /**
+     * Creates the task over both databases. On a busy machine the server's source probe may time out
+     * and refuse with 500; an operator would try again, and so does this, with the same task id.
+     */
+    private static void createTask(CdcProcess server, String taskId, List<String> databases) {
+        ObjectNode dbCollections = JSON.createObjectNode();
+        databases.forEach(db -> dbCollections.putArray(db).addObject().put("name", "*"));
+        ObjectNode data = JSON.createObjectNode();
+        data.put("task_id", taskId);
+        data.putObject("milvus_connect_param").put("uri", Rig.get().targetUri()).put("connect_timeout", 10);
+        data.set("db_collections", dbCollections);
+        await("the task to be created").atMost(CREATE_TIMEOUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            CdcTestClient.Reply reply = server.client().request("create", data.toString());
+            if (reply.code() != 200) {
+                System.out.println("chaos: create refused: " + reply.body());
+            }
+            assertThat(reply.code()).as(reply.body()).isEqualTo(200);
+        });
+    }
+
+    private static JsonNode task(CdcProcess server, String taskId) {
+        return server.client().request("get", "{\"task_id\":\"" + taskId + "\"}").data().path("task");
+    }
+
+    private static void report(List<String> differences, JsonNode task, CdcProcess server) throws IOException {
+        differences.forEach(line -> System.out.println("chaos: differs: " + line));
+        System.out.printf("chaos: task state %s, reason: %s%n", task.path("state").asText(), task.path("reason").asText("none"));
+        List<String> warnings = server.warnings();
+        System.out.printf("chaos: the server logged %d WARN/ERROR lines%s%n", warnings.size(),
+                warnings.size() > MAX_LOG_LINES ? "; the last " + MAX_LOG_LINES + ":" : ":");
+        warnings.subList(Math.max(0, warnings.size() - MAX_LOG_LINES), warnings.size())
+                .forEach(line -> System.out.println("server: " + line));
+    }
+
+    /** The server's log outlives the test's temporary directory, for a look at a failed run. */
+    private static void keepLog(CdcProcess server, long seed) throws IOException {
+        Path kept = Path.of("target", "chaos", "server-seed-" + seed + ".log");
+        Files.createDirectories(kept.getParent());
+        Files.copy(server.log(), kept, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("chaos: the server's log is kept in " + kept.toAbsolutePath());
+    }
+
+    /** Leaves the rig as it was: the run's databases go on both sides (Milvus allows 64 databases). */
+    private static void dropDatabases(MilvusPair milvus, List<String> databases) {
+        for (MilvusDriver side : List.of(milvus.source, milvus.target)) {
+            for (String db : databases) {
+                side.tryRun("list_collections", Map.of("db", db)).path("collections")
+                        .forEach(name -> side.tryRun("drop_collection", Map.of("db", db, "name", name.asText())));
+                side.tryRun("drop_database", Map.of("db", db));
+            }
+        }
+    }
+}
