@@ -75,6 +75,9 @@ final class CreateValidator {
         if (isEmpty(milvus.username()) != isEmpty(milvus.password())) {
             throw client("cannot set only one of the milvus username and password");
         }
+        if (milvus.uriHasCredentials() && (!isEmpty(milvus.token()) || !isEmpty(milvus.username()))) {
+            throw client("the milvus credentials are given twice, in the uri and in the token or username: keep one");
+        }
         if (milvus.connectTimeout() < 0) {
             throw client("the milvus connect timeout is less zero");
         }

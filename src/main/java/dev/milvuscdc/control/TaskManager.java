@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +33,6 @@ public final class TaskManager implements AutoCloseable {
     static final String AUTO_START_DISABLED = "the task is disabled auto start";
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskManager.class);
-    /** {@code user:password@} in a target URI: never logged. */
-    private static final Pattern WITH_USER_INFO = Pattern.compile("//[^/@]*@");
 
     private final StoredTasks store;
     private final TaskRunnerFactory runnerFactory;
@@ -65,8 +62,13 @@ public final class TaskManager implements AutoCloseable {
     private record RunningTask(TaskRunner runner, long generation) {
     }
 
-    public String create(TaskSpec spec) {
-        validator.validate(spec);
+    /**
+     * Validates, checks the source and the target, stores and starts a task. Credentials in the
+     * target's uri move to its token first, so the uri can be shown and logged.
+     */
+    public String create(TaskSpec requested) {
+        validator.validate(requested);
+        TaskSpec spec = requested.withMilvusConnectParam(requested.milvusConnectParam().withUriCredentialsAsToken());
         sourceProblem.get().ifPresent(problem -> {
             throw server("the source Milvus cannot be reached, check sourceConfig: " + problem);
         });
@@ -84,8 +86,8 @@ public final class TaskManager implements AutoCloseable {
                     ? UUID.randomUUID().toString().replace("-", "") : spec.taskId();
             TaskRecord task = new TaskRecord(taskId, spec.withTaskId(taskId), TaskState.Initial, "");
             store.put(task, "fail to put the task info to the store");
-            LOG.info("task {} created: target {}, scope {}", taskId,
-                    WITH_USER_INFO.matcher(spec.milvusConnectParam().effectiveUri()).replaceFirst("//"), TaskScope.of(spec));
+            LOG.info("task {} created: target {}, scope {}", taskId, spec.milvusConnectParam().effectiveUri(),
+                    TaskScope.of(spec));
             try {
                 startRunner(task);
             } catch (RuntimeException e) {

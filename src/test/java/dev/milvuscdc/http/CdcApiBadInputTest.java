@@ -101,6 +101,9 @@ class CdcApiBadInputTest {
                         create + "the milvus host is empty"),
                 exact("username without password", create("\"milvus_connect_param\":{\"uri\":\"http://h:1\",\"username\":\"u\"}"),
                         400, create + "cannot set only one of the milvus username and password"),
+                exact("credentials in the uri and in the token", create("\"milvus_connect_param\":{\"uri\":"
+                        + "\"http://u:p@h:1\",\"token\":\"u:q\"}"), 400, create
+                        + "the milvus credentials are given twice, in the uri and in the token or username: keep one"),
                 exact("negative connect timeout", create("\"milvus_connect_param\":{\"uri\":\"http://h:1\",\"connect_timeout\":-1}"),
                         400, create + "the milvus connect timeout is less zero"),
                 exact("negative buffer period", create(TARGET + ",\"buffer_config\":{\"period\":-1}"), 400,

@@ -8,11 +8,14 @@ import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.milvuscdc.CdcServer;
 import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.server.CapturedLog;
 import dev.milvuscdc.server.CdcTestClient;
 import dev.milvuscdc.server.CdcTestClient.Reply;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.server.TestServers;
 import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.TaskSpec;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +26,8 @@ import org.slf4j.LoggerFactory;
 class CdcApiRequestsTest {
 
     static final String SECRET = "s3cr3t-Pa55word";
+    private static final String URI_SECRET = "Uri@Secret-7";
+    private static final String URI_SECRET_ENCODED = "Uri%40Secret-7";
 
     private final FakeRunners runners = new FakeRunners();
     private CdcServer server;
@@ -135,6 +140,30 @@ class CdcApiRequestsTest {
         assertThat(task.path("db_collections").path("db1")).hasSize(2);
         assertThat(list.data().path("tasks")).hasSize(2);
         assertThat(list.data().path("tasks").get(1).path("milvus_connect_param").path("port").asInt()).isEqualTo(19541);
+    }
+
+    @Test
+    void credentialsInTheUriBecomeTheTokenAndAppearInNoAnswerNorLogLine() {
+        String id;
+        try (CapturedLog log = new CapturedLog()) {
+            Reply created = client.request("create", "{\"milvus_connect_param\":{\"uri\":\"http://root:" + URI_SECRET_ENCODED
+                    + "@127.0.0.1:19540\"},\"collection_infos\":[{\"name\":\"c1\"}]}");
+            assertThat(created.code()).as(created.body()).isEqualTo(200);
+            id = created.data().path("task_id").asText();
+            String ref = "{\"task_id\":\"" + id + "\"}";
+            List<Reply> answers = List.of(created, client.request("get", ref), client.request("list", "{}"),
+                    client.request("position", ref), client.request("pause", ref), client.request("resume", ref));
+
+            assertThat(answers).allSatisfy(reply -> assertThat(reply.body())
+                    .doesNotContain(URI_SECRET).doesNotContain(URI_SECRET_ENCODED).doesNotContain("root:"));
+            assertThat(log.lines()).isNotEmpty().allSatisfy(line -> assertThat(line)
+                    .doesNotContain(URI_SECRET).doesNotContain(URI_SECRET_ENCODED));
+            assertThat(answers.get(1).data().path("task").path("milvus_connect_param").path("uri").asText())
+                    .isEqualTo("http://127.0.0.1:19540");
+        }
+        TaskSpec.MilvusConnectParam target = runners.last(id).task.spec().milvusConnectParam();
+        assertThat(target.uri()).isEqualTo("http://127.0.0.1:19540");
+        assertThat(target.effectiveToken()).isEqualTo("root:" + URI_SECRET);
     }
 
     @Test
