@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The checks of a {@code create} request that need nothing but the request itself, in the
  * reference's order and with its messages. Differences: several named collections per task and
- * per database are allowed, and a Kafka downstream is refused as unsupported.
+ * per database are allowed; a Kafka downstream is refused as unsupported, and so is, after the
+ * reference's own checks, any other value that would ask for something this server does not do.
  */
 final class CreateValidator {
 
@@ -39,6 +40,31 @@ final class CreateValidator {
         checkRpcChannel(spec);
         checkNameMapping(spec);
         checkTaskId(spec.taskId());
+        checkSupported(spec);
+    }
+
+    /**
+     * Refused rather than ignored: an operator who sets them expects an effect. Their defaults,
+     * which reference scripts send, are accepted. Any {@code channel_num} is accepted: this server
+     * writes through the target's ordinary API, where the target spreads rows over its own channels.
+     */
+    private static void checkSupported(TaskSpec spec) {
+        MilvusConnectParam milvus = spec.milvusConnectParam();
+        if (milvus.channelNum() < 0) {
+            throw client("the milvus channel num is less zero");
+        }
+        if (milvus.ignorePartition()) {
+            throw client("ignore_partition is not supported: partitions are always created and dropped on the "
+                    + "target; create the task with ignore_partition false");
+        }
+        if (spec.bufferConfig() != null && (spec.bufferConfig().period() > 0 || spec.bufferConfig().size() > 0)) {
+            throw client("buffer_config is not supported: changes are applied as they are read, without a buffer "
+                    + "of this period or size; send period and size 0, or no buffer_config");
+        }
+        if (spec.extraInfo() != null && spec.extraInfo().enableUserRole()) {
+            throw client("extra_info.enable_user_role is not supported: users, roles and grants are not replicated; "
+                    + "create the task with enable_user_role false");
+        }
     }
 
     /** Ids become store keys (etcd paths, SQL keys): plain characters and a bounded length only. */
