@@ -81,7 +81,7 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    private static void setLogLevel(String level) {
+    static void setLogLevel(String level) {
         Level parsed = Level.toLevel(level, Level.INFO);
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(parsed);
     }

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -103,14 +105,24 @@ public final class SourceProbe implements AutoCloseable {
             return "DOWN: no answer from " + String.join(",", etcd.endpoints()) + " within " + TIMEOUT.toSeconds()
                     + " s (check sourceConfig.etcd: address" + (etcd.tls().enabled() ? ", TLS files" : ", enableTLS") + ")";
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return "DOWN: " + String.join(",", etcd.endpoints()) + " refused the read: " + cause.getMessage();
+            return "DOWN: " + String.join(",", etcd.endpoints()) + " refused the read: " + causes(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "DOWN: interrupted";
         } catch (RuntimeException e) {
             return "DOWN: " + e.getMessage();
         }
+    }
+
+    /** The messages of a failure and its causes, without repeats: gRPC puts etcd's own words in a cause. */
+    private static String causes(Throwable failure) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = failure; t != null && messages.size() < 4; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null) {
+                messages.add(t.getMessage());
+            }
+        }
+        return messages.isEmpty() ? String.valueOf(failure) : String.join(": ", messages);
     }
 
     @Override
