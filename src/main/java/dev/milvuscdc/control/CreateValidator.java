@@ -26,6 +26,8 @@ final class CreateValidator {
 
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Pattern VIRTUAL_CHANNEL = Pattern.compile("^(.*)_(\\d+)v(\\d+)$");
+    private static final String KAFKA_DOWNSTREAM = "the kafka downstream (kafka_connect_param) is not supported by "
+            + "this server, replicate to a Milvus with milvus_connect_param";
 
     private final TaskLimits limits;
 
@@ -49,6 +51,9 @@ final class CreateValidator {
      * writes through the target's ordinary API, where the target spreads rows over its own channels.
      */
     private static void checkSupported(TaskSpec spec) {
+        if (spec.kafkaConnectParam() != null && !spec.kafkaConnectParam().isUnset()) {
+            throw client(KAFKA_DOWNSTREAM);
+        }
         MilvusConnectParam milvus = spec.milvusConnectParam();
         if (milvus.channelNum() < 0) {
             throw client("the milvus channel num is less zero");
@@ -87,8 +92,7 @@ final class CreateValidator {
             throw client("don't support milvus and kafka at the same time now");
         }
         if (noMilvus) {
-            throw client("the kafka downstream (kafka_connect_param) is not supported by this server, "
-                    + "replicate to a Milvus with milvus_connect_param");
+            throw client(KAFKA_DOWNSTREAM);
         }
         if (isEmpty(milvus.uri())) {
             if (isEmpty(milvus.host())) {

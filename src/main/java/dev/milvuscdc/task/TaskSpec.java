@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What an operator asked for in {@code create}: the target, the scope and the options. Field names
@@ -148,6 +149,13 @@ public record TaskSpec(
 
         public boolean isEmpty() {
             return address == null || address.isEmpty();
+        }
+
+        /** True when no field holds a value: the empty form reference scripts may send. */
+        public boolean isUnset() {
+            return isEmpty() && (topic == null || topic.isEmpty()) && !enableSasl
+                    && (sasl == null || Stream.of(sasl.username(), sasl.password(), sasl.mechanisms(),
+                            sasl.securityProtocol()).allMatch(v -> v == null || v.isEmpty()));
         }
     }
 
