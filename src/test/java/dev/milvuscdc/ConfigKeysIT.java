@@ -14,6 +14,7 @@ import dev.milvuscdc.config.ConfigLoader;
 import dev.milvuscdc.replication.ReplicationSettings;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.server.CdcTestClient;
+import dev.milvuscdc.server.ConfigFiles;
 import dev.milvuscdc.server.CdcTestClient.Reply;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.server.TestServers;
@@ -42,7 +43,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -135,7 +135,7 @@ class ConfigKeysIT {
     static Stream<Row> rows() {
         String etcd = Rig.get().etcdEndpoints().split(",")[0];
         String etcdHostPort = URI.create(etcd).getAuthority();
-        String mysqlDsn = goDsn(Rig.get().mysqlUrl());
+        String mysqlDsn = Rig.get().mysqlGoDsn();
         int port = freePort();
         return Stream.of(
                 row("address", "127.0.0.1:" + port, s -> assertThat(s.server().port()).isEqualTo(port)),
@@ -368,25 +368,11 @@ class ConfigKeysIT {
             tree.put("address", "127.0.0.1:0");
             tree.put("dataDir", dataDir.toString());
             for (Map.Entry<String, String> key : keys.entrySet()) {
-                set(tree, key.getKey(), key.getValue() == null ? null : YAML.readTree(key.getValue()));
+                ConfigFiles.set(tree, key.getKey(), key.getValue() == null ? null : YAML.readTree(key.getValue()));
             }
             Path file = dir.resolve("cdc-" + UUID.randomUUID() + ".yaml");
             YAML.writeValue(file.toFile(), tree);
             return ConfigLoader.load(file, Map.of());
-        }
-
-        /** Sets a dotted key of the tree; a null value removes it. */
-        private static void set(ObjectNode tree, String key, JsonNode value) {
-            String[] parts = key.split("\\.");
-            ObjectNode node = tree;
-            for (int i = 0; i < parts.length - 1; i++) {
-                node = node.has(parts[i]) ? (ObjectNode) node.get(parts[i]) : node.putObject(parts[i]);
-            }
-            if (value == null) {
-                node.remove(parts[parts.length - 1]);
-            } else {
-                node.set(parts[parts.length - 1], value);
-            }
         }
 
         /** What the replication engine is given. */
@@ -453,18 +439,6 @@ class ConfigKeysIT {
         TaskSpec spec = new TaskSpec(null, null, List.of(new TaskSpec.CollectionInfo("c", null, false)), null, null,
                 null, null, null, false, id);
         return new TaskRecord(id, spec, TaskState.Paused, "");
-    }
-
-    /** {@code jdbc:mariadb://host:port/db?user=u&password=p} as the Go DSN the reference's files carry. */
-    private static String goDsn(String jdbcUrl) {
-        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
-        Map<String, String> query = new LinkedHashMap<>();
-        for (String pair : uri.getQuery().split("&")) {
-            String[] kv = pair.split("=", 2);
-            query.put(kv[0].toLowerCase(Locale.ROOT), kv.length > 1 ? kv[1] : "");
-        }
-        return query.get("user") + ":" + query.get("password") + "@tcp(" + uri.getAuthority() + ")" + uri.getPath()
-                + "?charset=utf8";
     }
 
     private static int freePort() {

@@ -3,9 +3,11 @@ package dev.milvuscdc.rig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +44,18 @@ public final class Rig {
     public String mysqlUrl() { return require("RIG_MYSQL_URL"); }
     public String python() { return require("RIG_PYTHON"); }
     public String cdcConfig() { return require("RIG_CDC_CONFIG"); }
+
+    /** {@link #mysqlUrl()} as the Go DSN the reference's files carry: {@code user:password@tcp(host:port)/db?charset=utf8}. */
+    public String mysqlGoDsn() {
+        URI url = URI.create(mysqlUrl().substring("jdbc:".length()));
+        Map<String, String> query = new HashMap<>();
+        for (String pair : url.getQuery().split("&")) {
+            String[] keyValue = pair.split("=", 2);
+            query.put(keyValue[0].toLowerCase(Locale.ROOT), keyValue.length > 1 ? keyValue[1] : "");
+        }
+        return query.get("user") + ":" + query.get("password") + "@tcp(" + url.getAuthority() + ")" + url.getPath()
+                + "?charset=utf8";
+    }
 
     private String require(String name) {
         String value = vars.get(name);
