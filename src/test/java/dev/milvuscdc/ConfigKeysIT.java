@@ -19,6 +19,7 @@ import dev.milvuscdc.server.CdcTestClient.Reply;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.server.TestServers;
 import dev.milvuscdc.source.SourceProbe;
+import dev.milvuscdc.source.log.KafkaSource;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import dev.milvuscdc.store.InMemoryTaskStore;
 import dev.milvuscdc.store.StoreException;
@@ -251,25 +252,25 @@ class ConfigKeysIT {
                         assertThat(s.engine().etcd().tls().protocols()).startsWith("TLSv1.1"))
                         .with("sourceConfig.etcd.enableTLS", "true"),
                 row("sourceConfig.kafka.address", "127.0.0.1:" + port, s -> {
-                    assertThat(s.engine().kafka().bootstrap()).isEqualTo("127.0.0.1:" + port);
+                    assertThat(s.kafka().bootstrap()).isEqualTo("127.0.0.1:" + port);
                     assertThat(s.probe().kafka()).startsWith("DOWN: no answer from 127.0.0.1:" + port);
                 }),
                 row("sourceConfig.kafka.saslUsername", "cdc-user", s ->
-                        assertThat(s.engine().kafka().clientProperties().get("sasl.jaas.config")).contains("username=\"cdc-user\""))
+                        assertThat(s.kafka().clientProperties().get("sasl.jaas.config")).contains("username=\"cdc-user\""))
                         .with("sourceConfig.kafka.saslMechanisms", "PLAIN"),
                 row("sourceConfig.kafka.saslPassword", "cdc-pass", s ->
-                        assertThat(s.engine().kafka().clientProperties().get("sasl.jaas.config")).contains("password=\"cdc-pass\""))
+                        assertThat(s.kafka().clientProperties().get("sasl.jaas.config")).contains("password=\"cdc-pass\""))
                         .with("sourceConfig.kafka.saslMechanisms", "PLAIN"),
                 row("sourceConfig.kafka.saslMechanisms", "SCRAM-SHA-256", s ->
-                        assertThat(s.engine().kafka().clientProperties()).containsEntry("sasl.mechanism", "SCRAM-SHA-256")),
+                        assertThat(s.kafka().clientProperties()).containsEntry("sasl.mechanism", "SCRAM-SHA-256")),
                 row("sourceConfig.kafka.securityProtocol", "SASL_PLAINTEXT", s -> {
-                    assertThat(s.engine().kafka().clientProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT");
+                    assertThat(s.kafka().clientProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT");
                     assertThat(s.probe().kafka()).startsWith("DOWN: ");
                 }),
                 row("sourceConfig.kafka.consumer", "{client.id: cfg-keys}", s ->
-                        assertThat(s.engine().kafka().clientProperties()).containsEntry("client.id", "cfg-keys")),
+                        assertThat(s.kafka().clientProperties()).containsEntry("client.id", "cfg-keys")),
                 row("sourceConfig.replicateChan", "prod-replicate-msg", s -> {
-                    assertThat(s.engine().kafka().dmlChannels()).first().isEqualTo("prod-rootcoord-dml_0");
+                    assertThat(s.kafka().replicateChannel()).isEqualTo("prod-replicate-msg");
                     assertThat(s.create("{\"name\":\"a\"}", ",\"rpc_channel_info\":{\"name\":\"by-dev-replicate-msg\"}")
                             .message()).endsWith("the rpc channel is invalid, the channel name should be the same as the source config");
                 }),
@@ -378,6 +379,12 @@ class ConfigKeysIT {
         /** What the replication engine is given. */
         ReplicationSettings engine() {
             return ReplicationWiring.settings(config());
+        }
+
+        /** The source log the engine is given: the source's Kafka. */
+        KafkaSource kafka() {
+            assertThat(engine().log()).isInstanceOf(KafkaSource.class);
+            return (KafkaSource) engine().log();
         }
 
         SourceProbe.Status probe() {
