@@ -20,6 +20,8 @@ import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.server.TestServers;
 import dev.milvuscdc.source.SourceProbe;
 import dev.milvuscdc.source.log.KafkaSource;
+import dev.milvuscdc.source.meta.DatabaseMeta;
+import dev.milvuscdc.source.meta.SourceCatalog;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import dev.milvuscdc.store.InMemoryTaskStore;
 import dev.milvuscdc.store.StoreException;
@@ -213,13 +215,14 @@ class ConfigKeysIT {
                         assertThat(s.config().metaStore().etcd().tls().protocols()).containsExactly("TLSv1.2", "TLSv1.3"))
                         .with("metaStoreConfig.etcd.enableTLS", "true"),
                 row("sourceConfig.etcd.address", "[" + etcdHostPort + "]", s -> {
-                    assertThat(s.engine().etcd().endpoints()).containsExactly("http://" + etcdHostPort);
+                    assertThat(s.sourceEtcd().endpoints()).containsExactly("http://" + etcdHostPort);
+                    assertThat(s.sourceDatabases()).contains("default");
                     assertThat(s.probe().etcd()).isEqualTo(SourceProbe.UP);
                 }),
                 row("sourceConfig.etcd.rootPath", "prod", s ->
-                        assertThat(s.engine().etcd().rootCoordPrefix()).isEqualTo("prod/meta/root-coord/")),
+                        assertThat(s.sourceDatabases()).isEmpty()),
                 row("sourceConfig.etcd.metaSubPath", "m", s ->
-                        assertThat(s.engine().etcd().rootCoordPrefix()).endsWith("/m/root-coord/")),
+                        assertThat(s.sourceDatabases()).isEmpty()),
                 row("sourceConfig.etcd.enableAuth", "true", s ->
                         assertThat(s.probe().etcd()).startsWith("DOWN: ").contains("authentication is not enabled"))
                         .with("sourceConfig.etcd.username", "root").with("sourceConfig.etcd.password", "root123456"),
@@ -234,22 +237,22 @@ class ConfigKeysIT {
                             .password()).isEqualTo("root123456");
                 }).with("sourceConfig.etcd.username", "root"),
                 row("sourceConfig.etcd.enableTLS", "true", s -> {
-                    assertThat(s.engine().etcd().tls().enabled()).isTrue();
+                    assertThat(s.sourceEtcd().tls().enabled()).isTrue();
                     assertThat(s.probe().etcd()).startsWith("DOWN: ");
                 }).with("sourceConfig.etcd.address", "[" + etcdHostPort + "]"),
                 row("sourceConfig.etcd.tlsCACertPath", certs.caCert().toString(), s ->
-                        assertThat(s.engine().etcd().tls().caCertPath()).isEqualTo(certs.caCert().toString()))
+                        assertThat(s.sourceEtcd().tls().caCertPath()).isEqualTo(certs.caCert().toString()))
                         .with("sourceConfig.etcd.enableTLS", "true"),
                 row("sourceConfig.etcd.tlsCertPath", certs.clientCert().toString(), s ->
-                        assertThat(s.engine().etcd().tls().certPath()).isEqualTo(certs.clientCert().toString()))
+                        assertThat(s.sourceEtcd().tls().certPath()).isEqualTo(certs.clientCert().toString()))
                         .with("sourceConfig.etcd.enableTLS", "true")
                         .with("sourceConfig.etcd.tlsKeyPath", certs.clientKey().toString()),
                 row("sourceConfig.etcd.tlsKeyPath", certs.clientKey().toString(), s ->
-                        assertThat(s.engine().etcd().tls().keyPath()).isEqualTo(certs.clientKey().toString()))
+                        assertThat(s.sourceEtcd().tls().keyPath()).isEqualTo(certs.clientKey().toString()))
                         .with("sourceConfig.etcd.enableTLS", "true")
                         .with("sourceConfig.etcd.tlsCertPath", certs.clientCert().toString()),
                 row("sourceConfig.etcd.tlsMinVersion", "\"1.1\"", s ->
-                        assertThat(s.engine().etcd().tls().protocols()).startsWith("TLSv1.1"))
+                        assertThat(s.sourceEtcd().tls().protocols()).startsWith("TLSv1.1"))
                         .with("sourceConfig.etcd.enableTLS", "true"),
                 row("sourceConfig.kafka.address", "127.0.0.1:" + port, s -> {
                     assertThat(s.kafka().bootstrap()).isEqualTo("127.0.0.1:" + port);
@@ -379,6 +382,18 @@ class ConfigKeysIT {
         /** What the replication engine is given. */
         ReplicationSettings engine() {
             return ReplicationWiring.settings(config());
+        }
+
+        /** The source etcd as the probe and the engine's metadata source are given it. */
+        SourceEtcd sourceEtcd() {
+            return SourceEtcd.of(config().source());
+        }
+
+        /** The names of the databases the engine's metadata source lists. */
+        List<String> sourceDatabases() throws Exception {
+            try (SourceCatalog catalog = engine().metadata().list(Duration.ofSeconds(30))) {
+                return catalog.databases().stream().map(DatabaseMeta::name).toList();
+            }
         }
 
         /** The source log the engine is given: the source's Kafka. */

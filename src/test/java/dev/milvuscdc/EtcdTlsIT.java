@@ -11,7 +11,7 @@ import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.source.SourceProbe;
 import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.SourceEtcd;
-import dev.milvuscdc.source.meta.SourceMetadata;
+import dev.milvuscdc.source.meta.SourceCatalog;
 import dev.milvuscdc.store.EtcdServer;
 import dev.milvuscdc.store.StoreException;
 import dev.milvuscdc.store.TaskStore;
@@ -26,6 +26,7 @@ import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +77,11 @@ class EtcdTlsIT {
     }
 
     @Test
-    void theSourceProbeAndTheMetadataReaderConnectWithTheConfiguredTls() {
+    void theSourceProbeAndTheEnginesMetadataReaderConnectWithTheConfiguredTls() throws Exception {
         CdcConfig config = config(tlsKeys(true, true));
 
         assertThat(probeEtcd(config)).isEqualTo(SourceProbe.UP);
-        try (SourceMetadata metadata = SourceMetadata.open(ReplicationWiring.settings(config).etcd(), change -> { })) {
+        try (SourceCatalog metadata = ReplicationWiring.settings(config).metadata().list(Duration.ofSeconds(30))) {
             assertThat(metadata.collections()).extracting(CollectionMeta::name).contains(collection);
         }
     }
