@@ -86,7 +86,7 @@ class ReferenceConfigIT {
         Map<String, Object> collection = Map.of("db", db, "name", "rows", "schema", "basic");
         Path serverDir = dir.resolve("server");
         try (CdcProcess server = CdcProcess.withConfig(serverDir, config)) {
-            CdcTestClient client = server.start().client();
+            CdcTestClient client = startShowingWhyNot(server).client();
             URI target = URI.create(Rig.get().targetUri());
             CdcTestClient.Reply created = client.request("create", """
                     {"milvus_connect_param":{"uri":"http://root:%s@%s","channel_num":16,"ignore_partition":false,
@@ -120,6 +120,19 @@ class ReferenceConfigIT {
         assertThat(log).noneMatch(line -> line.contains(URI_PASSWORD));
         assertThat(log).noneMatch(line -> line.contains("ignoring unknown configuration keys"));
         return log;
+    }
+
+    /** Starts the server; when it does not come up, its warnings and errors go to the test output (the log goes with the temp dir). */
+    private static CdcProcess startShowingWhyNot(CdcProcess server) throws IOException {
+        try {
+            return server.start();
+        } catch (RuntimeException | AssertionError e) {
+            if (Files.exists(server.log())) {
+                Files.readAllLines(server.log()).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                        .forEach(l -> System.out.println("server: " + l));
+            }
+            throw e;
+        }
     }
 
     private static ObjectNode resource(String name) throws IOException {
