@@ -1,6 +1,7 @@
 package dev.milvuscdc;
 
 import dev.milvuscdc.config.CdcConfig;
+import dev.milvuscdc.config.EtcdTls;
 import dev.milvuscdc.config.MetaStoreConfig;
 import dev.milvuscdc.control.MilvusTargetProbe;
 import dev.milvuscdc.control.TargetProbe;
@@ -9,14 +10,18 @@ import dev.milvuscdc.control.TaskManager;
 import dev.milvuscdc.http.CdcHttpServer;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.source.SourceProbe;
+import dev.milvuscdc.source.meta.SourceEtcd;
+import dev.milvuscdc.store.StoreException;
 import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.store.TaskStores;
 import dev.milvuscdc.task.TaskRunnerFactory;
+import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +38,7 @@ public final class CdcServer implements AutoCloseable {
     private final TaskStore store;
     private final TaskManager tasks;
     private final CdcHttpServer http;
+    private SourceProbe sourceProbe;
 
     /** What the server talks to outside itself; tests replace the target and source checks. */
     public record Outside(TaskStore store, TaskRunnerFactory runners, TargetProbe target,
@@ -59,11 +65,14 @@ public final class CdcServer implements AutoCloseable {
     public static CdcServer start(CdcConfig config, RunnerWiring engine) {
         CdcMetrics metrics = new CdcMetrics();
         TaskStore store = openStore(config);
+        SourceProbe probe = new SourceProbe(SourceEtcd.of(config.source()), config.source().kafka(), Clock.systemUTC());
         try {
-            SourceProbe probe = new SourceProbe(config.source().etcd(), config.source().kafka(), Clock.systemUTC());
             Outside outside = new Outside(store, engine.create(store, metrics), new MilvusTargetProbe(), probe::status);
-            return start(config, outside, metrics);
+            CdcServer server = start(config, outside, metrics);
+            server.sourceProbe = probe;
+            return server;
         } catch (RuntimeException e) {
+            probe.close();
             store.close();
             throw e;
         }
@@ -104,9 +113,21 @@ public final class CdcServer implements AutoCloseable {
             case EMBEDDED -> TaskStores.embedded(config.server().dataDir(), meta.rootPath());
             case MYSQL -> TaskStores.mysql(meta.mysql().url(), meta.mysql().user(), meta.mysql().password().value(),
                     meta.rootPath());
-            case ETCD -> TaskStores.etcd(meta.etcd().address(), meta.etcd().username(), meta.etcd().password().value(),
-                    meta.rootPath());
+            case ETCD -> TaskStores.etcd(meta.etcd().address(), meta.etcd().loginUsername(),
+                    meta.etcd().loginPassword(), storeTls(meta.etcd().tls()), meta.rootPath());
         };
+    }
+
+    /** The task store's TLS context, null without TLS; the files were checked when the configuration was read. */
+    private static SslContext storeTls(EtcdTls tls) {
+        if (!tls.enabled()) {
+            return null;
+        }
+        try {
+            return tls.clientContext();
+        } catch (SSLException e) {
+            throw new StoreException("the TLS files of metaStoreConfig.etcd cannot be used: " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, String> sourceParts(SourceProbe.Status status) {
@@ -122,6 +143,9 @@ public final class CdcServer implements AutoCloseable {
         http.close();
         tasks.close();
         store.close();
+        if (sourceProbe != null) {
+            sourceProbe.close();
+        }
         LOG.info("server stopped");
     }
 }

@@ -43,6 +43,14 @@ public final class Main implements Callable<Integer> {
             if (!loaded.unknownKeys().isEmpty()) {
                 LOG.warn("ignoring unknown configuration keys: {}", String.join(", ", loaded.unknownKeys()));
             }
+            if (!loaded.keysWithoutEffect().isEmpty()) {
+                LOG.warn("configuration keys read but without effect in this server: {}",
+                        String.join(", ", loaded.keysWithoutEffect()));
+            }
+            if (!loaded.aliasesUsed().isEmpty()) {
+                LOG.warn("reading reference 1.x configuration keys under their current names: {}",
+                        String.join(", ", loaded.aliasesUsed()));
+            }
         } catch (ConfigException e) {
             System.err.println("milvus-cdc: invalid configuration: " + e.getMessage());
             return BAD_CONFIG;
@@ -73,7 +81,7 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    private static void setLogLevel(String level) {
+    static void setLogLevel(String level) {
         Level parsed = Level.toLevel(level, Level.INFO);
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(parsed);
     }

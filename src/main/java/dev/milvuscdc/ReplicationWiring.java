@@ -1,7 +1,6 @@
 package dev.milvuscdc;
 
 import dev.milvuscdc.config.CdcConfig;
-import dev.milvuscdc.config.EtcdConfig;
 import dev.milvuscdc.config.SourceConfig;
 import dev.milvuscdc.replication.ReplicationSettings;
 import dev.milvuscdc.sink.DryRunTargetWriter;
@@ -23,18 +22,11 @@ final class ReplicationWiring {
         SourceConfig source = config.source();
         return new ReplicationSettings(
                 kafkaSource(source),
-                MetadataSource.etcd(sourceEtcd(source.etcd())),
+                MetadataSource.etcd(SourceEtcd.of(source)),
                 config.replication().dryRun() ? DryRunTargetWriter.around(TargetConnector.milvus()) : TargetConnector.milvus(),
                 POSITION_FLUSH_INTERVAL,
                 config.replication().initBackOff(),
                 config.replication().maxBackOff());
-    }
-
-    private static SourceEtcd sourceEtcd(EtcdConfig etcd) {
-        return new SourceEtcd(etcd.address(),
-                etcd.enableAuth() ? etcd.username() : "",
-                etcd.enableAuth() && etcd.password() != null ? etcd.password().value() : "",
-                etcd.rootPath(), etcd.metaSubPath());
     }
 
     private static KafkaSource kafkaSource(SourceConfig source) {

@@ -22,15 +22,23 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** The configuration and the keys of the file that mean nothing to this server. */
-    public record Loaded(CdcConfig config, List<String> unknownKeys) {
+    /**
+     * The configuration and what to say about it at start.
+     *
+     * @param unknownKeys       keys of the file and {@code CDC_*} variables that mean nothing to this server
+     * @param keysWithoutEffect keys set that this server reads but that change nothing, each with the reason
+     * @param aliasesUsed       reference 1.x keys that were read under their current names
+     */
+    public record Loaded(CdcConfig config, List<String> unknownKeys, List<String> keysWithoutEffect,
+                         List<String> aliasesUsed) {
     }
 
     public static Loaded load(Path file, Map<String, String> env) {
         JsonNode root = file == null ? null : parse(file);
         ConfigTree tree = new ConfigTree(root, env);
         CdcConfig config = CdcConfig.read(tree);
-        return new Loaded(config, tree.unknownKeys());
+        List<String> withoutEffect = tree.keysWithoutEffect();
+        return new Loaded(config, tree.unknownKeys(), withoutEffect, tree.aliasesUsed());
     }
 
     private static JsonNode parse(Path file) {

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 /**
  * Typed, case-insensitive reads of a parsed YAML file, where an environment variable overrides a
  * key: {@code sourceConfig.kafka.address} is overridden by {@code CDC_SOURCECONFIG_KAFKA_ADDRESS}.
+ * The reference's 1.x key names ({@link ReferenceKeys#ALIASES}) are read under their current names.
  * Remembers which keys were read so the ones nobody asked for can be reported.
  */
 final class ConfigTree {
@@ -21,12 +22,70 @@ final class ConfigTree {
     private final Map<String, JsonNode> leaves = new LinkedHashMap<>();
     private final Map<String, String> env;
     private final Set<String> read = new TreeSet<>();
+    private final Set<String> readEnv = new TreeSet<>();
+    private final List<String> aliasesUsed = new ArrayList<>();
 
     ConfigTree(JsonNode root, Map<String, String> env) {
-        this.env = env;
+        this.env = new LinkedHashMap<>(env);
         if (root != null && root.isObject()) {
             flatten("", root);
         }
+        ReferenceKeys.ALIASES.forEach(this::readAliasAs);
+    }
+
+    /** The 1.x keys that were set, each as {@code old as current}. */
+    List<String> aliasesUsed() {
+        return List.copyOf(aliasesUsed);
+    }
+
+    /**
+     * The keys of {@link ReferenceKeys#WITHOUT_EFFECT} that the file or the environment sets, each
+     * with the reason it changes nothing; they count as read.
+     */
+    List<String> keysWithoutEffect() {
+        List<String> present = new ArrayList<>();
+        ReferenceKeys.WITHOUT_EFFECT.forEach((key, why) -> {
+            boolean section = key.endsWith(".*");
+            String path = normal(section ? key.substring(0, key.length() - 2) : key);
+            List<String> leavesSet = leaves.keySet().stream()
+                    .filter(leaf -> leaf.equals(path) || section && leaf.startsWith(path + ".")).toList();
+            String envPath = envName(path);
+            List<String> envSet = env.keySet().stream()
+                    .filter(name -> name.equals(envPath) || section && name.startsWith(envPath + "_")).toList();
+            if (!leavesSet.isEmpty() || !envSet.isEmpty()) {
+                read.addAll(leavesSet);
+                readEnv.addAll(envSet);
+                present.add(key + " (" + why + ")");
+            }
+        });
+        return present;
+    }
+
+    private void readAliasAs(String alias, String key) {
+        JsonNode aliased = leaves.remove(normal(alias));
+        if (aliased != null) {
+            JsonNode current = leaves.get(normal(key));
+            if (current != null && !current.equals(aliased)) {
+                throw bothSet(alias, key);
+            }
+            leaves.put(normal(key), aliased);
+        }
+        String aliasedEnv = env.remove(envName(alias));
+        if (aliasedEnv != null) {
+            String current = env.get(envName(key));
+            if (current != null && !current.equals(aliasedEnv)) {
+                throw bothSet(envName(alias), envName(key));
+            }
+            env.put(envName(key), aliasedEnv);
+        }
+        if (aliased != null || aliasedEnv != null) {
+            aliasesUsed.add(alias + " as " + key);
+        }
+    }
+
+    private static ConfigException bothSet(String alias, String key) {
+        return new ConfigException(alias + " (the reference 1.x name of " + key + ") and " + key
+                + " are both set, to different values: keep only " + key);
     }
 
     static String envName(String key) {
@@ -101,7 +160,7 @@ final class ConfigTree {
      * variables that name no key.
      */
     List<String> unknownKeys() {
-        Set<String> readEnvNames = new TreeSet<>();
+        Set<String> readEnvNames = new TreeSet<>(readEnv);
         read.forEach(key -> readEnvNames.add(envName(key)));
         List<String> unknown = new ArrayList<>(leaves.keySet().stream().filter(k -> !read.contains(k)).toList());
         env.keySet().stream().filter(name -> name.startsWith(ENV_PREFIX) && !readEnvNames.contains(name))

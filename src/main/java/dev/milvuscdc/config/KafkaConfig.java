@@ -7,11 +7,10 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The source Kafka; {@code producer} and {@code consumer} are extra client properties.
+ * The source Kafka; {@code consumer} holds extra client properties.
  */
 public record KafkaConfig(
         String address,
-        Map<String, String> producer,
         Map<String, String> consumer,
         String saslUsername,
         Secret saslPassword,
@@ -23,7 +22,7 @@ public record KafkaConfig(
     /** Client properties may hold credentials ({@code sasl.jaas.config}): those values are masked. */
     @Override
     public String toString() {
-        return "KafkaConfig[address=" + address + ", producer=" + masked(producer) + ", consumer=" + masked(consumer)
+        return "KafkaConfig[address=" + address + ", consumer=" + masked(consumer)
                 + ", saslUsername=" + saslUsername + ", saslPassword=" + saslPassword + ", saslMechanisms="
                 + saslMechanisms + ", securityProtocol=" + securityProtocol + "]";
     }
@@ -58,7 +57,6 @@ public record KafkaConfig(
         String p = "sourceConfig.kafka.";
         return new KafkaConfig(
                 tree.string(p + "address", "127.0.0.1:9092"),
-                tree.map(p + "producer"),
                 tree.map(p + "consumer"),
                 tree.string(p + "saslUsername", ""),
                 tree.secret(p + "saslPassword"),

@@ -17,6 +17,6 @@ public record MetaStoreConfig(StoreType storeType, String rootPath, JdbcSource m
                 type,
                 tree.string("metaStoreConfig.rootPath", "cdc-by-dev"),
                 type == StoreType.MYSQL ? JdbcSource.parse(dsn.trim()) : null,
-                EtcdConfig.read(tree, "metaStoreConfig.etcd", "cdc-by-dev"));
+                EtcdConfig.read(tree, "metaStoreConfig.etcd"));
     }
 }

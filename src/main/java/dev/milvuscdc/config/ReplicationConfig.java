@@ -3,33 +3,25 @@ package dev.milvuscdc.config;
 import java.time.Duration;
 
 /**
- * How the engine writes to targets: retries of target calls and the batching of position writes.
+ * How the engine writes to targets.
  *
- * @param retryTimes   read so that reference files load; the engine retries a retriable fault for
- *                     as long as it lasts
- * @param packerTimerInterval longest wait before positions are written
+ * @param initBackOff first wait before a failed target call is tried again ({@code retry.initBackOff}, 0 = 1 s)
+ * @param maxBackOff  longest wait between tries ({@code retry.maxBackOff}, 0 = 10 s)
  */
-public record ReplicationConfig(
-        boolean dryRun,
-        boolean batchMode,
-        int retryTimes,
-        Duration initBackOff,
-        Duration maxBackOff,
-        Duration packerTimerInterval,
-        int packerMaxCount) {
+public record ReplicationConfig(boolean dryRun, Duration initBackOff, Duration maxBackOff) {
 
     static ReplicationConfig read(ConfigTree tree) {
-        int retryTimes = tree.integer("retry.retryTimes", 0);
-        int initBackOff = tree.integer("retry.initBackOff", 0);
-        int maxBackOff = tree.integer("retry.maxBackOff", 0);
-        boolean referenceDefaults = retryTimes <= 0 || initBackOff <= 0 || maxBackOff <= 0;
         return new ReplicationConfig(
                 tree.bool("dryRun", false),
-                tree.bool("batchMode", true),
-                referenceDefaults ? 17280 : retryTimes,
-                Duration.ofSeconds(referenceDefaults ? 1 : initBackOff),
-                Duration.ofSeconds(referenceDefaults ? 10 : maxBackOff),
-                Duration.ofMillis(tree.integer("packer.timerInterval", 5000)),
-                tree.integer("packer.maxCount", 10));
+                seconds(tree, "retry.initBackOff", 1),
+                seconds(tree, "retry.maxBackOff", 10));
+    }
+
+    private static Duration seconds(ConfigTree tree, String key, int whenZero) {
+        int seconds = tree.integer(key, 0);
+        if (seconds < 0) {
+            throw new ConfigException(key + ": " + seconds + " seconds is negative (0 means " + whenZero + ")");
+        }
+        return Duration.ofSeconds(seconds == 0 ? whenZero : seconds);
     }
 }

@@ -19,12 +19,15 @@ import java.util.regex.Pattern;
 /**
  * The checks of a {@code create} request that need nothing but the request itself, in the
  * reference's order and with its messages. Differences: several named collections per task and
- * per database are allowed, and a Kafka downstream is refused as unsupported.
+ * per database are allowed; a Kafka downstream is refused as unsupported, and so is, after the
+ * reference's own checks, any other value that would ask for something this server does not do.
  */
 final class CreateValidator {
 
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Pattern VIRTUAL_CHANNEL = Pattern.compile("^(.*)_(\\d+)v(\\d+)$");
+    private static final String KAFKA_DOWNSTREAM = "the kafka downstream (kafka_connect_param) is not supported by "
+            + "this server, replicate to a Milvus with milvus_connect_param";
 
     private final TaskLimits limits;
 
@@ -39,6 +42,34 @@ final class CreateValidator {
         checkRpcChannel(spec);
         checkNameMapping(spec);
         checkTaskId(spec.taskId());
+        checkSupported(spec);
+    }
+
+    /**
+     * Refused rather than ignored: an operator who sets them expects an effect. Their defaults,
+     * which reference scripts send, are accepted. Any {@code channel_num} is accepted: this server
+     * writes through the target's ordinary API, where the target spreads rows over its own channels.
+     */
+    private static void checkSupported(TaskSpec spec) {
+        if (spec.kafkaConnectParam() != null && !spec.kafkaConnectParam().isUnset()) {
+            throw client(KAFKA_DOWNSTREAM);
+        }
+        MilvusConnectParam milvus = spec.milvusConnectParam();
+        if (milvus.channelNum() < 0) {
+            throw client("the milvus channel num is less zero");
+        }
+        if (milvus.ignorePartition()) {
+            throw client("ignore_partition is not supported: partitions are always created and dropped on the "
+                    + "target; create the task with ignore_partition false");
+        }
+        if (spec.bufferConfig() != null && (spec.bufferConfig().period() > 0 || spec.bufferConfig().size() > 0)) {
+            throw client("buffer_config is not supported: changes are applied as they are read, without a buffer "
+                    + "of this period or size; send period and size 0, or no buffer_config");
+        }
+        if (spec.extraInfo() != null && spec.extraInfo().enableUserRole()) {
+            throw client("extra_info.enable_user_role is not supported: users, roles and grants are not replicated; "
+                    + "create the task with enable_user_role false");
+        }
     }
 
     /** Ids become store keys (etcd paths, SQL keys): plain characters and a bounded length only. */
@@ -61,8 +92,7 @@ final class CreateValidator {
             throw client("don't support milvus and kafka at the same time now");
         }
         if (noMilvus) {
-            throw client("the kafka downstream (kafka_connect_param) is not supported by this server, "
-                    + "replicate to a Milvus with milvus_connect_param");
+            throw client(KAFKA_DOWNSTREAM);
         }
         if (isEmpty(milvus.uri())) {
             if (isEmpty(milvus.host())) {
@@ -74,6 +104,9 @@ final class CreateValidator {
         }
         if (isEmpty(milvus.username()) != isEmpty(milvus.password())) {
             throw client("cannot set only one of the milvus username and password");
+        }
+        if (milvus.uriHasCredentials() && (!isEmpty(milvus.token()) || !isEmpty(milvus.username()))) {
+            throw client("the milvus credentials are given twice, in the uri and in the token or username: keep one");
         }
         if (milvus.connectTimeout() < 0) {
             throw client("the milvus connect timeout is less zero");

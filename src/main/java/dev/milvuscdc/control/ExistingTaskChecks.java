@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The checks of a {@code create} request against the tasks already stored: one user-role task per
- * target, no collection replicated twice to one target, and the task limit.
+ * The checks of a {@code create} request against the tasks already stored: no collection
+ * replicated twice to one target, and the task limit.
  */
 final class ExistingTaskChecks {
 
@@ -24,9 +24,6 @@ final class ExistingTaskChecks {
     void check(TaskSpec spec, List<TaskRecord> existing) {
         String target = targetKey(spec);
         List<TaskRecord> sameTarget = existing.stream().filter(t -> targetKey(t.spec()).equals(target)).toList();
-        if (enablesUserRole(spec) && sameTarget.stream().anyMatch(t -> enablesUserRole(t.spec()))) {
-            throw client("the enable user role param is duplicate");
-        }
         List<CollectionPattern> taken = sameTarget.stream().flatMap(t -> TaskScope.of(t.spec()).stream()).toList();
         List<CollectionPattern> overlap = TaskScope.overlapping(TaskScope.of(spec), taken);
         if (!overlap.isEmpty()) {
@@ -44,9 +41,5 @@ final class ExistingTaskChecks {
         }
         String uri = spec.milvusConnectParam().effectiveUri().trim().toLowerCase(Locale.ROOT);
         return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
-    }
-
-    private static boolean enablesUserRole(TaskSpec spec) {
-        return spec.extraInfo() != null && spec.extraInfo().enableUserRole();
     }
 }

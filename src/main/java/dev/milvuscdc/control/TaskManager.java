@@ -89,8 +89,13 @@ public final class TaskManager implements AutoCloseable {
         this.reachability = new ReachabilityCheck(sourceProblem, targetProbe, background);
     }
 
-    public String create(TaskSpec spec) {
-        validator.validate(spec);
+    /**
+     * Validates, checks the source and the target, stores and starts a task. Credentials in the
+     * target's uri move to its token first, so the uri can be shown and logged.
+     */
+    public String create(TaskSpec requested) {
+        validator.validate(requested);
+        TaskSpec spec = requested.withMilvusConnectParam(requested.milvusConnectParam().withUriCredentialsAsToken());
         requests.refuseWhenClosing();
         reachability.check(spec.milvusConnectParam());
         long deadline = System.nanoTime() + requestWaitNanos;

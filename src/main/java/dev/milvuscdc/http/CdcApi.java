@@ -67,22 +67,25 @@ final class CdcApi {
         }
     }
 
-    /** The {@code data} of a successful answer, or null when the reference sends none. */
+    /**
+     * The {@code data} of a successful answer; {@code {}} for delete, pause and resume, as the Milvus
+     * docs show it (the reference sends none, which clients that read {@code data} fail on).
+     */
     private Object run(RequestType type, RequestDecoder.Envelope envelope) {
         return switch (type) {
             case CREATE -> Map.of("task_id", tasks.create(decoder.decode(envelope.requestData(), TaskSpec.class)));
             case DELETE -> {
                 DeleteRequest request = decoder.decode(envelope.requestData(), DeleteRequest.class);
                 tasks.delete(request.taskId() == null ? "" : request.taskId(), request.ignoreNotFound());
-                yield null;
+                yield Map.of();
             }
             case PAUSE -> {
                 tasks.pause(taskId(envelope));
-                yield null;
+                yield Map.of();
             }
             case RESUME -> {
                 tasks.resume(taskId(envelope));
-                yield null;
+                yield Map.of();
             }
             case GET -> views.taskData(tasks.get(taskId(envelope)));
             case LIST -> {

@@ -1,16 +1,18 @@
 package dev.milvuscdc.source;
 
-import dev.milvuscdc.config.EtcdConfig;
 import dev.milvuscdc.config.KafkaConfig;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
+import dev.milvuscdc.source.meta.SourceEtcd;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,19 +24,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether the source's etcd and Kafka answer, for {@code /health} and before a task is created.
- * Each check is short (a TCP connect to etcd, a Kafka cluster description) and its result is
- * reused for a few seconds. A change of the outcome is logged once.
+ * Each check is short (one read of the source's metadata prefix with the configured credentials
+ * and TLS, a Kafka cluster description) and its result is reused for a few seconds. A change of the
+ * outcome is logged once. Holds one etcd client, opened at the first check, until closed.
  */
-public final class SourceProbe {
+public final class SourceProbe implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceProbe.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final Duration CACHE_FOR = Duration.ofSeconds(5);
     public static final String UP = "UP";
 
-    private final EtcdConfig etcd;
+    private final SourceEtcd etcd;
     private final KafkaConfig kafka;
     private final Clock clock;
+    private Client etcdClient;
     private Status last;
     private Instant checkedAt = Instant.MIN;
 
@@ -61,7 +65,7 @@ public final class SourceProbe {
         }
     }
 
-    public SourceProbe(EtcdConfig etcd, KafkaConfig kafka, Clock clock) {
+    public SourceProbe(SourceEtcd etcd, KafkaConfig kafka, Clock clock) {
         this.etcd = etcd;
         this.kafka = kafka;
         this.clock = clock;
@@ -75,7 +79,7 @@ public final class SourceProbe {
         Status status = new Status(checkEtcd(), checkKafka());
         if (!status.equals(last)) {
             if (status.reachable()) {
-                LOG.info("source reachable: etcd {}, kafka {}", etcd.address(), kafka.address());
+                LOG.info("source reachable: etcd {}, kafka {}", etcd.endpoints(), kafka.address());
             } else {
                 LOG.warn("source not reachable, tasks cannot be created until it is: {}", status.problem().orElse(""));
             }
@@ -86,18 +90,47 @@ public final class SourceProbe {
     }
 
     private String checkEtcd() {
-        String failure = "no address configured";
-        for (String address : etcd.address()) {
-            URI uri = URI.create(address.contains("://") ? address : "http://" + address);
-            int port = uri.getPort() > 0 ? uri.getPort() : 2379;
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(uri.getHost(), port), (int) TIMEOUT.toMillis());
-                return UP;
-            } catch (IOException | IllegalArgumentException e) {
-                failure = "DOWN: cannot connect to " + uri.getHost() + ":" + port + " (" + e.getMessage() + ")";
+        if (etcd.endpoints().isEmpty()) {
+            return "DOWN: no address configured";
+        }
+        try {
+            if (etcdClient == null) {
+                etcdClient = etcd.connect();
+            }
+            ByteSequence prefix = ByteSequence.from(etcd.rootCoordPrefix(), StandardCharsets.UTF_8);
+            etcdClient.getKVClient().get(prefix, GetOption.builder().isPrefix(true).withKeysOnly(true).withLimit(1).build())
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return UP;
+        } catch (TimeoutException e) {
+            return "DOWN: no answer from " + String.join(",", etcd.endpoints()) + " within " + TIMEOUT.toSeconds()
+                    + " s (check sourceConfig.etcd: address" + (etcd.tls().enabled() ? ", TLS files" : ", enableTLS") + ")";
+        } catch (ExecutionException e) {
+            return "DOWN: " + String.join(",", etcd.endpoints()) + " refused the read: " + causes(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "DOWN: interrupted";
+        } catch (RuntimeException e) {
+            return "DOWN: " + e.getMessage();
+        }
+    }
+
+    /** The messages of a failure and its causes, without repeats: gRPC puts etcd's own words in a cause. */
+    private static String causes(Throwable failure) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = failure; t != null && messages.size() < 4; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null) {
+                messages.add(t.getMessage());
             }
         }
-        return failure;
+        return messages.isEmpty() ? String.valueOf(failure) : String.join(": ", messages);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (etcdClient != null) {
+            etcdClient.close();
+            etcdClient = null;
+        }
     }
 
     private String checkKafka() {

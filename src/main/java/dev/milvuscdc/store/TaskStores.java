@@ -3,6 +3,7 @@ package dev.milvuscdc.store;
 import dev.milvuscdc.store.etcd.EtcdTaskStore;
 import dev.milvuscdc.store.jdbc.JdbcPools;
 import dev.milvuscdc.store.jdbc.JdbcTaskStore;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +50,18 @@ public final class TaskStores {
                 rootPath);
     }
 
-    /** etcd v3; {@code user} may be empty when etcd has no authentication. */
+    /** etcd v3 without TLS; {@code user} may be empty when etcd has no authentication. */
     public static TaskStore etcd(List<String> endpoints, String user, String password, String rootPath) {
+        return etcd(endpoints, user, password, null, rootPath);
+    }
+
+    /** etcd v3; {@code user} may be empty when etcd has no authentication, {@code tls} null without TLS. */
+    public static TaskStore etcd(List<String> endpoints, String user, String password, SslContext tls, String rootPath) {
         Objects.requireNonNull(rootPath, "rootPath");
         StoreLocation location = new StoreLocation("etcd", String.join(",", endpoints),
-                "check metaStoreConfig.etcd.address, its credentials, and that etcd is running");
-        return opened(EtcdTaskStore.open(endpoints, user, password, rootPath, location), rootPath);
+                "check metaStoreConfig.etcd.address, its credentials" + (tls == null ? "" : " and TLS files")
+                        + ", and that etcd is running");
+        return opened(EtcdTaskStore.open(endpoints, user, password, tls, rootPath, location), rootPath);
     }
 
     private static TaskStore opened(TaskStore store, String rootPath) {

@@ -2,8 +2,13 @@ package dev.milvuscdc.task;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What an operator asked for in {@code create}: the target, the scope and the options. Field names
@@ -29,6 +34,12 @@ public record TaskSpec(
                 extraInfo, nameMapping, bufferConfig, disableAutoStart, id);
     }
 
+    /** A copy with this target. */
+    public TaskSpec withMilvusConnectParam(MilvusConnectParam param) {
+        return new TaskSpec(param, kafkaConnectParam, collectionInfos, dbCollections, rpcChannelInfo,
+                extraInfo, nameMapping, bufferConfig, disableAutoStart, taskId);
+    }
+
     /** A copy without token, password and key material, for answers and logs. */
     public TaskSpec redacted() {
         return new TaskSpec(
@@ -52,9 +63,41 @@ public record TaskSpec(
             @JsonProperty("ignore_partition") boolean ignorePartition,
             @JsonProperty("connect_timeout") int connectTimeout) {
 
+        /** {@code user:password@} between a URI's scheme and its host. */
+        private static final Pattern URI_USER_INFO = Pattern.compile("^((?:[A-Za-z][A-Za-z0-9+.-]*://)?)([^/?#]*)@");
+
         public MilvusConnectParam redacted() {
-            return new MilvusConnectParam(uri, null, host, port, null, null, enableTls, dialConfig,
+            return new MilvusConnectParam(uriWithoutCredentials(), null, host, port, null, null, enableTls, dialConfig,
                     channelNum, ignorePartition, connectTimeout);
+        }
+
+        /** True when the uri carries credentials, as in {@code http://user:password@host:19530}. */
+        public boolean uriHasCredentials() {
+            return uri != null && URI_USER_INFO.matcher(uri).find();
+        }
+
+        /**
+         * A copy whose uri has no credentials and whose token holds them, decoded, as Milvus's own
+         * clients read such a URI; unchanged when the uri has none.
+         */
+        public MilvusConnectParam withUriCredentialsAsToken() {
+            if (!uriHasCredentials()) {
+                return this;
+            }
+            Matcher m = URI_USER_INFO.matcher(uri);
+            m.find();
+            String credentials;
+            try {
+                credentials = URLDecoder.decode(m.group(2).replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException notPercentEncoded) {
+                credentials = m.group(2);
+            }
+            return new MilvusConnectParam(uriWithoutCredentials(), credentials, host, port, username, password,
+                    enableTls, dialConfig, channelNum, ignorePartition, connectTimeout);
+        }
+
+        private String uriWithoutCredentials() {
+            return uri == null ? null : URI_USER_INFO.matcher(uri).replaceFirst("$1");
         }
 
         /** True when neither a URI nor a host/port was given (the reference's "empty downstream"). */
@@ -106,6 +149,13 @@ public record TaskSpec(
 
         public boolean isEmpty() {
             return address == null || address.isEmpty();
+        }
+
+        /** True when no field holds a value: the empty form reference scripts may send. */
+        public boolean isUnset() {
+            return isEmpty() && (topic == null || topic.isEmpty()) && !enableSasl
+                    && (sasl == null || Stream.of(sasl.username(), sasl.password(), sasl.mechanisms(),
+                            sasl.securityProtocol()).allMatch(v -> v == null || v.isEmpty()));
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,12 +35,15 @@ class ConfigLoaderTest {
         assertThat(config.metaStore().storeType()).isEqualTo(StoreType.EMBEDDED);
         assertThat(config.metaStore().rootPath()).isEqualTo("cdc-by-dev");
         assertThat(config.source().etcd().address()).containsExactly("http://127.0.0.1:2379");
-        assertThat(config.source().etcd().rootPath()).isEqualTo("by-dev");
-        assertThat(config.source().etcd().metaSubPath()).isEqualTo("meta");
+        assertThat(config.source().etcdRootPath()).isEqualTo("by-dev");
+        assertThat(config.source().etcdMetaSubPath()).isEqualTo("meta");
         assertThat(config.source().kafka().address()).isEqualTo("127.0.0.1:9092");
         assertThat(config.source().replicateChan()).isEqualTo("by-dev-replicate-msg");
-        assertThat(config.replication().retryTimes()).isEqualTo(17280);
+        assertThat(config.replication().initBackOff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.replication().maxBackOff()).isEqualTo(Duration.ofSeconds(10));
         assertThat(loaded.unknownKeys()).isEmpty();
+        assertThat(loaded.keysWithoutEffect()).isEmpty();
+        assertThat(loaded.aliasesUsed()).isEmpty();
     }
 
     @Test
@@ -70,7 +74,7 @@ class ConfigLoaderTest {
         assertThat(config.metaStore().storeType()).isEqualTo(StoreType.ETCD);
         assertThat(config.metaStore().rootPath()).isEqualTo("tenant-a");
         assertThat(config.metaStore().etcd().address()).containsExactly("http://10.0.0.1:2379", "http://10.0.0.2:2379");
-        assertThat(config.source().etcd().rootPath()).isEqualTo("prod");
+        assertThat(config.source().etcdRootPath()).isEqualTo("prod");
         assertThat(config.source().kafka().address()).isEqualTo("broker:9092");
         assertThat(config.source().kafka().consumer()).containsEntry("client.id", "cdc");
         assertThat(config.source().replicateChan()).isEqualTo("prod-replicate-msg");
@@ -80,7 +84,7 @@ class ConfigLoaderTest {
     void unknownKeysAreReportedNotFatal() throws IOException {
         Path file = yaml("""
                 maxTaskNum: 5
-                enableReverse: true
+                replicateID: r1
                 sourceConfig:
                   kafka:
                     adress: typo:9092
@@ -88,7 +92,7 @@ class ConfigLoaderTest {
 
         ConfigLoader.Loaded loaded = ConfigLoader.load(file, Map.of());
 
-        assertThat(loaded.unknownKeys()).containsExactly("enablereverse", "sourceconfig.kafka.adress");
+        assertThat(loaded.unknownKeys()).containsExactly("replicateid", "sourceconfig.kafka.adress");
         assertThat(loaded.config().server().maxTaskNum()).isEqualTo(5);
     }
 
@@ -199,6 +203,147 @@ class ConfigLoaderTest {
                 .hasMessage("metaStoreConfig.mysqlSourceUrl: required when storeType is mysql");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_LOGLEVEL", "chatty")))
                 .hasMessageStartingWith("logLevel: 'chatty' is not one of");
+    }
+
+    @Test
+    void referenceOneXKeysAreReadUnderTheirCurrentNamesAndReported() throws IOException {
+        Path file = yaml("""
+                metaStoreConfig:
+                  etcdEndpoints: [localhost:2379]
+                sourceConfig:
+                  etcdAddress: [src-etcd:2379]
+                  etcdRootPath: prod
+                  etcdMetaSubPath: m
+                """);
+
+        ConfigLoader.Loaded loaded = ConfigLoader.load(file, Map.of());
+
+        assertThat(loaded.config().metaStore().etcd().address()).containsExactly("http://localhost:2379");
+        assertThat(loaded.config().source().etcd().address()).containsExactly("http://src-etcd:2379");
+        assertThat(loaded.config().source().etcdRootPath()).isEqualTo("prod");
+        assertThat(loaded.config().source().etcdMetaSubPath()).isEqualTo("m");
+        assertThat(loaded.aliasesUsed()).containsExactly("sourceConfig.etcdAddress as sourceConfig.etcd.address",
+                "sourceConfig.etcdRootPath as sourceConfig.etcd.rootPath",
+                "sourceConfig.etcdMetaSubPath as sourceConfig.etcd.metaSubPath",
+                "metaStoreConfig.etcdEndpoints as metaStoreConfig.etcd.address");
+        assertThat(loaded.unknownKeys()).isEmpty();
+    }
+
+    @Test
+    void anAliasInTheEnvironmentIsReadToo() {
+        ConfigLoader.Loaded loaded = ConfigLoader.load(null, Map.of("CDC_SOURCECONFIG_ETCDROOTPATH", "env-root"));
+
+        assertThat(loaded.config().source().etcdRootPath()).isEqualTo("env-root");
+        assertThat(loaded.unknownKeys()).isEmpty();
+    }
+
+    @Test
+    void anAliasAndItsCurrentKeyWithDifferentValuesAreRefused() throws IOException {
+        Path file = yaml("sourceConfig:\n  etcdRootPath: a\n  etcd:\n    rootPath: b\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessage("sourceConfig.etcdRootPath (the reference 1.x name of sourceConfig.etcd.rootPath) and "
+                        + "sourceConfig.etcd.rootPath are both set, to different values: keep only sourceConfig.etcd.rootPath");
+    }
+
+    @Test
+    void keysWithoutEffectAreReportedOnceWithTheirReasonAndNotAsUnknown() throws IOException {
+        Path file = yaml("""
+                packer:
+                  timerInterval: 1000
+                  maxCount: 3
+                retry:
+                  retryTimes: 5
+                batchMode: false
+                sourceConfig:
+                  readChanLen: 8
+                """);
+
+        ConfigLoader.Loaded loaded = ConfigLoader.load(file, Map.of("CDC_SOURCECONFIG_TIMETICKINTERVAL", "200"));
+
+        assertThat(loaded.keysWithoutEffect()).containsExactly(
+                "packer.* (positions are written at most once a second, after the target acknowledged them)",
+                "retry.retryTimes (a retriable fault is retried for as long as it lasts)",
+                "sourceConfig.readChanLen (the engine sizes its own buffers)",
+                "sourceConfig.timeTickInterval (the target is written through its ordinary API and gets no time ticks)",
+                "batchMode (the source log is always read as fast as the target takes it)");
+        assertThat(loaded.unknownKeys()).isEmpty();
+    }
+
+    @Test
+    void retryTimesChangesNeitherBackOff() throws IOException {
+        Path file = yaml("retry:\n  retryTimes: 0\n  initBackOff: 2\n  maxBackOff: 30\n");
+
+        ReplicationConfig retry = ConfigLoader.load(file, Map.of()).config().replication();
+
+        assertThat(retry.initBackOff()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(retry.maxBackOff()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void etcdCredentialsAreSentOnlyWithEnableAuth() throws IOException {
+        Path file = yaml("""
+                sourceConfig:
+                  etcd:
+                    enableAuth: false
+                    username: root
+                    password: root123456
+                metaStoreConfig:
+                  etcd:
+                    enableAuth: true
+                    username: cdc
+                    password: cdc-secret
+                """);
+
+        CdcConfig config = ConfigLoader.load(file, Map.of()).config();
+
+        assertThat(config.source().etcd().loginUsername()).isEmpty();
+        assertThat(config.source().etcd().loginPassword()).isEmpty();
+        assertThat(config.metaStore().etcd().loginUsername()).isEqualTo("cdc");
+        assertThat(config.metaStore().etcd().loginPassword()).isEqualTo("cdc-secret");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_SOURCECONFIG_ETCD_ENABLEAUTH", "true")))
+                .hasMessage("sourceConfig.etcd.username: required when sourceConfig.etcd.enableAuth is true");
+    }
+
+    @Test
+    void etcdTlsFilesAreCheckedOnlyWhenTlsIsEnabled() throws IOException {
+        Path file = yaml("""
+                sourceConfig:
+                  etcd:
+                    address: [etcd:2379]
+                    enableTLS: false
+                    tlsCertPath: deployment/cert/client.pem
+                    tlsKeyPath: deployment/cert/client.key
+                    tlsCACertPath: deployment/cert/ca.pem
+                """);
+        assertThat(ConfigLoader.load(file, Map.of()).config().source().etcd().address()).containsExactly("http://etcd:2379");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("CDC_SOURCECONFIG_ETCD_ENABLETLS", "true")))
+                .hasMessage("sourceConfig.etcd.tlsCACertPath: 'deployment/cert/ca.pem' is not a readable file");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_SOURCECONFIG_ETCD_ENABLETLS", "true",
+                "CDC_SOURCECONFIG_ETCD_TLSCERTPATH", "c.pem")))
+                .hasMessage("sourceConfig.etcd.tlsCertPath and sourceConfig.etcd.tlsKeyPath: give both (client "
+                        + "certificate authentication) or neither");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_METASTORECONFIG_ETCD_TLSMINVERSION", "1.4")))
+                .hasMessage("metaStoreConfig.etcd.tlsMinVersion: '1.4' is not one of [1.0, 1.1, 1.2, 1.3]");
+    }
+
+    @Test
+    void aTlsFileThatIsNotPemIsRefusedNamingTheKeys() throws IOException {
+        Path notPem = dir.resolve("ca.pem");
+        Files.writeString(notPem, "not a certificate");
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_SOURCECONFIG_ETCD_ENABLETLS", "true",
+                "CDC_SOURCECONFIG_ETCD_TLSCACERTPATH", notPem.toString())))
+                .hasMessageStartingWith("sourceConfig.etcd.tlsCACertPath, .tlsCertPath, .tlsKeyPath: cannot be used for TLS (");
+    }
+
+    @Test
+    void tlsProtocolsStartAtTheMinimumVersion() {
+        EtcdTls tls = new EtcdTls(true, "", "", "ca.pem", "1.2");
+
+        assertThat(tls.protocols()).containsExactly("TLSv1.2", "TLSv1.3");
+        assertThat(EtcdTls.OFF.protocols()).containsExactly("TLSv1.3");
     }
 
     @Test

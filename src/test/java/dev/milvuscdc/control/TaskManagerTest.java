@@ -13,12 +13,10 @@ import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.store.InMemoryTaskStore;
 import dev.milvuscdc.task.TaskRecord;
-import dev.milvuscdc.task.TaskSpec.CollectionInfo;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import dev.milvuscdc.task.TaskStatusListener;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -174,15 +172,14 @@ class TaskManagerTest {
     }
 
     @Test
-    void onlyOneTaskPerTargetMayReplicateUsersAndRoles() {
+    void replicatingUsersAndRolesIsRefusedAndStoresNothing() {
         TaskSpec base = spec("http://a:1", "c1");
         TaskSpec withRoles = new TaskSpec(base.milvusConnectParam(), null, base.collectionInfos(), null, null,
                 new TaskSpec.ExtraInfo(true), null, null, false, null);
-        manager.create(withRoles);
-        TaskSpec second = new TaskSpec(base.milvusConnectParam(), null, List.of(new CollectionInfo("c2", null, false)),
-                null, null, new TaskSpec.ExtraInfo(true), null, null, false, null);
 
-        assertThatThrownBy(() -> manager.create(second)).hasMessage("the enable user role param is duplicate");
+        assertThatThrownBy(() -> manager.create(withRoles)).hasMessageStartingWith(
+                "extra_info.enable_user_role is not supported: users, roles and grants are not replicated");
+        assertThat(store.list()).isEmpty();
     }
 
     @Test

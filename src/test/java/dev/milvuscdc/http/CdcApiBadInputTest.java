@@ -101,6 +101,9 @@ class CdcApiBadInputTest {
                         create + "the milvus host is empty"),
                 exact("username without password", create("\"milvus_connect_param\":{\"uri\":\"http://h:1\",\"username\":\"u\"}"),
                         400, create + "cannot set only one of the milvus username and password"),
+                exact("credentials in the uri and in the token", create("\"milvus_connect_param\":{\"uri\":"
+                        + "\"http://u:p@h:1\",\"token\":\"u:q\"}"), 400, create
+                        + "the milvus credentials are given twice, in the uri and in the token or username: keep one"),
                 exact("negative connect timeout", create("\"milvus_connect_param\":{\"uri\":\"http://h:1\",\"connect_timeout\":-1}"),
                         400, create + "the milvus connect timeout is less zero"),
                 exact("negative buffer period", create(TARGET + ",\"buffer_config\":{\"period\":-1}"), 400,
@@ -140,6 +143,18 @@ class CdcApiBadInputTest {
                         + "\"name_mapping\":[{\"source_db\":\"default\",\"target_db\":\"x\",\"collection_mapping\":{\"a\":\"b\"}}]"), 400,
                         create + "name_mapping is not supported yet: the target would get the source's names; "
                                 + "create the task without it"),
+                exact("ignore_partition", create("\"milvus_connect_param\":{\"uri\":\"http://h:1\",\"ignore_partition\":true},"
+                        + "\"collection_infos\":[{\"name\":\"a\"}]"), 400, create + "ignore_partition is not supported: "
+                        + "partitions are always created and dropped on the target; create the task with ignore_partition false"),
+                exact("negative channel_num", create("\"milvus_connect_param\":{\"uri\":\"http://h:1\",\"channel_num\":-1},"
+                        + "\"collection_infos\":[{\"name\":\"a\"}]"), 400, create + "the milvus channel num is less zero"),
+                exact("buffer_config", create(TARGET + ",\"collection_infos\":[{\"name\":\"a\"}],"
+                        + "\"buffer_config\":{\"period\":10,\"size\":0}"), 400, create + "buffer_config is not supported: "
+                        + "changes are applied as they are read, without a buffer of this period or size; "
+                        + "send period and size 0, or no buffer_config"),
+                exact("enable_user_role", create(TARGET + ",\"collection_infos\":[{\"name\":\"a\"}],"
+                        + "\"extra_info\":{\"enable_user_role\":true}"), 400, create + "extra_info.enable_user_role is not "
+                        + "supported: users, roles and grants are not replicated; create the task with enable_user_role false"),
                 exact("overlap with the running task", create(TARGET + ",\"collection_infos\":[{\"name\":\"c0\"},{\"name\":\"c9\"}]"),
                         400, create + "the collection name is duplicate with existing task, [default.c0]"),
                 exact("whole cluster over the running task", create(TARGET + ",\"collection_infos\":[{\"name\":\"*\"}]"),

@@ -8,11 +8,14 @@ import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.milvuscdc.CdcServer;
 import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.server.CapturedLog;
 import dev.milvuscdc.server.CdcTestClient;
 import dev.milvuscdc.server.CdcTestClient.Reply;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.server.TestServers;
 import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.TaskSpec;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +26,8 @@ import org.slf4j.LoggerFactory;
 class CdcApiRequestsTest {
 
     static final String SECRET = "s3cr3t-Pa55word";
+    private static final String URI_SECRET = "Uri@Secret-7";
+    private static final String URI_SECRET_ENCODED = "Uri%40Secret-7";
 
     private final FakeRunners runners = new FakeRunners();
     private CdcServer server;
@@ -59,6 +64,32 @@ class CdcApiRequestsTest {
         JsonNode task = client.request("get", "{\"task_id\":\"" + id + "\"}").data().path("task");
         assertThat(task.path("state").asText()).isEqualTo("Running");
         assertThat(task.has("reason")).isFalse();
+    }
+
+    @Test
+    void getAndListShowEveryKeyOfTheReferenceTaskNullOrEmptyWhereUnset() {
+        String id = create("\"collection_infos\":[{\"name\":\"c1\"}]");
+
+        JsonNode data = client.request("get", "{\"task_id\":\"" + id + "\"}").data();
+
+        JsonNode task = data.path("task");
+        assertThat(data.path("Task")).as("the Milvus docs' spelling").isEqualTo(task);
+        assertThat(client.request("list", "{}").data().path("tasks").get(0)).isEqualTo(task);
+        assertThat(task.fieldNames()).toIterable().containsExactly("task_id", "milvus_connect_param",
+                "kafka_connect_param", "collection_infos", "db_collections", "state",
+                "rpc_channel_info", "extra_info", "name_mapping", "buffer_config", "disable_auto_start");
+        assertThat(task.path("milvus_connect_param").toString()).isEqualTo("{\"host\":\"\",\"port\":0,\"enable_tls\":false,"
+                + "\"uri\":\"http://127.0.0.1:19540\",\"dial_config\":{},\"channel_num\":0,\"ignore_partition\":false,"
+                + "\"connect_timeout\":5}");
+        assertThat(task.path("kafka_connect_param").toString())
+                .isEqualTo("{\"address\":\"\",\"topic\":\"\",\"enable_sasl\":false,\"sasl\":{}}");
+        assertThat(task.path("collection_infos").toString())
+                .isEqualTo("[{\"name\":\"c1\",\"positions\":null,\"use_start_position\":false}]");
+        assertThat(task.path("db_collections").isNull()).isTrue();
+        assertThat(task.path("name_mapping").isNull()).isTrue();
+        assertThat(task.path("rpc_channel_info").toString()).isEqualTo("{\"name\":\"\",\"position\":\"\"}");
+        assertThat(task.path("extra_info").toString()).isEqualTo("{\"enable_user_role\":false}");
+        assertThat(task.path("buffer_config").toString()).isEqualTo("{\"period\":0,\"size\":0}");
     }
 
     @Test
@@ -112,21 +143,45 @@ class CdcApiRequestsTest {
     }
 
     @Test
-    void pauseResumeAndDeleteAnswerWithoutData() {
+    void credentialsInTheUriBecomeTheTokenAndAppearInNoAnswerNorLogLine() {
+        String id;
+        try (CapturedLog log = new CapturedLog()) {
+            Reply created = client.request("create", "{\"milvus_connect_param\":{\"uri\":\"http://root:" + URI_SECRET_ENCODED
+                    + "@127.0.0.1:19540\"},\"collection_infos\":[{\"name\":\"c1\"}]}");
+            assertThat(created.code()).as(created.body()).isEqualTo(200);
+            id = created.data().path("task_id").asText();
+            String ref = "{\"task_id\":\"" + id + "\"}";
+            List<Reply> answers = List.of(created, client.request("get", ref), client.request("list", "{}"),
+                    client.request("position", ref), client.request("pause", ref), client.request("resume", ref));
+
+            assertThat(answers).allSatisfy(reply -> assertThat(reply.body())
+                    .doesNotContain(URI_SECRET).doesNotContain(URI_SECRET_ENCODED).doesNotContain("root:"));
+            assertThat(log.lines()).isNotEmpty().allSatisfy(line -> assertThat(line)
+                    .doesNotContain(URI_SECRET).doesNotContain(URI_SECRET_ENCODED));
+            assertThat(answers.get(1).data().path("task").path("milvus_connect_param").path("uri").asText())
+                    .isEqualTo("http://127.0.0.1:19540");
+        }
+        TaskSpec.MilvusConnectParam target = runners.last(id).task.spec().milvusConnectParam();
+        assertThat(target.uri()).isEqualTo("http://127.0.0.1:19540");
+        assertThat(target.effectiveToken()).isEqualTo("root:" + URI_SECRET);
+    }
+
+    @Test
+    void pauseResumeAndDeleteAnswerWithEmptyData() {
         String id = create("\"collection_infos\":[{\"name\":\"c1\"}]");
         String ref = "{\"task_id\":\"" + id + "\"}";
 
-        assertThat(client.request("pause", ref).body()).isEqualTo("{\"code\":200}\n");
+        assertThat(client.request("pause", ref).body()).isEqualTo("{\"code\":200,\"data\":{}}\n");
         JsonNode paused = client.request("get", ref).data().path("task");
         assertThat(paused.path("state").asText()).isEqualTo("Paused");
         assertThat(paused.path("reason").asText()).isEqualTo("manually pause through http interface");
         assertThat(runners.active(id)).isZero();
 
-        assertThat(client.request("resume", ref).body()).isEqualTo("{\"code\":200}\n");
+        assertThat(client.request("resume", ref).body()).isEqualTo("{\"code\":200,\"data\":{}}\n");
         assertThat(client.request("get", ref).data().path("task").path("state").asText()).isEqualTo("Running");
         assertThat(runners.active(id)).isEqualTo(1);
 
-        assertThat(client.request("delete", ref).body()).isEqualTo("{\"code\":200}\n");
+        assertThat(client.request("delete", ref).body()).isEqualTo("{\"code\":200,\"data\":{}}\n");
         assertThat(runners.active(id)).isZero();
         assertThat(client.request("get", ref).message()).isEqualTo("fail to handle the get request, error: not found: [" + id + "]");
     }
@@ -135,7 +190,7 @@ class CdcApiRequestsTest {
     void deleteWithIgnoreNotFoundSucceedsForAnUnknownTask() {
         Reply reply = client.request("delete", "{\"task_id\":\"nope\",\"ignore_not_found\":true}");
 
-        assertThat(reply.body()).isEqualTo("{\"code\":200}\n");
+        assertThat(reply.body()).isEqualTo("{\"code\":200,\"data\":{}}\n");
     }
 
     @Test
@@ -153,16 +208,16 @@ class CdcApiRequestsTest {
         assertThat(position.path("tt").asLong()).isEqualTo(physical << 18);
         assertThat(position.path("msg_id").asText()).isEqualTo("AQAAAAAAAAA=");
         assertThat(position.path("collection_id").asLong()).isEqualTo(-1);
-        assertThat(data.path("op_positions")).isEmpty();
-        assertThat(data.path("target_positions")).isEmpty();
+        assertThat(data.path("op_positions").isNull()).isTrue();
+        assertThat(data.path("target_positions").isNull()).isTrue();
     }
 
     @Test
-    void positionOfAnUnknownTaskIsEmpty() {
+    void positionOfAnUnknownTaskIsNullAsTheReferenceSendsIt() {
         Reply reply = client.request("position", "{\"task_id\":\"nope\"}");
 
         assertThat(reply.body()).isEqualTo(
-                "{\"code\":200,\"data\":{\"positions\":[],\"op_positions\":[],\"target_positions\":[]}}\n");
+                "{\"code\":200,\"data\":{\"positions\":null,\"op_positions\":null,\"target_positions\":null}}\n");
     }
 
     @Test

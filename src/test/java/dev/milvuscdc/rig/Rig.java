@@ -3,11 +3,13 @@ package dev.milvuscdc.rig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,6 +55,18 @@ public final class Rig {
     /** Starts a component stopped by {@link #stop} and waits until it is healthy ({@code scripts/rig start}). */
     public void start(String component) {
         run(projectRoot().resolve("scripts/rig"), "start", component).requireSuccess("start " + component);
+    }
+
+    /** {@link #mysqlUrl()} as the Go DSN the reference's files carry: {@code user:password@tcp(host:port)/db?charset=utf8}. */
+    public String mysqlGoDsn() {
+        URI url = URI.create(mysqlUrl().substring("jdbc:".length()));
+        Map<String, String> query = new HashMap<>();
+        for (String pair : url.getQuery().split("&")) {
+            String[] keyValue = pair.split("=", 2);
+            query.put(keyValue[0].toLowerCase(Locale.ROOT), keyValue.length > 1 ? keyValue[1] : "");
+        }
+        return query.get("user") + ":" + query.get("password") + "@tcp(" + url.getAuthority() + ")" + url.getPath()
+                + "?charset=utf8";
     }
 
     private String require(String name) {

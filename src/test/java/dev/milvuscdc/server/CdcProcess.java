@@ -49,15 +49,27 @@ public final class CdcProcess implements AutoCloseable {
         try {
             ObjectNode tree = (ObjectNode) YAML.readTree(Path.of(Rig.get().cdcConfig()).toFile());
             settings.forEach((key, value) -> tree.set(key, YAML.valueToTree(value)));
-            int port = freePort();
-            tree.put("address", "127.0.0.1:" + port);
             tree.put("dataDir", dataDir.toString());
-            Files.createDirectories(dataDir);
-            Path config = dataDir.resolve("cdc.yaml");
-            YAML.writeValue(config.toFile(), tree);
-            return new CdcProcess(config, dataDir.resolve("server.log"), port);
+            return withConfig(dataDir, tree);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a server config from " + Rig.get().cdcConfig(), e);
+            throw new UncheckedIOException("cannot read the rig's server config " + Rig.get().cdcConfig(), e);
+        }
+    }
+
+    /**
+     * A server with this configuration, listening on a free port of 127.0.0.1 (its {@code address}
+     * is replaced), its file and log in {@code dir}; not started yet.
+     */
+    static CdcProcess withConfig(Path dir, ObjectNode config) {
+        try {
+            int port = freePort();
+            config.put("address", "127.0.0.1:" + port);
+            Files.createDirectories(dir);
+            Path file = dir.resolve("cdc.yaml");
+            YAML.writeValue(file.toFile(), config);
+            return new CdcProcess(file, dir.resolve("server.log"), port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a server config into " + dir, e);
         }
     }
 

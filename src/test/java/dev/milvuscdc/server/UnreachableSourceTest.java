@@ -36,7 +36,7 @@ class UnreachableSourceTest {
             Reply health = client.get("/health");
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.json().path("status").asText()).isEqualTo("DEGRADED");
-            assertThat(health.json().path("source").path("etcd").asText()).startsWith("DOWN: cannot connect to 127.0.0.1:");
+            assertThat(health.json().path("source").path("etcd").asText()).startsWith("DOWN: no answer from http://127.0.0.1:");
             assertThat(health.json().path("source").path("kafka").asText()).startsWith("DOWN: no answer from 127.0.0.1:");
             assertThat(health.json().path("store").asText()).isEqualTo("UP");
 

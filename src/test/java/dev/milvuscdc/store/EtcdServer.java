@@ -7,35 +7,57 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A private etcd (the Debian {@code etcd-server} binary) for tests that must stop, restart or
  * reconfigure their etcd, which the shared rig's etcd must never be.
  */
-final class EtcdServer implements AutoCloseable {
+public final class EtcdServer implements AutoCloseable {
 
     private final Path dataDir;
     private final int clientPort;
     private final int peerPort;
+    private final TestCertificates tls;
     private Process process;
 
     EtcdServer(Path dataDir) throws IOException {
+        this(dataDir, null);
+    }
+
+    private EtcdServer(Path dataDir, TestCertificates tls) throws IOException {
         this.dataDir = dataDir;
         this.clientPort = freePort();
         this.peerPort = freePort();
+        this.tls = tls;
     }
 
-    String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+    /** An etcd that serves clients over TLS only and asks each for a certificate signed by {@code certificates}' CA. */
+    public static EtcdServer withClientCertificates(Path dataDir, TestCertificates certificates) throws IOException {
+        return new EtcdServer(dataDir, certificates);
     }
 
-    void start() throws IOException, InterruptedException {
+    public String endpoint() {
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
+    }
+
+    public int clientPort() {
+        return clientPort;
+    }
+
+    public void start() throws IOException, InterruptedException {
         String peer = "http://127.0.0.1:" + peerPort;
-        process = new ProcessBuilder("etcd", "--name", "store-test", "--data-dir", dataDir.toString(),
+        List<String> command = new ArrayList<>(List.of("etcd", "--name", "store-test", "--data-dir", dataDir.toString(),
                 "--listen-client-urls", endpoint(), "--advertise-client-urls", endpoint(),
                 "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "store-test=" + peer)
+                "--initial-cluster", "store-test=" + peer));
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls.serverCert().toString(), "--key-file", tls.serverKey().toString(),
+                    "--trusted-ca-file", tls.caCert().toString(), "--client-cert-auth"));
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile())
                 .start();
@@ -49,7 +71,7 @@ final class EtcdServer implements AutoCloseable {
         }
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

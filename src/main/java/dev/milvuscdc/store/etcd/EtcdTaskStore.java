@@ -17,6 +17,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.netty.handler.ssl.SslContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,9 +65,13 @@ public final class EtcdTaskStore implements TaskStore {
         this.location = location;
     }
 
-    /** Connects and checks with one read that etcd answers; endpoints without a scheme get {@code http://}. */
-    public static EtcdTaskStore open(List<String> endpoints, String user, String password, String rootPath,
-            StoreLocation location) {
+    /**
+     * Connects and checks with one read that etcd answers; endpoints without a scheme get {@code http://}.
+     *
+     * @param tls null without TLS
+     */
+    public static EtcdTaskStore open(List<String> endpoints, String user, String password, SslContext tls,
+            String rootPath, StoreLocation location) {
         if (endpoints.isEmpty()) {
             throw location.failure("connect", null, new IllegalArgumentException("no etcd endpoint is configured"));
         }
@@ -75,6 +80,9 @@ public final class EtcdTaskStore implements TaskStore {
                 .connectTimeout(CONNECT_TIMEOUT);
         if (user != null && !user.isEmpty()) {
             builder.user(EtcdKeys.bytes(user)).password(EtcdKeys.bytes(password == null ? "" : password));
+        }
+        if (tls != null) {
+            builder.sslContext(tls);
         }
         EtcdTaskStore store = new EtcdTaskStore(builder.build(), new EtcdKeys(rootPath), location);
         try {
