@@ -1,36 +1,41 @@
-package dev.milvuscdc.store;
+package dev.milvuscdc.rig;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A private etcd (the Debian {@code etcd-server} binary) for tests that must stop, restart or
  * reconfigure their etcd, which the shared rig's etcd must never be.
  */
-final class EtcdServer implements AutoCloseable {
+public final class EtcdServer implements AutoCloseable {
 
     private final Path dataDir;
     private final int clientPort;
     private final int peerPort;
     private Process process;
 
-    EtcdServer(Path dataDir) throws IOException {
+    public EtcdServer(Path dataDir) throws IOException {
         this.dataDir = dataDir;
         this.clientPort = freePort();
         this.peerPort = freePort();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + clientPort;
     }
 
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         String peer = "http://127.0.0.1:" + peerPort;
         process = new ProcessBuilder("etcd", "--name", "store-test", "--data-dir", dataDir.toString(),
                 "--listen-client-urls", endpoint(), "--advertise-client-urls", endpoint(),
@@ -49,13 +54,25 @@ final class EtcdServer implements AutoCloseable {
         }
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
             process = null;
+        }
+    }
+
+    /** Turns authentication on, with {@code user} (password {@code password}) as the one user, holding the root role. */
+    public void enableAuth(String user, String password)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try (Client client = Client.builder().endpoints(endpoint()).build()) {
+            ByteSequence root = bytes("root");
+            client.getAuthClient().roleAdd(root).get(10, TimeUnit.SECONDS);
+            client.getAuthClient().userAdd(bytes(user), bytes(password)).get(10, TimeUnit.SECONDS);
+            client.getAuthClient().userGrantRole(bytes(user), root).get(10, TimeUnit.SECONDS);
+            client.getAuthClient().authEnable().get(10, TimeUnit.SECONDS);
         }
     }
 
@@ -71,6 +88,10 @@ final class EtcdServer implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
     private static int freePort() throws IOException {
