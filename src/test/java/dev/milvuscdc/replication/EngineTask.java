@@ -23,18 +23,28 @@ final class EngineTask implements AutoCloseable {
     final RecordingListener listener = new RecordingListener();
     final CdcMetrics metrics = new CdcMetrics();
     final String taskId = UUID.randomUUID().toString().replace("-", "");
-    private final ReplicationRunnerFactory factory = new ReplicationRunnerFactory(RigReplication.settings(), store, metrics);
+    private final ReplicationRunnerFactory factory;
     private TaskRunner runner;
+
+    private EngineTask(ReplicationSettings settings) {
+        factory = new ReplicationRunnerFactory(settings, store, metrics);
+    }
 
     /** Creates and starts a task replicating {@code collection} ({@code *} for all) of database {@code db}. */
     static EngineTask start(String db, String collection) {
-        EngineTask task = new EngineTask();
+        EngineTask task = create(RigReplication.settings(), db, collection);
+        task.startAgain();
+        return task;
+    }
+
+    /** Creates a task on other settings (a source that needs credentials), stored but not started. */
+    static EngineTask create(ReplicationSettings settings, String db, String collection) {
+        EngineTask task = new EngineTask(settings);
         TaskSpec spec = new TaskSpec(
                 new TaskSpec.MilvusConnectParam(Rig.get().targetUri(), "", null, 0, null, null, false, null, 0, false, 10),
                 null, null, Map.of(db, List.of(new TaskSpec.CollectionInfo(collection, null, false))),
                 null, null, null, null, false, task.taskId);
         task.store.put(new TaskRecord(task.taskId, spec, TaskState.Running, ""));
-        task.startAgain();
         return task;
     }
 

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.milvuscdc.config.KafkaConfig;
 import dev.milvuscdc.config.Secret;
 import dev.milvuscdc.event.ChannelPosition;
-import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.rig.EtcdServer;
 import dev.milvuscdc.rig.MilvusPair;
 import dev.milvuscdc.rig.Rig;
@@ -19,11 +18,6 @@ import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import dev.milvuscdc.source.meta.SourceMetadata;
 import dev.milvuscdc.source.meta.SourceMetadataException;
-import dev.milvuscdc.store.InMemoryTaskStore;
-import dev.milvuscdc.task.TaskRecord;
-import dev.milvuscdc.task.TaskRunner;
-import dev.milvuscdc.task.TaskSpec;
-import dev.milvuscdc.task.TaskState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,9 +69,7 @@ class SourceCredentialsIT {
     private static final Duration CATCH_UP = Duration.ofSeconds(120);
 
     private static final MilvusPair milvus = new MilvusPair();
-    private final InMemoryTaskStore store = new InMemoryTaskStore();
-    private final RecordingListener listener = new RecordingListener();
-    private final List<TaskRunner> runners = new ArrayList<>();
+    private final List<EngineTask> tasks = new ArrayList<>();
 
     @TempDir
     Path dir;
@@ -89,8 +81,8 @@ class SourceCredentialsIT {
     }
 
     @AfterEach
-    void stopRunnersThenEtcd() throws InterruptedException {
-        runners.forEach(TaskRunner::stop);
+    void stopTasksThenEtcd() throws InterruptedException {
+        tasks.forEach(EngineTask::close);
         if (etcd != null) {
             etcd.close();
         }
@@ -101,15 +93,15 @@ class SourceCredentialsIT {
         String name = "sasl_ok_" + unique();
         Map<String, Object> coll = Map.of("name", name, "schema", "basic");
         milvus.source.run("create_collection", coll);
-        TaskRunner runner = newTask(RigReplication.settings(RigReplication.sourceEtcd(), kafka(KAFKA_USER, KAFKA_PASSWORD)), name);
-        runner.start();
+        EngineTask task = newTask(RigReplication.settings(RigReplication.sourceEtcd(), kafka(KAFKA_USER, KAFKA_PASSWORD)), name);
+        task.startAgain();
         milvus.source.run("insert", with(coll, "start", 1, "count", 100, "batch", 50));
         milvus.source.run("create_index", coll);
         milvus.source.run("load", coll);
 
         milvus.awaitTargetEqualsSource(coll, CATCH_UP);
-        assertThat(listener.failed).isEmpty();
-        assertThat(listener.retrying).isEmpty();
+        assertThat(task.listener.failed).isEmpty();
+        assertThat(task.listener.retrying).isEmpty();
     }
 
     @Test
@@ -165,24 +157,27 @@ class SourceCredentialsIT {
         String name = sourceCollection("etcd_ok_");
         ReplicationSettings settings = RigReplication.settings(etcdWithAuthentication(ETCD_PASSWORD), plainKafka());
 
-        newTask(settings, name).start();
+        EngineTask created = newTask(settings, name);
+        created.startAgain();
         Map<String, ChannelPosition> stored = endPositions(name);
-        TaskRunner restarted = taskWithStoredPositions(settings, name, stored);
-        restarted.start();
+        EngineTask restarted = taskWithStoredPositions(settings, name, stored);
+        restarted.startAgain();
 
         String dmlChannel = channelsOf(name).get(0);
         await().atMost(PAUSED_WITHIN).untilAsserted(() ->
                 assertThat(restarted.positions().get(dmlChannel)).isNotEqualTo(stored.get(dmlChannel)));
-        assertThat(listener.failed).isEmpty();
-        assertThat(listener.retrying).isEmpty();
+        for (EngineTask task : List.of(created, restarted)) {
+            assertThat(task.listener.failed).isEmpty();
+            assertThat(task.listener.retrying).isEmpty();
+        }
     }
 
     /** A new task's start lists etcd and asks Kafka where the channels end: it must fail at once, with the reason. */
     private void assertStartFails(ReplicationSettings settings, String collection, Class<? extends RuntimeException> type,
             String... reason) {
-        TaskRunner runner = newTask(settings, collection);
+        EngineTask task = newTask(settings, collection);
         Instant started = Instant.now();
-        assertThatThrownBy(runner::start).isInstanceOf(type).message().contains(reason).doesNotContain(PASSWORDS);
+        assertThatThrownBy(task::startAgain).isInstanceOf(type).message().contains(reason).doesNotContain(PASSWORDS);
         Duration took = Duration.between(started, Instant.now());
         log.info("a new task's start failed after {} ms", took.toMillis());
         assertThat(took).isLessThan(START_WITHIN);
@@ -190,9 +185,10 @@ class SourceCredentialsIT {
 
     /** A task with stored positions starts at once and meets the credentials in the background: it pauses. */
     private void assertPausesInTheBackground(ReplicationSettings settings, String collection, String... reason) {
-        TaskRunner runner = taskWithStoredPositions(settings, collection, endPositions(collection));
+        EngineTask task = taskWithStoredPositions(settings, collection, endPositions(collection));
+        RecordingListener listener = task.listener;
         Instant started = Instant.now();
-        runner.start();
+        task.startAgain();
         assertThat(Duration.between(started, Instant.now())).isLessThan(START_WITHIN);
         await().atMost(PAUSED_WITHIN).until(() -> !listener.failed.isEmpty() || !listener.retrying.isEmpty());
         log.info("the task reported after {} ms: failed {}, retrying {}", Duration.between(started, Instant.now()).toMillis(),
@@ -203,26 +199,17 @@ class SourceCredentialsIT {
                 .allSatisfy(failure -> assertThat(failure).contains(reason).doesNotContain(PASSWORDS));
     }
 
-    private TaskRunner newTask(ReplicationSettings settings, String collection) {
-        return taskWithStoredPositions(settings, collection, Map.of());
+    private EngineTask newTask(ReplicationSettings settings, String collection) {
+        EngineTask task = EngineTask.create(settings, "default", collection);
+        tasks.add(task);
+        return task;
     }
 
-    /** A runner of a task of one collection in the default database, created with the positions it has stored. */
-    private TaskRunner taskWithStoredPositions(ReplicationSettings settings, String collection,
+    private EngineTask taskWithStoredPositions(ReplicationSettings settings, String collection,
             Map<String, ChannelPosition> positions) {
-        String taskId = UUID.randomUUID().toString().replace("-", "");
-        TaskSpec spec = new TaskSpec(
-                new TaskSpec.MilvusConnectParam(Rig.get().targetUri(), "", null, 0, null, null, false, null, 0, false, 10),
-                null, null, Map.of("default", List.of(new TaskSpec.CollectionInfo(collection, null, false))),
-                null, null, null, null, false, null);
-        TaskRecord task = new TaskRecord(taskId, spec, TaskState.Running, "");
-        store.put(task);
-        if (!positions.isEmpty()) {
-            store.savePositions(taskId, positions.values());
-        }
-        TaskRunner runner = new ReplicationRunnerFactory(settings, store, new CdcMetrics()).create(task, listener);
-        runners.add(runner);
-        return runner;
+        EngineTask task = newTask(settings, collection);
+        task.store.savePositions(task.taskId, positions.values());
+        return task;
     }
 
     /** A new collection on the source Milvus, so that its channels exist and tick. */
@@ -235,7 +222,7 @@ class SourceCredentialsIT {
     /** The collection's channels and the replicate channel, as the source's etcd lists them. */
     private static List<String> channelsOf(String collection) {
         Set<String> channels = new LinkedHashSet<>();
-        try (SourceMetadata metadata = SourceMetadata.list(RigReplication.sourceEtcd())) {
+        try (SourceMetadata metadata = SourceMetadata.list(RigReplication.sourceEtcd(), Duration.ofSeconds(10))) {
             CollectionMeta meta = metadata.collections().stream().filter(c -> c.name().equals(collection))
                     .findFirst().orElseThrow(() -> new AssertionError("the source's etcd does not list " + collection));
             channels.addAll(meta.physicalChannels());
