@@ -23,8 +23,12 @@ final class EngineTask implements AutoCloseable {
     final RecordingListener listener = new RecordingListener();
     final CdcMetrics metrics = new CdcMetrics();
     final String taskId = UUID.randomUUID().toString().replace("-", "");
-    private final ReplicationRunnerFactory factory = new ReplicationRunnerFactory(RigReplication.settings(), store, metrics);
+    private final ReplicationRunnerFactory factory;
     private TaskRunner runner;
+
+    private EngineTask(ReplicationSettings settings) {
+        factory = new ReplicationRunnerFactory(settings, store, metrics);
+    }
 
     /** Creates and starts a task replicating {@code collection} ({@code *} for all) of database {@code db}. */
     static EngineTask start(String db, String collection) {
@@ -33,12 +37,23 @@ final class EngineTask implements AutoCloseable {
 
     /** Creates and starts a task replicating one collection (or {@code *}) of a database, starting where it says. */
     static EngineTask start(String db, TaskSpec.CollectionInfo collection, TaskSpec.RpcChannelInfo replicateChannel) {
-        EngineTask task = new EngineTask();
+        EngineTask task = create(RigReplication.settings(), db, collection, replicateChannel);
+        task.startAgain();
+        return task;
+    }
+
+    /** Creates a task on other settings (a source that needs credentials), stored but not started. */
+    static EngineTask create(ReplicationSettings settings, String db, String collection) {
+        return create(settings, db, new TaskSpec.CollectionInfo(collection, null, false), null);
+    }
+
+    private static EngineTask create(ReplicationSettings settings, String db, TaskSpec.CollectionInfo collection,
+                                     TaskSpec.RpcChannelInfo replicateChannel) {
+        EngineTask task = new EngineTask(settings);
         TaskSpec spec = new TaskSpec(
                 new TaskSpec.MilvusConnectParam(Rig.get().targetUri(), "", null, 0, null, null, false, null, 0, false, 10),
                 null, null, Map.of(db, List.of(collection)), replicateChannel, null, null, null, false, task.taskId);
         task.store.put(new TaskRecord(task.taskId, spec, TaskState.Running, ""));
-        task.startAgain();
         return task;
     }
 

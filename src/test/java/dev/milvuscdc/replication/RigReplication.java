@@ -1,11 +1,11 @@
 package dev.milvuscdc.replication;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.source.log.KafkaSource;
+import dev.milvuscdc.source.log.SourceLog;
 import dev.milvuscdc.source.meta.MetadataSource;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import java.io.File;
@@ -21,17 +21,29 @@ final class RigReplication {
     }
 
     static ReplicationSettings settings() {
+        return settings(sourceEtcd(), new KafkaSource(Rig.get().kafkaBootstrap(), Map.of(), replicateChannel()));
+    }
+
+    /** The rig's timings with another source etcd or log, e.g. one that needs credentials. */
+    static ReplicationSettings settings(SourceEtcd etcd, SourceLog log) {
+        return new ReplicationSettings(log, MetadataSource.etcd(etcd), TargetConnector.milvus(),
+                Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(5));
+    }
+
+    /** The source Milvus's etcd, without credentials. */
+    static SourceEtcd sourceEtcd() {
         Rig rig = Rig.get();
-        JsonNode source;
+        return new SourceEtcd(List.of(rig.etcdEndpoints()), "", "", rig.sourceEtcdRoot(), "meta");
+    }
+
+    /** {@code sourceConfig.replicateChan} of the rig's config. */
+    static String replicateChannel() {
+        Rig rig = Rig.get();
         try {
-            source = new ObjectMapper(new YAMLFactory()).readTree(new File(rig.cdcConfig())).get("sourceConfig");
+            return new ObjectMapper(new YAMLFactory()).readTree(new File(rig.cdcConfig()))
+                    .get("sourceConfig").get("replicateChan").asText();
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the rig's cdc config " + rig.cdcConfig(), e);
         }
-        return new ReplicationSettings(
-                new KafkaSource(rig.kafkaBootstrap(), Map.of(), source.get("replicateChan").asText()),
-                MetadataSource.etcd(new SourceEtcd(List.of(rig.etcdEndpoints()), "", "", rig.sourceEtcdRoot(), "meta")),
-                TargetConnector.milvus(),
-                Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(5));
     }
 }

@@ -43,6 +43,8 @@ public final class Rig {
     public String etcdEndpoints() { return require("RIG_ETCD_ENDPOINTS"); }
     public String sourceEtcdRoot() { return require("RIG_SOURCE_ETCD_ROOT"); }
     public String kafkaBootstrap() { return require("RIG_KAFKA_BOOTSTRAP"); }
+    /** The broker's SASL/PLAIN listener; its users are in {@code rig/kafka/server.properties.template}. */
+    public String kafkaSaslBootstrap() { return require("RIG_KAFKA_SASL_BOOTSTRAP"); }
     public String mysqlUrl() { return require("RIG_MYSQL_URL"); }
     public String python() { return require("RIG_PYTHON"); }
     public String cdcConfig() { return require("RIG_CDC_CONFIG"); }

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.rig.EtcdServer;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskState;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +56,7 @@ class EtcdTaskStoreOutageIT {
 
     @Test
     void withAuthenticationTheRightPasswordWorksAndAWrongOneIsReportedWithoutIt() throws Exception {
-        enableAuth("root", "right-secret");
+        etcd.enableAuth("root", "right-secret");
 
         try (TaskStore store = TaskStores.etcd(List.of(etcd.endpoint()), "root", "right-secret", "auth")) {
             store.put(TASK);
@@ -73,19 +70,5 @@ class EtcdTaskStoreOutageIT {
         assertThatThrownBy(() -> TaskStores.etcd(List.of(etcd.endpoint()), "", "", "auth"))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("user name is empty");
-    }
-
-    private void enableAuth(String user, String password) throws Exception {
-        try (Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
-            ByteSequence root = bytes("root");
-            client.getAuthClient().roleAdd(root).get(10, TimeUnit.SECONDS);
-            client.getAuthClient().userAdd(bytes(user), bytes(password)).get(10, TimeUnit.SECONDS);
-            client.getAuthClient().userGrantRole(bytes(user), root).get(10, TimeUnit.SECONDS);
-            client.getAuthClient().authEnable().get(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 }

@@ -1,4 +1,4 @@
-package dev.milvuscdc.store;
+package dev.milvuscdc.rig;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,15 +1,20 @@
-package dev.milvuscdc.store;
+package dev.milvuscdc.rig;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A private etcd (the Debian {@code etcd-server} binary) for tests that must stop, restart or
@@ -23,7 +28,7 @@ public final class EtcdServer implements AutoCloseable {
     private final TestCertificates tls;
     private Process process;
 
-    EtcdServer(Path dataDir) throws IOException {
+    public EtcdServer(Path dataDir) throws IOException {
         this(dataDir, null);
     }
 
@@ -81,6 +86,18 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
+    /** Turns authentication on, with {@code user} (password {@code password}) as the one user, holding the root role. */
+    public void enableAuth(String user, String password)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try (Client client = Client.builder().endpoints(endpoint()).build()) {
+            ByteSequence root = bytes("root");
+            client.getAuthClient().roleAdd(root).get(10, TimeUnit.SECONDS);
+            client.getAuthClient().userAdd(bytes(user), bytes(password)).get(10, TimeUnit.SECONDS);
+            client.getAuthClient().userGrantRole(bytes(user), root).get(10, TimeUnit.SECONDS);
+            client.getAuthClient().authEnable().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();
@@ -93,6 +110,10 @@ public final class EtcdServer implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
     private static int freePort() throws IOException {
