@@ -86,6 +86,10 @@ final class DdlExecutor {
             return known;
         }
         Optional<CollectionMeta> meta = source.collection(sourceId);
+        if (meta.isEmpty() && source.creating(sourceId)) {
+            // Its default partition and its CreateCollection message come before its Created record.
+            return Optional.empty();
+        }
         if (meta.isEmpty()) {
             if (!source.describes(sourceId) && warnedUnknown.add(sourceId)) {
                 log.warn("changes of source collection {} are passed over: the source's etcd does not describe it"

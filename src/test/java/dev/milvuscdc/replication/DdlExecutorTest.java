@@ -31,6 +31,22 @@ class DdlExecutorTest {
         assertThat(fixture.channelsNeeded).extracting(m -> m.id()).containsExactly(11L);
     }
 
+    /**
+     * Milvus 2.3 saves a new collection's default partition, and writes its CreateCollection message,
+     * while the collection's record still says Creating: measured on the rig, the copy was then never
+     * made (the collection was taken for dropped and all its changes passed over).
+     */
+    @Test
+    void aCollectionStillBeingCreatedIsCopiedOnceItsCreatedRecordComes() throws Exception {
+        fixture.source.creatingCollection(11, 1, "c", 100);
+
+        assertThat(fixture.ddl.collection(11)).isEmpty();
+        fixture.source.created(11);
+
+        assertThat(fixture.ddl.collection(11)).isPresent();
+        assertThat(fixture.target.calls).containsExactly("create collection default.c of 11");
+    }
+
     @Test
     void aCopyOfACollectionTheSourceDroppedIsReplacedByTheCopyOfTheNewCollectionOfThatName() throws Exception {
         fixture.target.existing("default", "c", OptionalLong.of(10));

@@ -27,6 +27,7 @@ final class FakeSource implements SourceCatalog {
     private final Map<Long, CollectionMeta> dropped = new HashMap<>();
     private final Map<Long, PartitionMeta> partitions = new HashMap<>();
     private final Set<Long> known = new HashSet<>();
+    private final Map<Long, CollectionMeta> beingCreated = new HashMap<>();
 
     FakeSource() {
         database(1, "default");
@@ -58,6 +59,17 @@ final class FakeSource implements SourceCatalog {
         known.add(id);
         partition(id * 10, id, "_default");
         return meta;
+    }
+
+    /** As {@link #collection}, with its record still saying Creating: not live until {@link #created}. */
+    synchronized CollectionMeta creatingCollection(long id, long dbId, String name, long createTime) {
+        CollectionMeta meta = collection(id, dbId, name, createTime);
+        beingCreated.put(id, collections.remove(id));
+        return meta;
+    }
+
+    synchronized void created(long id) {
+        collections.put(id, beingCreated.remove(id));
     }
 
     synchronized void dropCollection(long id) {
@@ -130,6 +142,11 @@ final class FakeSource implements SourceCatalog {
     @Override
     public synchronized boolean describes(long collectionId) {
         return known.contains(collectionId);
+    }
+
+    @Override
+    public synchronized boolean creating(long collectionId) {
+        return beingCreated.containsKey(collectionId);
     }
 
     @Override

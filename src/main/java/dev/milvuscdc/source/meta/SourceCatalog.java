@@ -37,6 +37,12 @@ public interface SourceCatalog extends AutoCloseable {
     /** True when the source has told of this collection: live, being created, or dropped. */
     boolean describes(long collectionId);
 
+    /**
+     * True while the source is still creating this collection (its record is not whole yet, or says
+     * Creating): it is neither live nor dropped, and its Created record follows.
+     */
+    boolean creating(long collectionId);
+
     /** The live (Created) partitions of a collection. */
     List<PartitionMeta> partitions(long collectionId);
 

@@ -224,6 +224,11 @@ public final class SourceMetadata implements SourceCatalog, AutoCloseable {
         return collections.containsKey(collectionId) || droppedCollections.contains(collectionId);
     }
 
+    @Override
+    public synchronized boolean creating(long collectionId) {
+        return collections.containsKey(collectionId) && !isReady(collectionId);
+    }
+
     /** The live (Created) partitions of a collection. */
     @Override
     public synchronized List<PartitionMeta> partitions(long collectionId) {
