@@ -27,6 +27,7 @@ final class ReferenceKeys {
             "packer.*", "positions are written at most once a second, after the target acknowledged them",
             "retry.retryTimes", "a retriable fault is retried for as long as it lasts",
             "sourceConfig.readChanLen", "the engine sizes its own buffers",
+            "sourceConfig.channelNum", "the channels read are those the source's etcd records for the task's collections",
             "sourceConfig.timeTickInterval", "the target is written through its ordinary API and gets no time ticks",
             "batchMode", "the source log is always read as fast as the target takes it",
             "sourceConfig.kafka.producer.*", "this server never writes to the source's Kafka",

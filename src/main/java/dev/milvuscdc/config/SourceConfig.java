@@ -12,9 +12,10 @@ public record SourceConfig(
         String etcdMetaSubPath,
         KafkaConfig kafka,
         PulsarConfig pulsar,
-        String replicateChan,
-        int channelNum,
-        String defaultPartitionName) {
+        String replicateChan) {
+
+    /** Milvus's {@code common.defaultPartitionName}, the only one the engine knows as a collection's default partition. */
+    static final String DEFAULT_PARTITION = "_default";
 
     static SourceConfig read(ConfigTree tree) {
         SourceConfig config = new SourceConfig(
@@ -23,9 +24,13 @@ public record SourceConfig(
                 tree.string("sourceConfig.etcd.metaSubPath", "meta"),
                 KafkaConfig.read(tree),
                 PulsarConfig.read(tree),
-                tree.string("sourceConfig.replicateChan", "by-dev-replicate-msg"),
-                tree.integer("sourceConfig.channelNum", 0),
-                tree.string("sourceConfig.defaultPartitionName", "_default"));
+                tree.string("sourceConfig.replicateChan", "by-dev-replicate-msg"));
+        String defaultPartition = tree.string("sourceConfig.defaultPartitionName", DEFAULT_PARTITION);
+        if (!defaultPartition.equals(DEFAULT_PARTITION)) {
+            throw new ConfigException("sourceConfig.defaultPartitionName: only " + DEFAULT_PARTITION + " is supported, got '"
+                    + defaultPartition + "': a source whose common.defaultPartitionName differs would have its default"
+                    + " partition copied as an ordinary one; remove the key or set it to " + DEFAULT_PARTITION);
+        }
         if (config.replicateChan.isBlank()) {
             throw new ConfigException("sourceConfig.replicateChan: must not be empty (the source's {cluster}-replicate-msg)");
         }

@@ -43,7 +43,7 @@ class DryRunIT {
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(Files.readString(server.log()))
                     .contains("dry run, not applied: create database " + db)
                     .contains("dry run, not applied: create collection " + db + ".c")
-                    .containsPattern("dry run, not applied: insert \\d+ rows into " + db + "\\.c"));
+                    .containsPattern("dry run, not applied: (insert|upsert) \\d+ rows into " + db + "\\.c"));
             assertThat(milvus.target.run("list_databases", Map.of()).get("databases").toString()).doesNotContain(db);
         }
     }
