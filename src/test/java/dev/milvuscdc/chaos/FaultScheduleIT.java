@@ -41,6 +41,7 @@ class FaultScheduleIT {
     private static final Duration SOURCE_QUIET = Duration.ofMinutes(2);
     private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration WRITE_AFTER_FAULTS = Duration.ofSeconds(5);
+    private static final Duration RELOADED_CATCH_UP = Duration.ofSeconds(60);
     private static final int MAX_LOG_LINES = 200;
 
     @TempDir
@@ -71,6 +72,13 @@ class FaultScheduleIT {
                 ReplicaComparison comparison = new ReplicaComparison(milvus.source, milvus.target, workload.collections());
                 comparison.readSourceWhenQuiet(SOURCE_QUIET);
                 List<String> differences = comparison.awaitTargetEqualsSource(catchUp);
+                if (!differences.isEmpty()) {
+                    differences.forEach(line -> System.out.println("chaos: before the target was loaded again: " + line));
+                    comparison.reloadTarget();
+                    differences = comparison.awaitTargetEqualsSource(RELOADED_CATCH_UP);
+                    System.out.println("chaos: after the target was released and loaded again it "
+                            + (differences.isEmpty() ? "equals the source: the target served a stale view" : "still differs"));
+                }
                 System.out.printf("chaos: seed %d, %d faults, %d s: %s%n", seed, faults, (System.nanoTime() - started) / 1_000_000_000L,
                         differences.isEmpty() ? "the target equals the source" : differences.size() + " collections differ");
                 JsonNode task = task(server, workload.name());

@@ -81,6 +81,20 @@ final class ReplicaComparison {
         }
     }
 
+    /**
+     * Releases and loads every collection on the target, so that a query reads what the target
+     * holds. Measured on the rig (docs/rig.md): a Milvus 2.3.5 target stopped during writes answers,
+     * after its restart, as Loaded but from a part of its rows (10,700 of 279,200 acknowledged rows
+     * written directly, no CDC involved) until the collection is released and loaded again.
+     */
+    void reloadTarget() {
+        for (ChaosCollection collection : collections) {
+            target.run("release", collection.args());
+            target.run("load", collection.args());
+        }
+        progress = "";
+    }
+
     private boolean targetEqualsSource() {
         Map<ChaosCollection, Long> counts = new LinkedHashMap<>();
         collections.forEach(c -> counts.put(c, target.tryRun("count", c.args()).path("count").asLong(-1)));
