@@ -2,7 +2,6 @@ package dev.milvuscdc.replication;
 
 import static dev.milvuscdc.rig.MilvusPair.with;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.milvuscdc.rig.MilvusDriver;
@@ -103,12 +102,7 @@ class HandOverIT {
         source.run("delete", with(coll, "ids", IntStream.rangeClosed(1, 5).boxed().toList()));
 
         task = EngineTask.start(db, new TaskSpec.CollectionInfo("old", null, true), null);
-        // The index and load requests were made before the task, on the replicate channel, which the
-        // task reads from its start only: an operator indexes and loads the copy (README, limits).
-        await().atMost(CATCH_UP).ignoreExceptions().untilAsserted(() ->
-                assertThat(target.run("describe", coll).get("exists").asBoolean()).isTrue());
-        target.run("create_index", coll);
-        target.run("load", coll);
+        milvus.indexAndLoadTheCopy(coll, CATCH_UP);
 
         milvus.awaitTargetEqualsSource(coll, CATCH_UP);
         assertThat(target.run("count", coll).get("count").asInt()).isEqualTo(145);

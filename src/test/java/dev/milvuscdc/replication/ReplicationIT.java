@@ -96,10 +96,7 @@ class ReplicationIT {
         source.run("insert", with(coll, "start", 1000, "count", 100, "batch", 50));
 
         task = EngineTask.start(db, new TaskSpec.CollectionInfo("c", null, true), null);
-        await().atMost(CATCH_UP).ignoreExceptions().untilAsserted(() ->
-                assertThat(target.run("describe", coll).get("exists").asBoolean()).isTrue());
-        target.run("create_index", coll);
-        target.run("load", coll);
+        milvus.indexAndLoadTheCopy(coll, CATCH_UP);
 
         awaitTargetEqualsSource(coll);
         assertThat(target.run("count", coll).get("count").asInt()).isEqualTo(390);

@@ -95,11 +95,7 @@ class ReplicationRunnerTest {
 
     @Test
     void anErrorInAChannelThreadPausesTheTaskInsteadOfLeavingItRunningWithoutTheChannel() {
-        store.put(task("shop"));
-        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
-        watchMayOpen.countDown();
-        runner = runner(store.get("t1").orElseThrow());
-        runner.start();
+        startWithAStoredPosition();
         await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey(REPLICATE));
 
         log.readers.get(REPLICATE).failure = new OutOfMemoryError("Java heap space");
@@ -113,12 +109,7 @@ class ReplicationRunnerTest {
         connector = param -> {
             throw new TargetConnectException("the target Milvus at x refused the credentials", true);
         };
-        store.put(task("shop"));
-        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
-        watchMayOpen.countDown();
-
-        runner = runner(store.get("t1").orElseThrow());
-        runner.start();
+        startWithAStoredPosition();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !listener.failed.isEmpty());
         assertThat(listener.failed.get(0)).contains("refused the credentials");
@@ -130,12 +121,7 @@ class ReplicationRunnerTest {
         connector = param -> {
             throw new TargetConnectException("cannot reach the target Milvus at x within 5 s");
         };
-        store.put(task("shop"));
-        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
-        watchMayOpen.countDown();
-
-        runner = runner(store.get("t1").orElseThrow());
-        runner.start();
+        startWithAStoredPosition();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> listener.retrying.size() >= 2);
         assertThat(listener.failed).isEmpty();
@@ -144,11 +130,7 @@ class ReplicationRunnerTest {
 
     @Test
     void stoppingWritesTheLastPositionsAcknowledged() {
-        store.put(task("shop"));
-        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
-        watchMayOpen.countDown();
-        runner = runner(store.get("t1").orElseThrow());
-        runner.start();
+        startWithAStoredPosition();
         await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey(REPLICATE));
         source.collection(13, 1, "c", 1);
         log.readers.get(REPLICATE).next(new LogMessage(new ChannelPosition(REPLICATE, "4", 9),
@@ -159,6 +141,15 @@ class ReplicationRunnerTest {
         runner = null;
 
         assertThat(store.positions("t1").get(REPLICATE).messageId()).isEqualTo("4");
+    }
+
+    /** Starts task t1 over database shop as a server restart does: from a stored replicate channel position. */
+    private void startWithAStoredPosition() {
+        task("shop");
+        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
+        watchMayOpen.countDown();
+        runner = runner(store.get("t1").orElseThrow());
+        runner.start();
     }
 
     private ReplicationRunner runner(TaskRecord task) {

@@ -30,6 +30,18 @@ public final class MilvusPair implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits for the task to make the target's copy of a collection, then indexes and loads it: a task
+     * that reads a collection from its first message does not copy the index and load requests made
+     * before the task (README, limits), as an operator would do by hand.
+     */
+    public void indexAndLoadTheCopy(Map<String, Object> collection, Duration atMost) {
+        await().atMost(atMost).ignoreExceptions().untilAsserted(() ->
+                assertThat(target.run("describe", collection).get("exists").asBoolean()).isTrue());
+        target.run("create_index", collection);
+        target.run("load", collection);
+    }
+
     /** A copy of a driver operation's arguments with more keys and values. */
     public static Map<String, Object> with(Map<String, Object> base, Object... keyValues) {
         Map<String, Object> map = new HashMap<>(base);
