@@ -2,11 +2,14 @@ package dev.milvuscdc.chaos;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A timeline of faults drawn from a seed, so that a failing run can be replayed: the same seed and
@@ -18,20 +21,37 @@ record FaultSchedule(long seed, List<Fault> faults) {
 
     /** What goes wrong, and how long it lasts at least and at most before it is healed. */
     enum Kind {
-        KILL_SERVER("kill -9 the CDC server", "restart the CDC server", 0, 8_000),
-        TARGET_OUTAGE("stop the target Milvus", "start the target Milvus", 5_000, 25_000),
-        KAFKA_RESTART("stop Kafka", "start Kafka", 3_000, 15_000);
+        KILL_SERVER("server", "kill -9 the CDC server", "restart the CDC server", 0, 8_000),
+        TARGET_OUTAGE("target", "stop the target Milvus", "start the target Milvus", 5_000, 25_000),
+        KAFKA_RESTART("kafka", "stop Kafka", "start Kafka", 3_000, 15_000);
 
+        /** The name {@code scripts/chaos --without} knows the kind by. */
+        final String shortName;
         final String inject;
         final String heal;
         private final int minMillis;
         private final int maxMillis;
 
-        Kind(String inject, String heal, int minMillis, int maxMillis) {
+        Kind(String shortName, String inject, String heal, int minMillis, int maxMillis) {
+            this.shortName = shortName;
             this.inject = inject;
             this.heal = heal;
             this.minMillis = minMillis;
             this.maxMillis = maxMillis;
+        }
+
+        /** The kinds named in a comma-separated list of short names; an unknown name is refused. */
+        static Set<Kind> parse(String shortNames) {
+            Set<Kind> kinds = EnumSet.noneOf(Kind.class);
+            for (String name : shortNames.split(",")) {
+                if (name.isBlank()) {
+                    continue;
+                }
+                kinds.add(Arrays.stream(values()).filter(k -> k.shortName.equals(name.strip())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown fault kind '" + name.strip()
+                                + "'; known: server, target, kafka")));
+            }
+            return kinds;
         }
     }
 
@@ -73,6 +93,14 @@ record FaultSchedule(long seed, List<Fault> faults) {
             clock = at;
         }
         return new FaultSchedule(seed, List.copyOf(faults));
+    }
+
+    /**
+     * The same schedule with the faults of some kinds left out and the others at their moments: a
+     * failing seed replayed without, say, target outages tells whether they are needed to fail.
+     */
+    FaultSchedule without(Set<Kind> kinds) {
+        return new FaultSchedule(seed, faults.stream().filter(f -> !kinds.contains(f.kind())).toList());
     }
 
     /** Every injection and healing in the order of their planned moments. */

@@ -3,6 +3,7 @@ package dev.milvuscdc.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.milvuscdc.chaos.FaultSchedule.Kind;
 import dev.milvuscdc.rig.MilvusDriver;
 import dev.milvuscdc.rig.MilvusPair;
 import dev.milvuscdc.rig.Rig;
@@ -15,8 +16,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * equal the source, every key, every field and {@code count(*)}.
  *
  * <p>System properties: {@code chaos.seed} (default: random, printed) replays a schedule,
- * {@code chaos.faults} (default 8) sets its length ({@code scripts/chaos --soak} runs 300), and
+ * {@code chaos.faults} (default 8) sets its length ({@code scripts/chaos --soak} runs 300),
+ * {@code chaos.without} (short names: server, target, kafka) leaves kinds of faults out, and
  * {@code chaos.catchUpSeconds} (default 300; a loaded 2-core machine needed over 180) bounds the
  * wait for the target after the last write.
  */
@@ -52,9 +56,13 @@ class FaultScheduleIT {
         long seed = Long.getLong("chaos.seed", ThreadLocalRandom.current().nextLong(1_000_000_000L));
         int faults = Integer.getInteger("chaos.faults", 8);
         Duration catchUp = Duration.ofSeconds(Long.getLong("chaos.catchUpSeconds", 300));
-        FaultSchedule schedule = FaultSchedule.generate(seed, faults);
-        ChaosWorkload workload = new ChaosWorkload("chaos" + UUID.randomUUID().toString().substring(0, 6), seed, schedule.span());
-        System.out.printf("chaos: seed %d, %d faults; replay with scripts/chaos --seed %d --faults %d%n", seed, faults, seed, faults);
+        Set<Kind> without = Kind.parse(System.getProperty("chaos.without", ""));
+        FaultSchedule planned = FaultSchedule.generate(seed, faults);
+        FaultSchedule schedule = planned.without(without);
+        String replay = "scripts/chaos --seed %d --faults %d%s".formatted(seed, faults, without.isEmpty() ? ""
+                : " --without " + without.stream().map(k -> k.shortName).collect(Collectors.joining(",")));
+        ChaosWorkload workload = new ChaosWorkload("chaos" + UUID.randomUUID().toString().substring(0, 6), seed, planned.span());
+        System.out.printf("chaos: seed %d, %d faults; replay with %s%n", seed, faults, replay);
         System.out.print(schedule.describe());
         System.out.print(workload.describe());
 
@@ -74,6 +82,7 @@ class FaultScheduleIT {
                 List<String> differences = comparison.awaitTargetEqualsSource(catchUp);
                 if (!differences.isEmpty()) {
                     differences.forEach(line -> System.out.println("chaos: before the target was loaded again: " + line));
+                    comparison.writeMissingKeys(keptFile(seed, "missing-before-reload"));
                     comparison.reloadTarget();
                     differences = comparison.awaitTargetEqualsSource(RELOADED_CATCH_UP);
                     System.out.println("chaos: after the target was released and loaded again it "
@@ -83,10 +92,11 @@ class FaultScheduleIT {
                         differences.isEmpty() ? "the target equals the source" : differences.size() + " collections differ");
                 JsonNode task = task(server, workload.name());
                 if (!differences.isEmpty()) {
+                    comparison.writeMissingKeys(keptFile(seed, "missing"));
                     report(differences, task, server);
                     fail("after the fault schedule of seed %d (%d faults) the target differs from the source %d s after"
-                            + " the last write:%n  %s%nreplay: scripts/chaos --seed %d --faults %d", seed, faults,
-                            catchUp.toSeconds(), String.join("\n  ", differences), seed, faults);
+                            + " the last write:%n  %s%nreplay: %s", seed, faults,
+                            catchUp.toSeconds(), String.join("\n  ", differences), replay);
                 }
                 assertThat(task.path("state").asText()).as("task state, reason: " + task.path("reason")).isEqualTo("Running");
             } finally {
@@ -133,10 +143,16 @@ class FaultScheduleIT {
 
     /** The server's log outlives the test's temporary directory, for a look at a failed run. */
     private static void keepLog(CdcProcess server, long seed) throws IOException {
-        Path kept = Path.of("target", "chaos", "server-seed-" + seed + ".log");
-        Files.createDirectories(kept.getParent());
+        Path kept = keptFile(seed, "server");
         Files.copy(server.log(), kept, StandardCopyOption.REPLACE_EXISTING);
         System.out.println("chaos: the server's log is kept in " + kept.toAbsolutePath());
+    }
+
+    /** A file of a run kept in target/chaos, named after what it holds and the run's seed. */
+    private static Path keptFile(long seed, String what) throws IOException {
+        Path dir = Path.of("target", "chaos");
+        Files.createDirectories(dir);
+        return dir.resolve(what + "-seed-" + seed + (what.equals("server") ? ".log" : ".txt"));
     }
 
     /** Leaves the rig as it was: the run's databases go on both sides (Milvus allows 64 databases). */

@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FaultScheduleTest {
 
@@ -45,5 +46,19 @@ class FaultScheduleTest {
         for (Fault fault : schedule.faults()) {
             assertThat(steps.indexOf(new Step(fault.at(), fault, false))).isLessThan(steps.indexOf(new Step(fault.healedAt(), fault, true)));
         }
+    }
+
+    @Test
+    void aScheduleWithoutAKindKeepsTheOthersAtTheirMoments() {
+        FaultSchedule schedule = FaultSchedule.generate(5, 40);
+
+        FaultSchedule withoutTarget = schedule.without(Kind.parse("target"));
+
+        assertThat(withoutTarget.faults()).extracting(Fault::kind).doesNotContain(Kind.TARGET_OUTAGE)
+                .contains(Kind.KILL_SERVER, Kind.KAFKA_RESTART);
+        assertThat(withoutTarget.faults()).containsExactlyElementsOf(schedule.faults().stream()
+                .filter(f -> f.kind() != Kind.TARGET_OUTAGE).toList());
+        assertThat(Kind.parse("server, kafka")).containsExactlyInAnyOrder(Kind.KILL_SERVER, Kind.KAFKA_RESTART);
+        assertThatThrownBy(() -> Kind.parse("etcd")).hasMessageContaining("unknown fault kind 'etcd'");
     }
 }

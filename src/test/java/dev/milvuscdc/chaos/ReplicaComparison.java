@@ -2,6 +2,9 @@ package dev.milvuscdc.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.milvuscdc.rig.MilvusDriver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -34,6 +37,7 @@ final class ReplicaComparison {
     private final MilvusDriver target;
     private final List<ChaosCollection> collections;
     private final Map<ChaosCollection, Rows> expected = new LinkedHashMap<>();
+    private final Map<ChaosCollection, List<String>> missingKeys = new LinkedHashMap<>();
     private String progress = "";
 
     ReplicaComparison(MilvusDriver source, MilvusDriver target, List<ChaosCollection> collections) {
@@ -126,6 +130,7 @@ final class ReplicaComparison {
             Map<String, JsonNode> wanted = byKey(want.dump());
             Map<String, JsonNode> got = byKey(dump);
             List<String> missing = wanted.keySet().stream().filter(k -> !got.containsKey(k)).toList();
+            missingKeys.put(collection, missing);
             List<String> extra = got.keySet().stream().filter(k -> !wanted.containsKey(k)).toList();
             List<String> different = wanted.keySet().stream()
                     .filter(k -> got.containsKey(k) && !got.get(k).equals(wanted.get(k))).toList();
@@ -139,6 +144,16 @@ final class ReplicaComparison {
                             + differingFields(wanted.get(different.get(0)), got.get(different.get(0)))));
         }
         return lines;
+    }
+
+    /**
+     * Writes the keys the target missed at the last comparison, a line per key after its collection,
+     * so that a failed run's keys can be looked up in the source's log.
+     */
+    void writeMissingKeys(Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        missingKeys.forEach((collection, keys) -> keys.forEach(key -> lines.add(collection + " " + key)));
+        Files.write(file, lines);
     }
 
     private static long seconds(long sinceNanos) {
