@@ -28,6 +28,8 @@ final class RunnerReports implements AutoCloseable {
         void onRecovered(String taskId, long generation) throws InterruptedException;
 
         void onFailed(String taskId, long generation, String reason) throws InterruptedException;
+
+        void onRestart(String taskId, long generation, String reason) throws InterruptedException;
     }
 
     private interface Report {
@@ -65,6 +67,11 @@ final class RunnerReports implements AutoCloseable {
             @Override
             public void failed(String reason) {
                 submit(taskId, h -> h.onFailed(taskId, generation, reason));
+            }
+
+            @Override
+            public void restart(String reason) {
+                submit(taskId, h -> h.onRestart(taskId, generation, reason));
             }
         };
     }

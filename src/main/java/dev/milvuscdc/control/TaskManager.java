@@ -238,6 +238,19 @@ public final class TaskManager implements AutoCloseable {
                 return transitions.move(task, Move.PAUSE, reason);
             });
         }
+
+        @Override
+        public void onRestart(String taskId, long generation, String reason) throws InterruptedException {
+            requests.report(taskId, generation, (slot, task) -> {
+                runners.stop(slot, "a restart");
+                try {
+                    return runners.start(slot, task, Move.RESTART, "a restart");
+                } catch (RuntimeException e) {
+                    return transitions.move(task, Move.PAUSE, "the restart after '" + reason + "' failed: "
+                            + TaskRunners.describe(e) + "; resume the task");
+                }
+            });
+        }
     }
 
     private void stopForShutdown(String taskId) {

@@ -24,6 +24,7 @@ public final class PositionCommitter {
     private final Map<String, ChannelPosition> acknowledged = new LinkedHashMap<>();
     private final Map<String, ChannelPosition> unflushed = new LinkedHashMap<>();
     private final Object flushing = new Object();
+    private boolean frozen;
 
     /** @param sink writes positions durably and atomically; may throw, and is then retried on the next flush */
     public PositionCommitter(Map<String, ChannelPosition> stored, Consumer<Collection<ChannelPosition>> sink) {
@@ -41,9 +42,34 @@ public final class PositionCommitter {
         return Map.copyOf(acknowledged);
     }
 
-    /** Writes the positions acknowledged since the last successful flush. */
+    /**
+     * Writes these older positions instead, so that the task reads again from them: the one case
+     * where a stored position goes back, on purpose (see the engine's ReplayWindow). A running task
+     * {@link #freeze}s first, since what its channels acknowledge meanwhile must not be stored.
+     */
+    public void rewindTo(Collection<ChannelPosition> older) {
+        synchronized (flushing) {
+            sink.accept(older);
+            synchronized (this) {
+                older.forEach(p -> acknowledged.put(p.channel(), p));
+                older.forEach(p -> unflushed.remove(p.channel()));
+            }
+        }
+    }
+
+    /** From now on nothing is stored, but by {@link #rewindTo}: the caller replaces the task's run. */
+    public void freeze() {
+        synchronized (flushing) {
+            frozen = true;
+        }
+    }
+
+    /** Writes the positions acknowledged since the last successful flush; nothing once frozen. */
     public void flush() {
         synchronized (flushing) {
+            if (frozen) {
+                return;
+            }
             List<ChannelPosition> batch;
             synchronized (this) {
                 if (unflushed.isEmpty()) {

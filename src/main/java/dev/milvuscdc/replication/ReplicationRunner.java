@@ -18,12 +18,14 @@ import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskStatusListener;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -40,6 +42,12 @@ import org.slf4j.MDC;
  * the target and the source happens in the background, retried until it works, it fails for good
  * (the task pauses), or the task is stopped.
  *
+ * <p>Once a target call finds the target down or starting, the task goes back: measured on the
+ * rig (docs/rig.md), a Milvus 2.3.5 target that restarts can lose writes it acknowledged in the last
+ * minutes. Its stored positions are set back to where it stood {@link ReplayWindow#WINDOW} ago, no
+ * later position is stored, and the task asks to be restarted: the new runner waits for the target
+ * and writes those changes again (upserts and deletes, which change nothing the target kept).
+ *
  * <p>{@link #stop()} may be called from any thread, including one of the task's own; it interrupts
  * the task's threads and waits for them all within one deadline, then flushes the positions.
  */
@@ -49,6 +57,9 @@ public final class ReplicationRunner implements TaskRunner {
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(10);
     /** What a task without a {@code connect_timeout} may wait for the source when it is created. */
     private static final Duration DEFAULT_START_DEADLINE = Duration.ofSeconds(5);
+    /** The catalog entry where a run publishes where a later run would read again from after a target outage. */
+    static final String REPLAY_FROM_KEY = "replay-from";
+    private static final Duration REPLAY_FROM_EVERY = Duration.ofMinutes(1);
 
     private final TaskRecord task;
     private final TaskStatusListener listener;
@@ -58,6 +69,11 @@ public final class ReplicationRunner implements TaskRunner {
     private final Retrier retrier;
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, ChannelPosition> channelsRead = new HashMap<>();
+    private final AtomicBoolean restartAsked = new AtomicBoolean();
+    private volatile boolean channelsOpen;
+    private volatile boolean targetDownAtSetup;
+    private volatile ReplayWindow replayWindow;
+    private Instant replayFromPublished = Instant.EPOCH;
     private PositionCommitter committer;
     private StoreWriter storeWriter;
     private TargetCatalog catalog;
@@ -73,7 +89,7 @@ public final class ReplicationRunner implements TaskRunner {
         this.listener = listener;
         this.settings = settings;
         this.store = store;
-        this.retrier = new Retrier(listener, settings.initialBackoff(), settings.maxBackoff());
+        this.retrier = new Retrier(listener, settings.initialBackoff(), settings.maxBackoff(), this::targetUnreachable);
     }
 
     @Override
@@ -84,10 +100,11 @@ public final class ReplicationRunner implements TaskRunner {
             store.savePositions(task.taskId(), stored.values());
         }
         committer = new PositionCommitter(stored, batch -> store.savePositions(task.taskId(), batch));
+        replayWindow = new ReplayWindow(ReplayWindow.WINDOW, ReplayPositions.decode(
+                store.catalog(task.taskId()).getOrDefault(REPLAY_FROM_KEY, "")));
         storeWriter = new StoreWriter(store, task.taskId());
         storeWriter.scheduleEvery(settings.positionFlushInterval(), this::flushPositions);
-        Map<String, ChannelPosition> from = Map.copyOf(stored);
-        startThread(new Thread(() -> connectAndRun(from), "cdc-" + task.taskId() + "-setup"));
+        startThread(new Thread(this::connectAndRun, "cdc-" + task.taskId() + "-setup"));
         log.info("task {}: replication started from {} channel positions", task.taskId(), stored.size());
     }
 
@@ -138,7 +155,7 @@ public final class ReplicationRunner implements TaskRunner {
         return current == null ? store.positions(task.taskId()) : current.positions();
     }
 
-    private void connectAndRun(Map<String, ChannelPosition> stored) {
+    private void connectAndRun() {
         MDC.put("task", task.taskId());
         try {
             TargetConnector.Connected target = retrier.call("connect to the target Milvus", this::connectTarget);
@@ -148,7 +165,15 @@ public final class ReplicationRunner implements TaskRunner {
             metadata = retrier.call("read the source metadata", () -> settings.metadata().watch(changes::add));
             Map<String, String> entries = retrier.call("read the task's catalog", storeWriter::catalog);
             catalog = catalog(metadata, entries);
-            stored.forEach(this::openChannel);
+            if (targetDownAtSetup) {
+                Map<String, ChannelPosition> from = replayFrom();
+                retrier.run("set the positions back", () -> storeWriter.run(() -> committer.rewindTo(from.values())));
+                log.warn("task {}: the target Milvus was unreachable when the task started; it reads again from where it"
+                        + " stood {} minutes ago, so that writes a restarting target lost are made again", task.taskId(),
+                        ReplayWindow.WINDOW.toMinutes());
+            }
+            channelsOpen = true;
+            committer.positions().keySet().forEach(channel -> openChannel(channel, null));
             openChannel(settings.log().replicateChannel(), null);
             catalog.createExisting();
             startThread(ReplicationWorker.thread(task.taskId(), new MetadataWorker(changes, metadata, catalog), listener));
@@ -209,6 +234,7 @@ public final class ReplicationRunner implements TaskRunner {
         reader.seekAfter(start);
         channelsRead.put(channel, start);
         boolean ticked = !channel.equals(settings.log().replicateChannel());
+        replayWindow.opened(start);
         ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), channel);
         startThread(ReplicationWorker.thread(task.taskId(), new ChannelWorker(reader, start, ticked, applier, committer,
                 retrier, (opType, tick) -> metrics.replicateTt(task.taskId(), channel, opType, tick.physicalMillis()),
@@ -232,15 +258,64 @@ public final class ReplicationRunner implements TaskRunner {
                 throw new PermanentTargetException("connect", "target", e.getMessage(),
                         "Correct milvus_connect_param (re-create the task), then resume it");
             }
-            throw new RetriableTargetException("connect", "target", e.getMessage(), "check the target address and credentials", e);
+            throw new RetriableTargetException("connect", "target", e.getMessage(), "check the target address and credentials",
+                    e, true);
         }
+    }
+
+    /** The target is down or starting: it may restart, and lose what it acknowledged but had not persisted. */
+    private void targetUnreachable() {
+        if (!channelsOpen) {
+            targetDownAtSetup = true;
+            return;
+        }
+        if (restartAsked.compareAndSet(false, true)) {
+            Map<String, ChannelPosition> from = replayFrom();
+            try {
+                storeWriter.run(() -> {
+                    committer.freeze();
+                    committer.rewindTo(from.values());
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                listener.failed("the target Milvus is unreachable and the task could not set its positions back to"
+                        + " where it stood " + ReplayWindow.WINDOW.toMinutes() + " minutes ago: " + e.getMessage()
+                        + "; resume the task once the task store answers (writes a restarting target lost are then not made again)");
+                return;
+            }
+            String reason = "the target Milvus is unreachable; the task restarts from where it stood "
+                    + ReplayWindow.WINDOW.toMinutes() + " minutes ago, so that writes a restarting target loses are made again";
+            log.warn("task {}: {}", task.taskId(), reason);
+            listener.restart(reason);
+        }
+    }
+
+    /** Where to read again from on every channel: where the task stood {@link ReplayWindow#WINDOW} ago. */
+    private Map<String, ChannelPosition> replayFrom() {
+        Map<String, ChannelPosition> from = new HashMap<>(committer.positions());
+        from.putAll(replayWindow.replayFrom(Instant.now()));
+        return from;
     }
 
     private void flushPositions() {
         try {
             committer.flush();
+            recordReplayWindow();
         } catch (RuntimeException e) {
             log.warn("task {}: cannot store positions, will retry: {}", task.taskId(), e.getMessage());
+        }
+    }
+
+    /** Runs on the store thread: keeps the window and publishes where a later run would read again from. */
+    private void recordReplayWindow() {
+        Instant now = Instant.now();
+        replayWindow.record(now, committer.positions());
+        if (!now.isBefore(replayFromPublished.plus(REPLAY_FROM_EVERY)) && !restartAsked.get()) {
+            store.updateCatalog(task.taskId(), Map.of(REPLAY_FROM_KEY, ReplayPositions.encode(replayWindow.replayFrom(now))),
+                    List.of());
+            replayFromPublished = now;
         }
     }
 

@@ -34,11 +34,18 @@ final class Retrier {
     private final TaskStatusListener listener;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Runnable targetUnreachable;
 
     Retrier(TaskStatusListener listener, Duration initialBackoff, Duration maxBackoff) {
+        this(listener, initialBackoff, maxBackoff, () -> { });
+    }
+
+    /** @param targetUnreachable runs when a try fails because the target is down or starting (it may restart) */
+    Retrier(TaskStatusListener listener, Duration initialBackoff, Duration maxBackoff, Runnable targetUnreachable) {
         this.listener = listener;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
+        this.targetUnreachable = targetUnreachable;
     }
 
     void run(String what, VoidAction action) throws InterruptedException {
@@ -73,6 +80,9 @@ final class Retrier {
                     log.warn(reason);
                 }
                 failing = true;
+                if (e instanceof RetriableTargetException target && target.unreachable()) {
+                    targetUnreachable.run();
+                }
                 listener.retrying(reason);
                 Thread.sleep(backoff.toMillis());
                 backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);

@@ -50,6 +50,14 @@ final class StoreWriter {
         });
     }
 
+    /** Runs work on the store thread and waits for it. */
+    void run(Runnable work) throws InterruptedException {
+        call(() -> {
+            work.run();
+            return null;
+        });
+    }
+
     void scheduleEvery(Duration interval, Runnable work) {
         thread.scheduleWithFixedDelay(work, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }

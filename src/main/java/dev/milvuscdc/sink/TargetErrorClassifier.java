@@ -5,6 +5,7 @@ import io.milvus.grpc.Status;
 import io.milvus.shaded.io.grpc.Status.Code;
 import io.milvus.shaded.io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import javax.net.ssl.SSLException;
@@ -45,6 +46,9 @@ public final class TargetErrorClassifier {
             "not loaded", "quota", "too many requests", "timeout", "must drop all collections",
             "failed to connect", "connection error", "connection refused", "not healthy", "release it first"};
 
+    private static final String[] UNREACHABLE_REASONS = {"not ready", "service unavailable", "failed to connect",
+            "connection error", "connection refused", "not healthy"};
+
     private TargetErrorClassifier() {
     }
 
@@ -59,7 +63,7 @@ public final class TargetErrorClassifier {
             return new PermanentTargetException(operation, object, detail, AUTH_HINT);
         }
         if (isRetriable(status)) {
-            return new RetriableTargetException(operation, object, detail, RETRY_HINT, null);
+            return new RetriableTargetException(operation, object, detail, RETRY_HINT, null, saysUnreachable(status.getReason()));
         }
         if (isCollectionMissing(status) || isPartitionMissing(status)) {
             return new TargetObjectMissingException(operation, object, detail);
@@ -74,10 +78,16 @@ public final class TargetErrorClassifier {
                 return fromGrpc(operation, object, grpc);
             }
             if (t instanceof IOException) {
-                return new RetriableTargetException(operation, object, String.valueOf(t.getMessage()), RETRY_HINT, failure);
+                return new RetriableTargetException(operation, object, String.valueOf(t.getMessage()), RETRY_HINT, failure, true);
             }
         }
         return new PermanentTargetException(operation, object, String.valueOf(failure), REJECTED_HINT, failure);
+    }
+
+    /** A status reason of a target that is down, stopping or starting (its roles unreachable), not merely busy. */
+    static boolean saysUnreachable(String reason) {
+        String lower = reason.toLowerCase(Locale.ROOT);
+        return Arrays.stream(UNREACHABLE_REASONS).anyMatch(lower::contains);
     }
 
     /** True when a status says the collection (or its database) does not exist on the target. */
@@ -148,7 +158,8 @@ public final class TargetErrorClassifier {
             return new PermanentTargetException(operation, object, detail, TOO_LARGE_HINT, e);
         }
         if (RETRIABLE_GRPC.contains(code) || (code == Code.INTERNAL && causedByIo(e))) {
-            return new RetriableTargetException(operation, object, detail, RETRY_HINT, e);
+            return new RetriableTargetException(operation, object, detail, RETRY_HINT, e,
+                    code == Code.UNAVAILABLE || code == Code.INTERNAL);
         }
         return new PermanentTargetException(operation, object, detail, REJECTED_HINT, e);
     }

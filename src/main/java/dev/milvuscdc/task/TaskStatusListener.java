@@ -13,4 +13,7 @@ public interface TaskStatusListener {
 
     /** A fault that retrying cannot cure: the task is paused with this reason. */
     void failed(String reason);
+
+    /** The runner must start again from the stored positions; the task stays Running. */
+    void restart(String reason);
 }

@@ -132,6 +132,22 @@ class TaskManagerTest {
     }
 
     @Test
+    void aRestartReportReplacesTheRunnerAndTheTaskStaysRunning() {
+        String id = manager.create(spec("http://a:1", "c"));
+        var first = runners.last(id);
+        first.listener.retrying("target unreachable");
+        await().until(() -> store.get(id).orElseThrow().reason().equals("target unreachable"));
+
+        first.listener.restart("the target Milvus answers again");
+
+        await().until(() -> runners.last(id) != first);
+        assertThat(first.stopped).isTrue();
+        assertThat(runners.active(id)).isEqualTo(1);
+        assertThat(state(id)).isEqualTo(TaskState.Running);
+        assertThat(store.get(id).orElseThrow().reason()).isEmpty();
+    }
+
+    @Test
     void recoveredClearsARetryReason() {
         String id = manager.create(spec("http://a:1", "c"));
         runners.last(id).listener.retrying("target busy");

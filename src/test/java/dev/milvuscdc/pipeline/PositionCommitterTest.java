@@ -35,6 +35,21 @@ class PositionCommitterTest {
     }
 
     @Test
+    void aRewindWritesTheOlderPositionsAndAFreezeKeepsLaterOnesFromTheStore() {
+        committer.acknowledged(new ChannelPosition("a", "9", 90));
+        committer.flush();
+
+        committer.freeze();
+        committer.rewindTo(List.of(new ChannelPosition("a", "stored", 1)));
+        committer.acknowledged(new ChannelPosition("a", "10", 100));
+        committer.flush();
+
+        assertThat(written).hasSize(2);
+        assertThat(written.get(1)).extracting(ChannelPosition::messageId).containsExactly("stored");
+        assertThat(committer.positions().get("a").messageId()).isEqualTo("10");
+    }
+
+    @Test
     void writesOnlyTheLatestAcknowledgedPositionPerChannel() {
         committer.acknowledged(new ChannelPosition("a", "1", 10));
         committer.acknowledged(new ChannelPosition("a", "2", 20));

@@ -9,6 +9,7 @@ final class RecordingListener implements TaskStatusListener {
 
     final List<String> retrying = new CopyOnWriteArrayList<>();
     final List<String> failed = new CopyOnWriteArrayList<>();
+    final List<String> restarts = new CopyOnWriteArrayList<>();
     volatile int recovered;
 
     @Override
@@ -24,5 +25,10 @@ final class RecordingListener implements TaskStatusListener {
     @Override
     public void failed(String reason) {
         failed.add(reason);
+    }
+
+    @Override
+    public void restart(String reason) {
+        restarts.add(reason);
     }
 }

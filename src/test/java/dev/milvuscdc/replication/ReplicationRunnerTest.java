@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.event.EncodedColumn;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.sink.RetriableTargetException;
 import dev.milvuscdc.sink.TargetConnectException;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.source.meta.MetaChange;
@@ -16,7 +18,12 @@ import dev.milvuscdc.store.InMemoryTaskStore;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.ScalarField;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -141,6 +148,48 @@ class ReplicationRunnerTest {
         runner = null;
 
         assertThat(store.positions("t1").get(REPLICATE).messageId()).isEqualTo("4");
+    }
+
+    @Test
+    void aTargetFoundDownSetsThePositionsBackAndRestartsTheTaskAndNoLaterPositionIsStored() {
+        AtomicInteger refusals = new AtomicInteger();
+        target.duringCalls(call -> {
+            if (call.startsWith("insert") && refusals.getAndIncrement() < 2) {
+                throw new RetriableTargetException("insert into", "shop.orders", "connection refused", "wait", null, true);
+            }
+        });
+        FakeReader channel = readingOrdersOnDml1();
+
+        channel.next(insertIntoOrders(8, 20, 1), new LogMessage(new ChannelPosition("dml_1", "9", 21), new ChangeEvent.TimeTick(21)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !listener.restarts.isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.positions().get("dml_1").messageId().equals("9"));
+        assertThat(listener.restarts).hasSize(1).allSatisfy(reason -> assertThat(reason).contains("12 minutes ago"));
+        assertThat(listener.failed).isEmpty();
+        assertThat(store.positions("t1").get("dml_1").messageId()).as("back to where the task began to read the channel,"
+                + " less than 12 minutes ago").isEqualTo("before 7");
+    }
+
+    /** Runs task t1 over database shop, whose collection orders (source id 13) is on channel dml_1. */
+    private FakeReader readingOrdersOnDml1() {
+        source.database(5, "shop");
+        watchMayOpen.countDown();
+        runner = runner(task("shop"));
+        runner.start();
+        source.collection(13, 5, "orders", 100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.watcher != null);
+        log.watcher.accept(new MetaChange.CollectionPut(source.collection(13).orElseThrow(), false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey("dml_1"));
+        return log.readers.get("dml_1");
+    }
+
+    private static LogMessage insertIntoOrders(int offset, long ts, long... keys) {
+        LongArray.Builder data = LongArray.newBuilder();
+        Arrays.stream(keys).forEach(data::addData);
+        FieldData ids = FieldData.newBuilder().setFieldName("id").setFieldId(100).setType(DataType.Int64)
+                .setScalars(ScalarField.newBuilder().setLongData(data)).build();
+        return new LogMessage(new ChannelPosition("dml_1", Integer.toString(offset), ts),
+                new ChangeEvent.Insert(13, 130, "_default", keys.length, ts, List.of(EncodedColumn.of(ids))));
     }
 
     /** Starts task t1 over database shop as a server restart does: from a stored replicate channel position. */

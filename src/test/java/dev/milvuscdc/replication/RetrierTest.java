@@ -31,6 +31,38 @@ class RetrierTest {
     }
 
     @Test
+    void eachTryThatFindsTheTargetDownOrStartingIsReported() throws Exception {
+        AtomicInteger unreachable = new AtomicInteger();
+        Retrier watching = new Retrier(listener, Duration.ofMillis(1), Duration.ofMillis(4), unreachable::incrementAndGet);
+        AtomicInteger calls = new AtomicInteger();
+
+        watching.run("upsert into db.c", () -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new RetriableTargetException("upsert", "db.c", "connection refused", "wait", null, true);
+            }
+        });
+        watching.run("upsert into db.c", () -> { });
+
+        assertThat(unreachable).hasValue(2);
+    }
+
+    @Test
+    void aBusyTargetIsNotTakenForADownOne() throws Exception {
+        AtomicInteger unreachable = new AtomicInteger();
+        Retrier watching = new Retrier(listener, Duration.ofMillis(1), Duration.ofMillis(4), unreachable::incrementAndGet);
+        AtomicInteger calls = new AtomicInteger();
+
+        watching.run("upsert into db.c", () -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new RetriableTargetException("upsert", "db.c", "rate limit exceeded", "wait", null);
+            }
+        });
+
+        assertThat(unreachable).hasValue(0);
+        assertThat(listener.recovered).isEqualTo(1);
+    }
+
+    @Test
     void aPermanentFaultPassesThroughAtOnce() {
         AtomicInteger calls = new AtomicInteger();
 

@@ -36,7 +36,9 @@ class TargetConnectionCheckTest {
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertThat(reply.code()).as(reply.body()).isEqualTo(500);
             assertThat(reply.message()).startsWith("fail to handle the create request, error: fail to connect the milvus: ");
-            assertThat(millis).isBetween(1_500L, 2_000L + 1_500L);
+            // It waited for the timeout, and then gave up instead of hanging: the upper bound leaves a
+            // loaded 2-core machine room (3.8 s was measured under load), since this is no speed test.
+            assertThat(millis).isBetween(1_500L, 2_000L + 10_000L);
             assertThat(store.list()).isEmpty();
         }
     }
@@ -58,7 +60,7 @@ class TargetConnectionCheckTest {
             assertThat(reply.code()).as(reply.body()).isEqualTo(500);
             assertThat(reply.message()).startsWith("fail to handle the create request, error: fail to connect the milvus: ")
                     .doesNotContain(secret);
-            assertThat(millis).isLessThan(2_000 + 1_500);
+            assertThat(millis).as("gives up, bounded by the connect timeout").isLessThan(2_000 + 10_000);
             assertThat(store.list()).isEmpty();
         }
     }

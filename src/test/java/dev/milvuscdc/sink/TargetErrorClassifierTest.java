@@ -21,6 +21,21 @@ class TargetErrorClassifierTest {
         assertThat(e).isInstanceOf(RetriableTargetException.class);
         assertThat(e.getMessage()).startsWith("upsert into db.c on the target Milvus failed: gRPC UNAVAILABLE: connection refused");
         assertThat(e.hint()).isEqualTo(TargetErrorClassifier.RETRY_HINT);
+        assertThat(((RetriableTargetException) e).unreachable()).isTrue();
+    }
+
+    @Test
+    void aStartingTargetCountsAsUnreachableAndABusyOneDoesNot() {
+        RetriableTargetException starting = (RetriableTargetException) TargetErrorClassifier.fromStatus("insert into", "db.c",
+                Status.newBuilder().setCode(65535).setReason("empty grpc client: failed to connect 127.0.0.1:1").build());
+        RetriableTargetException busy = (RetriableTargetException) TargetErrorClassifier.fromStatus("insert into", "db.c",
+                Status.newBuilder().setCode(8).setReason("rate limit exceeded").build());
+        RetriableTargetException late = (RetriableTargetException) TargetErrorClassifier.fromThrowable("insert into", "db.c",
+                io.milvus.shaded.io.grpc.Status.DEADLINE_EXCEEDED.asRuntimeException());
+
+        assertThat(starting.unreachable()).isTrue();
+        assertThat(busy.unreachable()).isFalse();
+        assertThat(late.unreachable()).isFalse();
     }
 
     @Test
