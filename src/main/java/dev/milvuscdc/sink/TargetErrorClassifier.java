@@ -40,14 +40,16 @@ public final class TargetErrorClassifier {
             Code.RESOURCE_EXHAUSTED, Code.ABORTED, Code.CANCELLED);
     // "must drop all collections": a database drop that overtook the drops of its collections, which
     // travel on other channels and will arrive. "release it first": a partition drop that a load from
-    // the replicate channel overtook (loads travel on their own channel); dropping releases it again. "empty grpc client: failed to connect ...": a target
-    // that is stopping or starting answers with its own roles unreachable (seen on the rig).
+    // the replicate channel overtook (loads travel on their own channel); dropping releases it again.
+    // "empty grpc client: failed to connect ..." and "empty grpc client: find no available rootcoord": a
+    // target that is stopping or starting answers with its own roles unreachable (both seen on the rig).
     private static final String[] RETRIABLE_REASONS = {"rate limit", "not ready", "service unavailable",
             "not loaded", "quota", "too many requests", "timeout", "must drop all collections",
-            "failed to connect", "connection error", "connection refused", "not healthy", "release it first"};
+            "failed to connect", "connection error", "connection refused", "not healthy", "release it first",
+            "empty grpc client"};
 
     private static final String[] UNREACHABLE_REASONS = {"not ready", "service unavailable", "failed to connect",
-            "connection error", "connection refused", "not healthy"};
+            "connection error", "connection refused", "not healthy", "empty grpc client"};
 
     private TargetErrorClassifier() {
     }

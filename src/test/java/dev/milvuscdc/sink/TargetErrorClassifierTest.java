@@ -33,7 +33,12 @@ class TargetErrorClassifierTest {
         RetriableTargetException late = (RetriableTargetException) TargetErrorClassifier.fromThrowable("insert into", "db.c",
                 io.milvus.shaded.io.grpc.Status.DEADLINE_EXCEEDED.asRuntimeException());
 
+        RetriableTargetException noRootCoord = (RetriableTargetException) TargetErrorClassifier.fromStatus("upsert into",
+                "db.c", Status.newBuilder().setCode(65535)
+                        .setReason("empty grpc client: find no available rootcoord, check rootcoord state").build());
+
         assertThat(starting.unreachable()).isTrue();
+        assertThat(noRootCoord.unreachable()).as("seen while the target stopped, in SnapshotIT").isTrue();
         assertThat(busy.unreachable()).isFalse();
         assertThat(late.unreachable()).isFalse();
     }
