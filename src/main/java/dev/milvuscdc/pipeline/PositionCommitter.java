@@ -51,8 +51,10 @@ public final class PositionCommitter {
         synchronized (flushing) {
             sink.accept(older);
             synchronized (this) {
-                older.forEach(p -> acknowledged.put(p.channel(), p));
-                older.forEach(p -> unflushed.remove(p.channel()));
+                for (ChannelPosition position : older) {
+                    acknowledged.put(position.channel(), position);
+                    unflushed.remove(position.channel());
+                }
             }
         }
     }

@@ -100,8 +100,6 @@ public final class ReplicationRunner implements TaskRunner {
             store.savePositions(task.taskId(), stored.values());
         }
         committer = new PositionCommitter(stored, batch -> store.savePositions(task.taskId(), batch));
-        replayWindow = new ReplayWindow(ReplayWindow.WINDOW, ReplayPositions.decode(
-                store.catalog(task.taskId()).getOrDefault(REPLAY_FROM_KEY, "")));
         storeWriter = new StoreWriter(store, task.taskId());
         storeWriter.scheduleEvery(settings.positionFlushInterval(), this::flushPositions);
         startThread(new Thread(this::connectAndRun, "cdc-" + task.taskId() + "-setup"));
@@ -165,6 +163,7 @@ public final class ReplicationRunner implements TaskRunner {
             metadata = retrier.call("read the source metadata", () -> settings.metadata().watch(changes::add));
             Map<String, String> entries = retrier.call("read the task's catalog", storeWriter::catalog);
             catalog = catalog(metadata, entries);
+            replayWindow = new ReplayWindow(ReplayWindow.WINDOW, ReplayPositions.decode(entries.getOrDefault(REPLAY_FROM_KEY, "")));
             if (targetDownAtSetup) {
                 Map<String, ChannelPosition> from = replayFrom();
                 retrier.run("set the positions back", () -> storeWriter.run(() -> committer.rewindTo(from.values())));
@@ -308,12 +307,19 @@ public final class ReplicationRunner implements TaskRunner {
         }
     }
 
-    /** Runs on the store thread: keeps the window and publishes where a later run would read again from. */
+    /**
+     * Runs on the store thread: keeps the window and publishes where a later run would read again
+     * from. Nothing before setup has read the task's catalog, where the window starts from.
+     */
     private void recordReplayWindow() {
+        ReplayWindow window = replayWindow;
+        if (window == null) {
+            return;
+        }
         Instant now = Instant.now();
-        replayWindow.record(now, committer.positions());
+        window.record(now, committer.positions());
         if (!now.isBefore(replayFromPublished.plus(REPLAY_FROM_EVERY)) && !restartAsked.get()) {
-            store.updateCatalog(task.taskId(), Map.of(REPLAY_FROM_KEY, ReplayPositions.encode(replayWindow.replayFrom(now))),
+            store.updateCatalog(task.taskId(), Map.of(REPLAY_FROM_KEY, ReplayPositions.encode(window.replayFrom(now))),
                     List.of());
             replayFromPublished = now;
         }

@@ -88,8 +88,7 @@ public final class TargetErrorClassifier {
 
     /** A status reason of a target that is down, stopping or starting (its roles unreachable), not merely busy. */
     static boolean saysUnreachable(String reason) {
-        String lower = reason.toLowerCase(Locale.ROOT);
-        return Arrays.stream(UNREACHABLE_REASONS).anyMatch(lower::contains);
+        return mentions(reason, UNREACHABLE_REASONS);
     }
 
     /** True when a status says the collection (or its database) does not exist on the target. */
@@ -176,13 +175,12 @@ public final class TargetErrorClassifier {
     }
 
     private static boolean reasonSaysRetriable(String reason) {
+        return mentions(reason, RETRIABLE_REASONS);
+    }
+
+    private static boolean mentions(String reason, String[] markers) {
         String lower = reason.toLowerCase(Locale.ROOT);
-        for (String marker : RETRIABLE_REASONS) {
-            if (lower.contains(marker)) {
-                return true;
-            }
-        }
-        return false;
+        return Arrays.stream(markers).anyMatch(lower::contains);
     }
 
     private static int effectiveCode(Status status) {

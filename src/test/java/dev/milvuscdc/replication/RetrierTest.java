@@ -32,34 +32,34 @@ class RetrierTest {
 
     @Test
     void eachTryThatFindsTheTargetDownOrStartingIsReported() throws Exception {
-        AtomicInteger unreachable = new AtomicInteger();
-        Retrier watching = new Retrier(listener, Duration.ofMillis(1), Duration.ofMillis(4), unreachable::incrementAndGet);
-        AtomicInteger calls = new AtomicInteger();
+        int reports = unreachableReportsWhenTwoTriesFailWith(
+                new RetriableTargetException("upsert", "db.c", "connection refused", "wait", null, true));
 
-        watching.run("upsert into db.c", () -> {
-            if (calls.incrementAndGet() < 3) {
-                throw new RetriableTargetException("upsert", "db.c", "connection refused", "wait", null, true);
-            }
-        });
-        watching.run("upsert into db.c", () -> { });
-
-        assertThat(unreachable).hasValue(2);
+        assertThat(reports).isEqualTo(2);
     }
 
     @Test
     void aBusyTargetIsNotTakenForADownOne() throws Exception {
+        int reports = unreachableReportsWhenTwoTriesFailWith(
+                new RetriableTargetException("upsert", "db.c", "rate limit exceeded", "wait", null));
+
+        assertThat(reports).isZero();
+        assertThat(listener.recovered).isEqualTo(1);
+    }
+
+    /** Runs an action that fails twice with {@code fault} and then succeeds, then one that succeeds at once. */
+    private int unreachableReportsWhenTwoTriesFailWith(RetriableTargetException fault) throws InterruptedException {
         AtomicInteger unreachable = new AtomicInteger();
         Retrier watching = new Retrier(listener, Duration.ofMillis(1), Duration.ofMillis(4), unreachable::incrementAndGet);
         AtomicInteger calls = new AtomicInteger();
 
         watching.run("upsert into db.c", () -> {
             if (calls.incrementAndGet() < 3) {
-                throw new RetriableTargetException("upsert", "db.c", "rate limit exceeded", "wait", null);
+                throw fault;
             }
         });
-
-        assertThat(unreachable).hasValue(0);
-        assertThat(listener.recovered).isEqualTo(1);
+        watching.run("upsert into db.c", () -> { });
+        return unreachable.get();
     }
 
     @Test
