@@ -49,7 +49,7 @@ public final class CdcServer implements AutoCloseable {
         this.store = outside.store();
         Supplier<SourceProbe.Status> source = outside.source();
         TaskLimits limits = new TaskLimits(config.server().maxTaskNum(), config.server().maxNameLength(),
-                config.source().replicateChan());
+                config.source().replicateChan(), !config.source().milvusUri().isBlank());
         Supplier<Optional<String>> sourceProblem = () -> source.get().problem();
         this.tasks = new TaskManager(store, outside.runners(), outside.target(), sourceProblem, limits, metrics);
         this.http = new CdcHttpServer(tasks, metrics, () -> sourceParts(source.get()), config.server().maxRequestBytes());

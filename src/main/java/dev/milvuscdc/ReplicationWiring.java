@@ -4,16 +4,23 @@ import dev.milvuscdc.config.CdcConfig;
 import dev.milvuscdc.config.SourceConfig;
 import dev.milvuscdc.replication.ReplicationSettings;
 import dev.milvuscdc.sink.DryRunTargetWriter;
+import dev.milvuscdc.sink.MilvusTargetConnection;
+import dev.milvuscdc.sink.TargetConnectException;
 import dev.milvuscdc.sink.TargetConnector;
+import dev.milvuscdc.snapshot.SnapshotReadException;
+import dev.milvuscdc.snapshot.SnapshotSource;
+import dev.milvuscdc.snapshot.SourceQueries;
 import dev.milvuscdc.source.log.KafkaSource;
 import dev.milvuscdc.source.meta.MetadataSource;
 import dev.milvuscdc.source.meta.SourceEtcd;
+import dev.milvuscdc.task.TaskSpec.MilvusConnectParam;
 import java.time.Duration;
 
 /** Turns the server's configuration into the replication engine's settings. */
 final class ReplicationWiring {
 
     private static final Duration POSITION_FLUSH_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration SOURCE_CALL_TIMEOUT = Duration.ofSeconds(60);
 
     private ReplicationWiring() {
     }
@@ -26,7 +33,26 @@ final class ReplicationWiring {
                 config.replication().dryRun() ? DryRunTargetWriter.around(TargetConnector.milvus()) : TargetConnector.milvus(),
                 POSITION_FLUSH_INTERVAL,
                 config.replication().initBackOff(),
-                config.replication().maxBackOff());
+                config.replication().maxBackOff(),
+                snapshotSource(source));
+    }
+
+    /** The source Milvus that initial copies read, through the same gRPC connection as a target's. */
+    private static SnapshotSource snapshotSource(SourceConfig source) {
+        if (source.milvusUri().isBlank()) {
+            return SnapshotSource.unconfigured();
+        }
+        MilvusConnectParam param = new MilvusConnectParam(source.milvusUri(), source.milvusToken().value(), null, 0, null,
+                null, false, null, 0, false, 0).withUriCredentialsAsToken();
+        return () -> {
+            try {
+                MilvusTargetConnection connection = MilvusTargetConnection.open(param);
+                return new SnapshotSource.Connected(new SourceQueries(connection.stub(), SOURCE_CALL_TIMEOUT), connection);
+            } catch (TargetConnectException e) {
+                throw new SnapshotReadException("sourceConfig.milvus.uri: " + e.getMessage().replace("target Milvus", "source Milvus"),
+                        e, !e.credentialsRefused(), false);
+            }
+        };
     }
 
     private static KafkaSource kafkaSource(SourceConfig source) {

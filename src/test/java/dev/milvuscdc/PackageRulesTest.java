@@ -32,6 +32,7 @@ class PackageRulesTest {
                 .layer("control").definedBy("dev.milvuscdc.control..")
                 .layer("replication").definedBy("dev.milvuscdc.replication..")
                 .layer("source").definedBy("dev.milvuscdc.source..")
+                .layer("snapshot").definedBy("dev.milvuscdc.snapshot..")
                 .layer("pipeline").definedBy("dev.milvuscdc.pipeline..")
                 .layer("sink").definedBy("dev.milvuscdc.sink..")
                 .layer("store").definedBy("dev.milvuscdc.store..")
@@ -44,12 +45,13 @@ class PackageRulesTest {
                 .whereLayer("control").mayOnlyBeAccessedByLayers("root", "http")
                 .whereLayer("replication").mayOnlyBeAccessedByLayers("root")
                 .whereLayer("source").mayOnlyBeAccessedByLayers("root", "replication")
+                .whereLayer("snapshot").mayOnlyBeAccessedByLayers("root", "control", "replication")
                 .whereLayer("pipeline").mayOnlyBeAccessedByLayers("replication")
                 .whereLayer("sink").mayOnlyBeAccessedByLayers("root", "control", "replication")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("root", "control", "replication")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("root", "http", "control", "replication")
-                .whereLayer("task").mayOnlyBeAccessedByLayers("root", "http", "control", "replication", "sink",
-                        "store", "metrics")
+                .whereLayer("task").mayOnlyBeAccessedByLayers("root", "http", "control", "replication", "snapshot",
+                        "sink", "store", "metrics")
                 .whereLayer("config").mayOnlyBeAccessedByLayers("root", "http", "source")
                 .check(MAIN);
     }

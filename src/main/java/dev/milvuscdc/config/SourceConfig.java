@@ -5,6 +5,9 @@ package dev.milvuscdc.config;
  *
  * @param etcdRootPath    the source's {@code etcd.rootPath}
  * @param etcdMetaSubPath the source's {@code etcd.metaSubPath}
+ * @param milvusUri       the source Milvus's gRPC address ({@code sourceConfig.milvus.uri}), which tasks with
+ *                        {@code snapshot: "initial"} read existing rows from; empty when not configured
+ * @param milvusToken     its credential, {@code user:password} or an API key
  */
 public record SourceConfig(
         EtcdConfig etcd,
@@ -12,7 +15,9 @@ public record SourceConfig(
         String etcdMetaSubPath,
         KafkaConfig kafka,
         PulsarConfig pulsar,
-        String replicateChan) {
+        String replicateChan,
+        String milvusUri,
+        Secret milvusToken) {
 
     /** Milvus's {@code common.defaultPartitionName}, the only one the engine knows as a collection's default partition. */
     static final String DEFAULT_PARTITION = "_default";
@@ -24,7 +29,9 @@ public record SourceConfig(
                 tree.string("sourceConfig.etcd.metaSubPath", "meta"),
                 KafkaConfig.read(tree),
                 PulsarConfig.read(tree),
-                tree.string("sourceConfig.replicateChan", "by-dev-replicate-msg"));
+                tree.string("sourceConfig.replicateChan", "by-dev-replicate-msg"),
+                tree.string("sourceConfig.milvus.uri", ""),
+                tree.secret("sourceConfig.milvus.token"));
         String defaultPartition = tree.string("sourceConfig.defaultPartitionName", DEFAULT_PARTITION);
         if (!defaultPartition.equals(DEFAULT_PARTITION)) {
             throw new ConfigException("sourceConfig.defaultPartitionName: only " + DEFAULT_PARTITION + " is supported, got '"

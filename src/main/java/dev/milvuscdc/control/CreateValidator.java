@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -43,6 +44,44 @@ final class CreateValidator {
         checkNameMapping(spec);
         checkTaskId(spec.taskId());
         checkSupported(spec);
+        checkSnapshot(spec);
+    }
+
+    /**
+     * {@code snapshot}: {@code never} (the default) or {@code initial}. An initial copy starts the
+     * stream where the copy began, so it cannot be combined with positions given for the start.
+     */
+    private void checkSnapshot(TaskSpec spec) {
+        String snapshot = spec.snapshot();
+        if (snapshot == null || snapshot.equals(TaskSpec.SNAPSHOT_NEVER)) {
+            return;
+        }
+        if (!snapshot.equals(TaskSpec.SNAPSHOT_INITIAL)) {
+            throw client("the snapshot is invalid, it can be \"initial\" (copy the existing rows, then stream) or "
+                    + "\"never\" (stream only, the default), snapshot: " + snapshot);
+        }
+        if (!limits.snapshotSource()) {
+            throw client("snapshot \"initial\" reads the existing rows from the source Milvus, whose address this "
+                    + "server does not know: set sourceConfig.milvus.uri (and .token) in its configuration");
+        }
+        boolean positionsGiven = namedCollections(spec).stream()
+                .anyMatch(info -> (info.positions() != null && !info.positions().isEmpty()) || info.useStartPosition());
+        boolean rpcPositionGiven = spec.rpcChannelInfo() != null && !isEmpty(spec.rpcChannelInfo().position());
+        if (positionsGiven || rpcPositionGiven) {
+            throw client("snapshot \"initial\" starts the stream where the copy begins: it cannot be combined with "
+                    + "positions, use_start_position or rpc_channel_info.position; leave those out or the snapshot");
+        }
+    }
+
+    private static List<CollectionInfo> namedCollections(TaskSpec spec) {
+        List<CollectionInfo> all = new ArrayList<>();
+        if (spec.collectionInfos() != null) {
+            all.addAll(spec.collectionInfos());
+        }
+        if (spec.dbCollections() != null) {
+            spec.dbCollections().values().stream().filter(Objects::nonNull).forEach(all::addAll);
+        }
+        return all;
     }
 
     /**

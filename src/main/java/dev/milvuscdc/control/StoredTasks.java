@@ -60,6 +60,14 @@ final class StoredTasks {
         }
     }
 
+    Map<String, String> catalog(String taskId) {
+        try {
+            return store.catalog(taskId);
+        } catch (StoreException e) {
+            throw server("fail to get the task catalog, task_id: " + taskId + ": " + e.getMessage());
+        }
+    }
+
     /** {@code UP} when the store answers, else {@code DOWN: <why>}. */
     String status() {
         try {

@@ -8,6 +8,8 @@ import dev.milvuscdc.control.TaskTransitions.Move;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.store.TaskStore;
+import dev.milvuscdc.snapshot.SnapshotProgress;
+import dev.milvuscdc.task.CopyStatus;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskRunnerFactory;
@@ -162,6 +164,14 @@ public final class TaskManager implements AutoCloseable {
             throw client("task_id is empty");
         }
         return store.get(taskId).orElseThrow(() -> client("not found: [" + taskId + "]"));
+    }
+
+    /** Where the initial copy of a task with {@code snapshot: "initial"} stands, as stored; empty for other tasks. */
+    public Optional<CopyStatus> copyStatus(TaskRecord task) {
+        if (!task.spec().snapshotInitial()) {
+            return Optional.empty();
+        }
+        return Optional.of(SnapshotProgress.of(store.catalog(task.taskId())).status());
     }
 
     /** The stored tasks; never waits for any task's requests. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.task.CopyStatus;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskSpec.CollectionInfo;
@@ -12,6 +13,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The answer shapes of {@code get}, {@code list} and {@code position}. A task shows every key of
@@ -24,9 +27,11 @@ final class TaskViews {
     private static final long UNKNOWN_COLLECTION = -1;
 
     private final ObjectMapper mapper;
+    private final Function<TaskRecord, Optional<CopyStatus>> copyStatus;
 
-    TaskViews(ObjectMapper mapper) {
+    TaskViews(ObjectMapper mapper, Function<TaskRecord, Optional<CopyStatus>> copyStatus) {
         this.mapper = mapper;
+        this.copyStatus = copyStatus;
     }
 
     ObjectNode task(TaskRecord task) {
@@ -54,6 +59,8 @@ final class TaskViews {
         buffer.put("period", spec.bufferConfig() == null ? 0 : spec.bufferConfig().period());
         buffer.put("size", spec.bufferConfig() == null ? 0 : spec.bufferConfig().size());
         node.put("disable_auto_start", spec.disableAutoStart());
+        node.put("snapshot", spec.snapshotInitial() ? TaskSpec.SNAPSHOT_INITIAL : TaskSpec.SNAPSHOT_NEVER);
+        copyStatus.apply(task).ifPresent(status -> node.set("snapshot_status", mapper.valueToTree(status)));
         return node;
     }
 

@@ -86,6 +86,20 @@ public final class CdcMetrics {
                 .register(registry).increment();
     }
 
+    /** Rows the initial copy of a task ({@code snapshot: "initial"}) wrote to the target. */
+    public void snapshotRows(String taskId, String collectionName, long rows) {
+        Counter.builder("milvus.cdc.snapshot.rows")
+                .description("rows written by the initial copy")
+                .tags("task_id", taskId, "collection_name", collectionName)
+                .register(registry).increment(rows);
+    }
+
+    /** Where a task's initial copy stands: 0 none (snapshot never), 1 copying, 2 streaming after the copy. */
+    public void snapshotPhase(String taskId, int phase) {
+        gauge("milvus.cdc.snapshot.phase", "initial copy of a task: 0 none, 1 copying, 2 streaming after the copy",
+                Tags.of("task_id", taskId)).set(phase);
+    }
+
     /** A channel's position was no longer in the source's log: the task stopped rather than skip changes. */
     public void positionLost(String taskId, String channel) {
         Counter.builder("milvus.cdc.position.lost")

@@ -79,6 +79,20 @@ final class ChangeApplier implements AutoCloseable {
         return calls.submitted();
     }
 
+    /**
+     * Starts writing rows that the initial copy read from the source, as upserts: the stream
+     * that follows the copy may write them again. Returns the number of its last target call.
+     */
+    long applyCopied(ChangeEvent.Insert rows) throws InterruptedException {
+        insert(List.of(rows), true);
+        return calls.submitted();
+    }
+
+    /** Waits until every call started so far has ended; rethrows a call's failure. */
+    void awaitCalls() throws InterruptedException {
+        calls.drain();
+    }
+
     /** The number up to which every target call has succeeded; rethrows a call's failure. */
     long completedThrough() throws InterruptedException {
         return calls.completedThrough();

@@ -8,6 +8,8 @@ import dev.milvuscdc.sink.RetriableTargetException;
 import dev.milvuscdc.sink.TargetConnectException;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.sink.TargetWriter;
+import dev.milvuscdc.snapshot.SnapshotProgress;
+import dev.milvuscdc.snapshot.SnapshotSource;
 import dev.milvuscdc.source.log.ChannelReader;
 import dev.milvuscdc.source.log.SourceLogException;
 import dev.milvuscdc.source.meta.CollectionMeta;
@@ -81,6 +83,8 @@ public final class ReplicationRunner implements TaskRunner {
     private volatile AutoCloseable connection;
     private volatile SourceCatalog metadata;
     private boolean stopped;
+    /** While the initial copy runs, channels are not read: they are opened from their stored positions after it. */
+    private boolean copying;
 
     ReplicationRunner(TaskRecord task, TaskStatusListener listener, ReplicationSettings settings, TaskStore store,
             CdcMetrics metrics) {
@@ -164,6 +168,11 @@ public final class ReplicationRunner implements TaskRunner {
             Map<String, String> entries = retrier.call("read the task's catalog", storeWriter::catalog);
             catalog = catalog(metadata, entries);
             replayWindow = new ReplayWindow(ReplayWindow.WINDOW, ReplayPositions.decode(entries.getOrDefault(REPLAY_FROM_KEY, "")));
+            SnapshotProgress progress = SnapshotProgress.of(entries);
+            if (task.spec().snapshotInitial() && !progress.done()) {
+                copyExisting(progress);
+            }
+            metrics.snapshotPhase(task.taskId(), task.spec().snapshotInitial() ? 2 : 0);
             if (targetDownAtSetup) {
                 Map<String, ChannelPosition> from = replayFrom();
                 retrier.run("set the positions back", () -> storeWriter.run(() -> committer.rewindTo(from.values())));
@@ -172,8 +181,7 @@ public final class ReplicationRunner implements TaskRunner {
                         ReplayWindow.WINDOW.toMinutes());
             }
             channelsOpen = true;
-            committer.positions().keySet().forEach(channel -> openChannel(channel, null));
-            openChannel(settings.log().replicateChannel(), null);
+            openStoredChannels();
             catalog.createExisting();
             startThread(ReplicationWorker.thread(task.taskId(), new MetadataWorker(changes, metadata, catalog), listener));
             log.info("task {}: connected to the target and the source metadata; replaying", task.taskId());
@@ -182,6 +190,35 @@ public final class ReplicationRunner implements TaskRunner {
         } catch (Throwable e) {
             ReplicationWorker.reportStopped(task.taskId(), "setup", e, listener);
         }
+    }
+
+    /**
+     * The initial copy ({@link InitialCopy}), before any channel is read: the channels' positions
+     * were recorded when the task was created, so every change after them is applied after the copy.
+     */
+    private void copyExisting(SnapshotProgress progress) throws InterruptedException {
+        metrics.snapshotPhase(task.taskId(), 1);
+        synchronized (this) {
+            copying = true;
+        }
+        SnapshotSource.Connected source = retrier.call("connect to the source Milvus", settings.snapshotSource()::open);
+        try (ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), "snapshot")) {
+            catalog.createExisting();
+            new InitialCopy(task.taskId(), metadata, catalog, source.queries(), applier, writer, retrier, storeWriter,
+                    metrics, progress).run();
+        } finally {
+            closeQuietly(source.connection(), "source Milvus");
+        }
+        synchronized (this) {
+            copying = false;
+        }
+        log.info("task {}: initial copy done; streaming from the positions recorded before it", task.taskId());
+    }
+
+    /** Every channel of the task from its stored position, and the replicate channel. */
+    private synchronized void openStoredChannels() {
+        committer.positions().keySet().forEach(channel -> openChannel(channel, null));
+        openChannel(settings.log().replicateChannel(), null);
     }
 
     private TargetCatalog catalog(SourceCatalog source, Map<String, String> entries) {
@@ -212,9 +249,15 @@ public final class ReplicationRunner implements TaskRunner {
                         + " so the task cannot read it", null, false);
             }
             synchronized (this) {
+                if (copying && committer.positions().containsKey(channel)) {
+                    continue;
+                }
                 if (!channelsRead.containsKey(channel)) {
                     ChannelPosition before = settings.log().positionBefore(channel, first);
                     committer.acknowledged(before);
+                    if (copying) {
+                        continue;
+                    }
                     openChannel(channel, before);
                     log.info("task {}: reading channel {} from the start of collection {}", task.taskId(), channel,
                             collection.name());
@@ -330,11 +373,15 @@ public final class ReplicationRunner implements TaskRunner {
             metadata.close();
         }
         if (connection != null) {
-            try {
-                connection.close();
-            } catch (Exception e) {
-                log.warn("task {}: the target connection did not close cleanly: {}", task.taskId(), e.toString());
-            }
+            closeQuietly(connection, "target");
+        }
+    }
+
+    private void closeQuietly(AutoCloseable closeable, String what) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("task {}: the {} connection did not close cleanly: {}", task.taskId(), what, e.toString());
         }
     }
 }

@@ -1,13 +1,14 @@
 package dev.milvuscdc.replication;
 
 import dev.milvuscdc.sink.TargetConnector;
+import dev.milvuscdc.snapshot.SnapshotSource;
 import dev.milvuscdc.source.log.SourceLog;
 import dev.milvuscdc.source.meta.MetadataSource;
 import java.time.Duration;
 
 /**
  * What every replication task shares: where the source's log and metadata are, how it reaches its
- * target, and how often positions are written and faults retried.
+ * target, how often positions are written and faults retried, and where initial copies read rows.
  */
 public record ReplicationSettings(
         SourceLog log,
@@ -15,5 +16,6 @@ public record ReplicationSettings(
         TargetConnector target,
         Duration positionFlushInterval,
         Duration initialBackoff,
-        Duration maxBackoff) {
+        Duration maxBackoff,
+        SnapshotSource snapshotSource) {
 }

@@ -1,6 +1,7 @@
 package dev.milvuscdc.replication;
 
 import dev.milvuscdc.sink.RetriableTargetException;
+import dev.milvuscdc.snapshot.SnapshotReadException;
 import dev.milvuscdc.source.log.SourceLogException;
 import dev.milvuscdc.source.meta.SourceMetadataException;
 import dev.milvuscdc.store.StoreException;
@@ -98,6 +99,7 @@ final class Retrier {
         return e instanceof RetriableTargetException
                 || e instanceof SourceMetadataException metadata && metadata.retriable()
                 || e instanceof SourceLogException log && log.retriable()
-                || e instanceof StoreException store && store.retriable();
+                || e instanceof StoreException store && store.retriable()
+                || e instanceof SnapshotReadException read && read.retriable();
     }
 }

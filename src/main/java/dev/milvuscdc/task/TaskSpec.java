@@ -26,18 +26,38 @@ public record TaskSpec(
         @JsonProperty("name_mapping") List<NameMapping> nameMapping,
         @JsonProperty("buffer_config") BufferConfig bufferConfig,
         @JsonProperty("disable_auto_start") boolean disableAutoStart,
-        @JsonProperty("task_id") String taskId) {
+        @JsonProperty("task_id") String taskId,
+        @JsonProperty("snapshot") String snapshot) {
+
+    /** {@code snapshot}: copy what the source holds first, then stream. */
+    public static final String SNAPSHOT_INITIAL = "initial";
+    /** {@code snapshot}, the default: stream from the task's creation on. */
+    public static final String SNAPSHOT_NEVER = "never";
+
+    /** A task without the {@code snapshot} field (the default, {@code never}). */
+    public TaskSpec(MilvusConnectParam milvusConnectParam, KafkaConnectParam kafkaConnectParam,
+                    List<CollectionInfo> collectionInfos, Map<String, List<CollectionInfo>> dbCollections,
+                    RpcChannelInfo rpcChannelInfo, ExtraInfo extraInfo, List<NameMapping> nameMapping,
+                    BufferConfig bufferConfig, boolean disableAutoStart, String taskId) {
+        this(milvusConnectParam, kafkaConnectParam, collectionInfos, dbCollections, rpcChannelInfo, extraInfo, nameMapping,
+                bufferConfig, disableAutoStart, taskId, null);
+    }
+
+    /** Whether the task copies what the source holds before it streams. */
+    public boolean snapshotInitial() {
+        return SNAPSHOT_INITIAL.equals(snapshot);
+    }
 
     /** A copy with this task id. */
     public TaskSpec withTaskId(String id) {
         return new TaskSpec(milvusConnectParam, kafkaConnectParam, collectionInfos, dbCollections, rpcChannelInfo,
-                extraInfo, nameMapping, bufferConfig, disableAutoStart, id);
+                extraInfo, nameMapping, bufferConfig, disableAutoStart, id, snapshot);
     }
 
     /** A copy with this target. */
     public TaskSpec withMilvusConnectParam(MilvusConnectParam param) {
         return new TaskSpec(param, kafkaConnectParam, collectionInfos, dbCollections, rpcChannelInfo,
-                extraInfo, nameMapping, bufferConfig, disableAutoStart, taskId);
+                extraInfo, nameMapping, bufferConfig, disableAutoStart, taskId, snapshot);
     }
 
     /** A copy without token, password and key material, for answers and logs. */
@@ -46,7 +66,7 @@ public record TaskSpec(
                 milvusConnectParam == null ? null : milvusConnectParam.redacted(),
                 kafkaConnectParam == null ? null : kafkaConnectParam.redacted(),
                 collectionInfos, dbCollections, rpcChannelInfo, extraInfo, nameMapping, bufferConfig,
-                disableAutoStart, taskId);
+                disableAutoStart, taskId, snapshot);
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -55,7 +55,7 @@ class TaskManagerConcurrencyTest {
 
     private TaskManager manager(int maxTaskNum, Duration requestWait) {
         return new TaskManager(store, runners, param -> { }, Optional::empty,
-                new TaskLimits(maxTaskNum, 256, "by-dev-replicate-msg"), metrics, requestWait);
+                new TaskLimits(maxTaskNum, 256, "by-dev-replicate-msg", true), metrics, requestWait);
     }
 
     @AfterEach

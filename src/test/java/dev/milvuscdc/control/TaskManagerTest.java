@@ -40,7 +40,7 @@ class TaskManagerTest {
 
     private TaskManager managerWithLimit(int maxTaskNum) {
         return new TaskManager(store, runners, target, () -> Optional.ofNullable(sourceDown.get()),
-                new TaskLimits(maxTaskNum, 256, "by-dev-replicate-msg"), new CdcMetrics());
+                new TaskLimits(maxTaskNum, 256, "by-dev-replicate-msg", true), new CdcMetrics());
     }
 
     @AfterEach
@@ -221,7 +221,7 @@ class TaskManagerTest {
                 Thread.currentThread().interrupt();
             }
             return Optional.empty();
-        }, new TaskLimits(100, 256, "by-dev-replicate-msg"), new CdcMetrics());
+        }, new TaskLimits(100, 256, "by-dev-replicate-msg", true), new CdcMetrics());
         try {
             long started = System.nanoTime();
 

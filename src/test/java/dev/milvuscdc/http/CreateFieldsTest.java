@@ -46,6 +46,12 @@ class CreateFieldsTest {
     private static final String KAFKA = CREATE + "the kafka downstream (kafka_connect_param) is not supported by this "
             + "server, replicate to a Milvus with milvus_connect_param";
 
+    private static final String SNAPSHOT_WITH_POSITIONS = CREATE + "snapshot \"initial\" starts the stream where the "
+            + "copy begins: it cannot be combined with positions, use_start_position or rpc_channel_info.position; "
+            + "leave those out or the snapshot";
+    /** The test servers know a source Milvus, which snapshot "initial" needs. */
+    private static final Map<String, String> SOURCE_MILVUS = Map.of("CDC_SOURCECONFIG_MILVUS_URI", "http://127.0.0.1:19530");
+
     /** Fields the engine rewrite reads (start positions); their rows come with it. */
     private static final Set<String> FIELDS_OF_THE_ENGINE_REWRITE = Set.of(
             "collection_infos[].positions", "collection_infos[].use_start_position",
@@ -166,6 +172,24 @@ class CreateFieldsTest {
                     assertThat(restarted.path("state").asText()).isEqualTo("Paused");
                     assertThat(restarted.path("reason").asText()).isEqualTo("the task is disabled auto start");
                 }),
+                effect("snapshot", "{\"snapshot\":\"initial\"}", c -> {
+                    assertThat(c.runnerTask().spec().snapshotInitial()).isTrue();
+                    assertThat(c.get().path("snapshot").asText()).isEqualTo("initial");
+                    assertThat(c.get().path("snapshot_status").toString())
+                            .isEqualTo("{\"phase\":\"copying\",\"collections\":[]}");
+                }),
+                effect("snapshot", "{\"snapshot\":\"never\"}", c -> {
+                    assertThat(c.runnerTask().spec().snapshotInitial()).isFalse();
+                    assertThat(c.get().path("snapshot").asText()).isEqualTo("never");
+                    assertThat(c.get().has("snapshot_status")).isFalse();
+                }),
+                refused("snapshot", "{\"snapshot\":\"always\"}", CREATE + "the snapshot is invalid, it can be "
+                        + "\"initial\" (copy the existing rows, then stream) or \"never\" (stream only, the default), "
+                        + "snapshot: always"),
+                refused("snapshot", "{\"snapshot\":\"initial\",\"collection_infos\":[{\"name\":\"c1\","
+                        + "\"use_start_position\":true}]}", SNAPSHOT_WITH_POSITIONS),
+                refused("snapshot", "{\"snapshot\":\"initial\",\"rpc_channel_info\":{\"position\":\"AAAA\"}}",
+                        SNAPSHOT_WITH_POSITIONS),
                 effect("task_id", "{\"task_id\":\"nightly-copy\"}", c -> {
                     assertThat(c.reply().data().path("task_id").asText()).isEqualTo("nightly-copy");
                     assertThat(c.runners().last("nightly-copy").task.taskId()).isEqualTo("nightly-copy");
@@ -192,6 +216,21 @@ class CreateFieldsTest {
         try (Created created = Created.from(reference)) {
             assertThat(created.reply().code()).as(created.reply().body()).isEqualTo(200);
             assertThat(created.runners().created()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anInitialSnapshotIsRefusedWhenTheServerDoesNotKnowTheSourceMilvus() throws Exception {
+        FakeRunners runners = new FakeRunners();
+        try (CdcServer server = TestServers.start(TestServers.config(Map.of()), new InMemoryTaskStore(), runners)) {
+            Reply reply = new CdcTestClient(server.port()).request("create",
+                    merge(JSON.readTree(BASE), JSON.readTree("{\"snapshot\":\"initial\"}")).toString());
+
+            assertThat(reply.code()).isEqualTo(400);
+            assertThat(reply.message()).isEqualTo(CREATE + "snapshot \"initial\" reads the existing rows from the source "
+                    + "Milvus, whose address this server does not know: set sourceConfig.milvus.uri (and .token) in its "
+                    + "configuration");
+            assertThat(runners.created()).isEmpty();
         }
     }
 
@@ -256,7 +295,7 @@ class CreateFieldsTest {
         }
 
         private static CdcServer start(InMemoryTaskStore store, FakeRunners runners, List<MilvusConnectParam> checked) {
-            return CdcServer.start(TestServers.config(Map.of()), new CdcServer.Outside(store, runners,
+            return CdcServer.start(TestServers.config(SOURCE_MILVUS), new CdcServer.Outside(store, runners,
                     checked::add, () -> TestServers.SOURCE_UP));
         }
 
@@ -265,7 +304,7 @@ class CreateFieldsTest {
             return checked.get(0);
         }
 
-        private TaskRecord runnerTask() {
+        TaskRecord runnerTask() {
             return runners.last(reply.data().path("task_id").asText()).task;
         }
 

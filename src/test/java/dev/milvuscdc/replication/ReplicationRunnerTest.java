@@ -11,6 +11,7 @@ import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.sink.RetriableTargetException;
 import dev.milvuscdc.sink.TargetConnectException;
 import dev.milvuscdc.sink.TargetConnector;
+import dev.milvuscdc.snapshot.SnapshotSource;
 import dev.milvuscdc.source.meta.MetaChange;
 import dev.milvuscdc.source.meta.MetadataSource;
 import dev.milvuscdc.source.meta.SourceCatalog;
@@ -203,7 +204,7 @@ class ReplicationRunnerTest {
 
     private ReplicationRunner runner(TaskRecord task) {
         ReplicationSettings settings = new ReplicationSettings(log, metadata(), connector,
-                Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(50));
+                Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(50), SnapshotSource.unconfigured());
         return new ReplicationRunner(task, listener, settings, store, new CdcMetrics());
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.sink.TargetConnector;
+import dev.milvuscdc.snapshot.SnapshotSource;
 import dev.milvuscdc.source.log.KafkaSource;
 import dev.milvuscdc.source.log.SourceLog;
 import dev.milvuscdc.source.meta.MetadataSource;
@@ -27,7 +28,7 @@ final class RigReplication {
     /** The rig's timings with another source etcd or log, e.g. one that needs credentials. */
     static ReplicationSettings settings(SourceEtcd etcd, SourceLog log) {
         return new ReplicationSettings(log, MetadataSource.etcd(etcd), TargetConnector.milvus(),
-                Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(5));
+                Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(5), SnapshotSource.unconfigured());
     }
 
     /** The source Milvus's etcd, without credentials. */
