@@ -238,7 +238,9 @@ def run(op):
         return describe(op)
     if kind == "count":
         c = collection(op)
-        return {"count": c.query(expr="", output_fields=["count(*)"], consistency_level="Strong")[0]["count(*)"]}
+        parts = [op["partition"]] if op.get("partition") else None
+        return {"count": c.query(expr="", output_fields=["count(*)"], partition_names=parts,
+                                 consistency_level="Strong")[0]["count(*)"]}
     raise ValueError("unknown op " + str(kind))
 
 

@@ -1,8 +1,6 @@
 package dev.milvuscdc.snapshot;
 
 import dev.milvuscdc.event.EncodedColumn;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.milvus.grpc.ConsistencyLevel;
 import io.milvus.grpc.DescribeIndexRequest;
 import io.milvus.grpc.DescribeIndexResponse;
@@ -20,6 +18,8 @@ import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
 import io.milvus.grpc.QueryRequest;
 import io.milvus.grpc.QueryResults;
 import io.milvus.grpc.ReleaseCollectionRequest;
+import io.milvus.shaded.io.grpc.Status;
+import io.milvus.shaded.io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.milvuscdc.task;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -21,6 +22,8 @@ public record CopyStatus(String phase, List<Collection> collections) {
      * @param rowsCopied  rows the target acknowledged so far
      * @param rowsAtStart rows the source held when the collection's copy began
      */
-    public record Collection(String name, String state, long rowsCopied, long rowsAtStart) {
+    public record Collection(@JsonProperty("name") String name, @JsonProperty("state") String state,
+                             @JsonProperty("rows_copied") long rowsCopied,
+                             @JsonProperty("rows_at_start") long rowsAtStart) {
     }
 }
