@@ -11,7 +11,6 @@ import dev.milvuscdc.snapshot.SnapshotProgress.PartitionState;
 import dev.milvuscdc.snapshot.SnapshotReadException;
 import dev.milvuscdc.snapshot.SourceQueries;
 import dev.milvuscdc.source.meta.CollectionMeta;
-import dev.milvuscdc.source.meta.PartitionMeta;
 import dev.milvuscdc.source.meta.SourceCatalog;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.IndexDescription;
@@ -46,6 +45,8 @@ final class InitialCopy {
     private static final int MAX_PAGE_ROWS = 16_384;
     private static final int MIN_PAGE_ROWS = 100;
     private static final long PAGE_BYTES = 8L * 1024 * 1024;
+    /** The progress key of a collection copied as a whole: no partition has a negative id. */
+    private static final long WHOLE_COLLECTION = -1;
 
     private final String taskId;
     private final SourceCatalog source;
@@ -100,8 +101,8 @@ final class InitialCopy {
             log.info("initial copy of {}.{} (source id {}) started: {} rows on the source at the start, {} copied before",
                     db, name, meta.id(), start.rowsAtStart(), copiedBefore);
             DataType keyType = meta.primaryKey().getDataType();
-            for (PartitionMeta partition : source.partitions(meta.id())) {
-                copyPartition(meta, copy, partition, keyType);
+            for (Unit unit : units(meta)) {
+                copyUnit(meta, copy, unit, keyType);
             }
             copyIndexes(db, name);
             if (start.wasLoaded()) {
@@ -136,9 +137,9 @@ final class InitialCopy {
                 () -> queries.loaded(db, copy.name));
         ensureLoadedOnSource(db, copy.name);
         long rows = 0;
-        for (PartitionMeta partition : source.partitions(meta.id())) {
+        for (Unit unit : units(meta)) {
             rows += retrier.call("count the rows of " + db + "." + copy.name + " on the source",
-                    () -> queries.count(db, copy.name, partition.name()));
+                    () -> queries.count(db, copy.name, unit.partitionName()));
         }
         CollectionStart start = new CollectionStart(db + "." + copy.name, rows, wasLoaded);
         save(SnapshotProgress.collectionEntry(meta.id(), start));
@@ -163,7 +164,27 @@ final class InitialCopy {
         }
     }
 
-    private void copyPartition(CollectionMeta meta, CollectionReplica copy, PartitionMeta partition, DataType keyType)
+    /**
+     * What a collection is copied by: each partition, so that every row lands in its own; a
+     * collection with a partition key as a whole (Milvus routes its rows by the key, and 2.3.5
+     * refuses partition names on its queries).
+     */
+    private List<Unit> units(CollectionMeta meta) {
+        if (meta.hasPartitionKey()) {
+            return List.of(new Unit(WHOLE_COLLECTION, null));
+        }
+        return source.partitions(meta.id()).stream().map(p -> new Unit(p.id(), p.name())).toList();
+    }
+
+    /** A partition, or the whole collection ({@link #WHOLE_COLLECTION}, no name). */
+    private record Unit(long id, String partitionName) {
+        @Override
+        public String toString() {
+            return partitionName == null ? "(all partitions)" : "partition " + partitionName;
+        }
+    }
+
+    private void copyUnit(CollectionMeta meta, CollectionReplica copy, Unit partition, DataType keyType)
             throws InterruptedException {
         PartitionState state = progress.partition(meta.id(), partition.id());
         if (state.finished()) {
@@ -179,13 +200,13 @@ final class InitialCopy {
             while (true) {
                 KeyCursor after = cursor;
                 int pageRows = limit;
-                SourceQueries.Page page = retrier.call("read rows of " + db + "." + copy.name + " partition "
-                        + partition.name() + " on the source", () -> queries.page(db, copy.name, partition.name(), keyField,
+                SourceQueries.Page page = retrier.call("read rows of " + db + "." + copy.name + " " + partition
+                        + " on the source", () -> queries.page(db, copy.name, partition.partitionName(), keyField,
                         after, pageRows));
                 if (page.rows() == 0) {
                     break;
                 }
-                long call = applier.applyCopied(new ChangeEvent.Insert(meta.id(), partition.id(), partition.name(),
+                long call = applier.applyCopied(new ChangeEvent.Insert(meta.id(), partition.id(), partition.partitionName(),
                         page.rows(), 0, page.columns()));
                 copied += page.rows();
                 cursor = page.next();
@@ -194,10 +215,10 @@ final class InitialCopy {
                 limit = nextLimit(page);
             }
         } catch (SnapshotReadException e) {
-            if (!e.missing() || source.livePartition(meta.id(), partition.id()).isPresent()) {
+            if (!e.missing() || partition.partitionName() == null || source.livePartition(meta.id(), partition.id()).isPresent()) {
                 throw e;
             }
-            log.info("initial copy of partition {} of {} passed over: the source dropped it", partition.name(), copy);
+            log.info("initial copy of partition {} of {} passed over: the source dropped it", partition.partitionName(), copy);
         }
         applier.awaitCalls();
         saveAcknowledged(meta.id(), copy, partition.id(), pending);

@@ -53,14 +53,16 @@ public final class SourceQueries {
     /**
      * Rows after a cursor, at most {@code limit}, every field including the dynamic one. The source
      * returns the smallest keys in its own key order (measured), so the next cursor is the last key
-     * it returned; Java's string order differs from Milvus's byte order beyond the BMP.
+     * it returned; Java's string order differs from Milvus's byte order beyond the BMP. A null
+     * partition reads the whole collection: Milvus 2.3.5 refuses partition names on queries of a
+     * collection with a partition key.
      */
     public Page page(String db, String collection, String partition, String keyField, KeyCursor after, int limit) {
-        QueryRequest request = QueryRequest.newBuilder().setDbName(db).setCollectionName(collection)
-                .setExpr(after.filter(keyField)).addOutputFields("*").addPartitionNames(partition)
+        QueryRequest request = inPartition(QueryRequest.newBuilder().setDbName(db).setCollectionName(collection)
+                .setExpr(after.filter(keyField)).addOutputFields("*"), partition)
                 .addQueryParams(KeyValuePair.newBuilder().setKey("limit").setValue(Integer.toString(limit)))
                 .setConsistencyLevel(ConsistencyLevel.Strong).setUseDefaultConsistency(false).build();
-        String object = db + "." + collection + " partition " + partition;
+        String object = db + "." + collection + (partition == null ? "" : " partition " + partition);
         QueryResults results = call("read rows of " + object, s -> s.query(request), QueryResults::getStatus);
         FieldData keys = results.getFieldsDataList().stream().filter(f -> f.getFieldName().equals(keyField)).findFirst()
                 .orElseThrow(() -> new SnapshotReadException("the source answered a query of " + object
@@ -74,14 +76,18 @@ public final class SourceQueries {
         return new Page(columns, keyValues.size(), after.after(keyValues.get(keyValues.size() - 1)), results.getSerializedSize());
     }
 
-    /** The rows of a partition now ({@code count(*)}, Strong). */
+    /** The rows of a partition (of the whole collection when null) now ({@code count(*)}, Strong). */
     public long count(String db, String collection, String partition) {
-        QueryRequest request = QueryRequest.newBuilder().setDbName(db).setCollectionName(collection).setExpr("")
-                .addOutputFields("count(*)").addPartitionNames(partition)
+        QueryRequest request = inPartition(QueryRequest.newBuilder().setDbName(db).setCollectionName(collection).setExpr("")
+                .addOutputFields("count(*)"), partition)
                 .setConsistencyLevel(ConsistencyLevel.Strong).setUseDefaultConsistency(false).build();
-        QueryResults results = call("count rows of " + db + "." + collection + " partition " + partition,
+        QueryResults results = call("count rows of " + db + "." + collection + (partition == null ? "" : " partition " + partition),
                 s -> s.query(request), QueryResults::getStatus);
         return results.getFieldsData(0).getScalars().getLongData().getData(0);
+    }
+
+    private static QueryRequest.Builder inPartition(QueryRequest.Builder request, String partition) {
+        return partition == null ? request : request.addPartitionNames(partition);
     }
 
     public List<IndexDescription> indexes(String db, String collection) {

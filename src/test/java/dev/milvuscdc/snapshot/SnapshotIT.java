@@ -10,6 +10,7 @@ import dev.milvuscdc.rig.MilvusPair;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.server.CdcProcess;
 import dev.milvuscdc.server.CdcTestClient.Reply;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,14 +135,109 @@ class SnapshotIT {
             milvus.awaitTargetEqualsSource(auto, CATCH_UP);
             assertThat(server.warnings()).noneMatch(line -> line.contains(" ERROR "));
         } catch (AssertionError | RuntimeException e) {
-            Files.readAllLines(server.log()).stream().filter(l -> l.contains("initial copy") || l.contains(" WARN ")
-                    || l.contains(" ERROR ") || l.startsWith("\t") || l.startsWith("Caused") || l.startsWith("dev.") || l.startsWith("java."))
-                    .forEach(System.out::println);
+            printCopyLines(server);
             throw e;
         } finally {
             writing.set(false);
             writer.join(60_000);
             server.close();
+        }
+    }
+
+    /**
+     * Every other field type (dynamic fields, all scalars, JSON, arrays, binary vectors, a partition
+     * key) while the target Milvus is stopped and started again in the middle of the copy: the copy
+     * waits, shows the outage as the task's reason, and continues from its stored progress.
+     */
+    @Test
+    void aTargetOutageDuringTheCopyOfEveryFieldTypeIsWaitedOut() throws Exception {
+        String db = "snapc_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        source.run("create_database", Map.of("db", db));
+        List<Map<String, Object>> collections = List.of(Map.of("db", db, "name", "dyn", "schema", "dynamic"),
+                Map.of("db", db, "name", "types", "schema", "all_types"),
+                Map.of("db", db, "name", "tenants", "schema", "partition_key"));
+        for (Map<String, Object> coll : collections) {
+            source.run("create_collection", with(coll, "shards", 2));
+            source.run("create_index", coll);
+            source.run("load", coll);
+            source.run("insert", with(coll, "start", 0, "count", ROWS, "batch", 5_000));
+        }
+
+        CdcProcess server = CdcProcess.onRig(dir.resolve("cdc")).start();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicReference<Throwable> writerFailed = new AtomicReference<>();
+        Thread writer = new Thread(() -> writeInt64Keys(collections, writing, writerFailed), "snapshot-it-writer");
+        boolean targetStopped = false;
+        try {
+            Reply created = server.client().request("create", "{\"milvus_connect_param\":{\"uri\":\""
+                    + Rig.get().targetUri() + "\",\"connect_timeout\":30},\"db_collections\":{\"" + db
+                    + "\":[{\"name\":\"*\"}]},\"snapshot\":\"initial\"}");
+            assertThat(created.code()).as(created.body()).isEqualTo(200);
+            String taskId = created.data().path("task_id").asText();
+            writer.start();
+
+            awaitCopying(server, taskId, 1);
+            Rig.get().stop("milvus-target");
+            targetStopped = true;
+            CdcProcess running = server;
+            await().atMost(CATCH_UP).untilAsserted(() -> assertThat(task(running, taskId).path("reason").asText())
+                    .as("the outage shows as the reason").contains("failed, retrying"));
+            long duringOutage = copied(status(server, taskId));
+            assertThat(status(server, taskId).path("phase").asText()).isEqualTo("copying");
+            Rig.get().start("milvus-target");
+            targetStopped = false;
+
+            await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    status(running, taskId).path("phase").asText().equals("streaming"));
+            assertThat(task(server, taskId).has("reason")).as("cleared once the target answers").isFalse();
+            writing.set(false);
+            writer.join();
+            assertThat(writerFailed.get()).isNull();
+            assertThat(copied(status(server, taskId))).isGreaterThan(duringOutage);
+
+            for (Map<String, Object> coll : collections) {
+                milvus.awaitTargetEqualsSource(coll, CATCH_UP);
+                JsonNode copy = target.run("describe", coll);
+                JsonNode original = source.run("describe", coll);
+                assertThat(copy.get("fields")).isEqualTo(original.get("fields"));
+                assertThat(copy.get("indexes")).isEqualTo(original.get("indexes"));
+                assertThat(copy.get("load_state")).isEqualTo(original.get("load_state"));
+            }
+        } catch (AssertionError | RuntimeException e) {
+            printCopyLines(server);
+            throw e;
+        } finally {
+            writing.set(false);
+            writer.join(60_000);
+            if (targetStopped) {
+                Rig.get().start("milvus-target");
+            }
+            server.close();
+        }
+    }
+
+    private static void printCopyLines(CdcProcess server) throws IOException {
+        Files.readAllLines(server.log()).stream().filter(l -> l.contains("initial copy") || l.contains(" WARN ")
+                || l.contains(" ERROR ") || l.startsWith("\t") || l.startsWith("Caused") || l.startsWith("dev.") || l.startsWith("java."))
+                .forEach(System.out::println);
+    }
+
+    /** Rounds of inserts of new keys, upserts of copied keys and deletes, in collections of int64 keys. */
+    private static void writeInt64Keys(List<Map<String, Object>> collections, AtomicBoolean writing,
+                                       AtomicReference<Throwable> failed) {
+        try (MilvusDriver writer = MilvusDriver.source()) {
+            int round = 0;
+            while (writing.get() && round < 30 || round < 2) {
+                int base = round * 300;
+                for (Map<String, Object> coll : collections) {
+                    writer.run("insert", with(coll, "start", 1_000_000 + base, "count", 200));
+                    writer.run("upsert", with(coll, "start", base, "count", 100, "version", round + 1));
+                    writer.run("delete", with(coll, "ids", IntStream.range(base + 100, base + 150).boxed().toList()));
+                }
+                round++;
+            }
+        } catch (Throwable e) {
+            failed.set(e);
         }
     }
 
@@ -157,8 +253,12 @@ class SnapshotIT {
         return seen.get();
     }
 
+    private static JsonNode task(CdcProcess server, String taskId) {
+        return server.client().request("get", "{\"task_id\":\"" + taskId + "\"}").data().path("task");
+    }
+
     private static JsonNode status(CdcProcess server, String taskId) {
-        return server.client().request("get", "{\"task_id\":\"" + taskId + "\"}").data().path("task").path("snapshot_status");
+        return task(server, taskId).path("snapshot_status");
     }
 
     private static long copied(JsonNode status) {
