@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Benchmark of milvus-cdc on the rig: direct baseline, replication throughput, lag, cost, scaling.
+"""Benchmark of milvus-cdc on the rig: direct baseline, replication throughput, lag, cost, scaling,
+and the initial copy of existing rows (snapshot "initial").
 
 Run through scripts/bench, which brings the rig up and puts RIG_* into the environment. Progress goes
 to stderr; stdout gets a markdown table and, as its last line, one JSON object with the figures.
@@ -74,6 +75,7 @@ class Settings:
     timeout_s: float
     stall_s: float
     jfr: str
+    snapshot_only: bool = False
 
 
 def parse_settings(argv):
@@ -89,6 +91,8 @@ def parse_settings(argv):
     parser.add_argument("--no-scaling", action="store_true", help="skip the scaling runs of a full run")
     parser.add_argument("--timeout", type=float, help="seconds a replication may take after the last write (default 900, quick 300)")
     parser.add_argument("--stall", type=float, default=120, help="seconds without progress on the target before giving up")
+    parser.add_argument("--snapshot-only", action="store_true",
+                        help="measure only the direct baseline and the initial copy (phase 5)")
     parser.add_argument("--jfr", default="", help="record a JFR profile of the server during the replication run into this file")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -108,6 +112,7 @@ def parse_settings(argv):
         timeout_s=args.timeout or (300 if quick else 900),
         stall_s=args.stall,
         jfr=args.jfr,
+        snapshot_only=args.snapshot_only,
     )
     if min(settings.rows, settings.batch, settings.concurrency, settings.dim, settings.shards) <= 0:
         parser.error("--rows, --batch, --concurrency, --dim and --shards must be positive")
@@ -434,6 +439,19 @@ class PhaseWatch:
 # --- the measurements --------------------------------------------------------------------------
 
 @dataclass
+class SnapshotRun:
+    """The initial copy of `rows` existing rows by a fresh server: from `create` until its copy was done."""
+    rows: int
+    seconds: float
+    peak_rss_mb: float
+    conditions: str = ""
+
+    @property
+    def rows_per_s(self):
+        return self.rows / self.seconds
+
+
+@dataclass
 class Throughput:
     rows: int
     seconds: float
@@ -584,6 +602,7 @@ class Bench:
         self.target_uri = rig_env("RIG_TARGET_URI")
         self.direct_db = f"bench_direct_{os.getpid()}"
         self.cdc_db = f"bench_cdc_{os.getpid()}"
+        self.snapshot_db = f"bench_snapshot_{os.getpid()}"
         self.workdir = tempfile.mkdtemp(prefix="milvus-cdc-bench-")
         self.server = None
         self.task_id = None
@@ -625,6 +644,9 @@ class Bench:
 
     def measure_replication(self, dim, shards, profile=False):
         return self.observed(f"replication dim {dim} shards {shards}", self._replication, dim, shards, profile)
+
+    def measure_snapshot(self, dim, shards):
+        return self.observed(f"snapshot dim {dim} shards {shards}", self._snapshot, dim, shards)
 
     def measure_lag(self, label, rate, direct=False):
         return self.observed(f"lag {label}", self._lag, label, rate, direct)
@@ -700,6 +722,51 @@ class Bench:
         source.drop()
         return Throughput(self.settings.rows, done - first_write, last_ack - first_write, cpu)
 
+    # phase 5
+    def _snapshot(self, dim, shards):
+        """The same rows as phase 1, written into the source before a task exists; then a fresh server
+        (its peak RSS is the copy's) copies them with snapshot "initial"."""
+        ensure_disk(self.settings.rows, dim, COPIES_REPLICATED, f"snapshot dim {dim}")
+        create_database("source", self.snapshot_db)
+        connect("source-snapshot", self.source_uri, self.snapshot_db)
+        name = self.unique(f"snap_d{dim}_s{shards}")
+        source = create_loaded_collection("source-snapshot", name, dim, shards)
+        progress(f"snapshot: {self.settings.rows} rows, dim {dim}, {shards} shard(s) into the source before the task")
+        write_all(source, self.batches(dim), self.settings.concurrency)
+        source.flush()
+        server = CdcServer(self.workdir)
+        try:
+            started = time.monotonic()
+            task_id = server.request("create", {
+                "milvus_connect_param": {"uri": self.target_uri, "connect_timeout": 10},
+                "db_collections": {self.snapshot_db: [{"name": name}]},
+                "snapshot": "initial",
+            })["task_id"]
+            copied = self._wait_copied(server, task_id)
+            connect("target-snapshot", self.target_uri, self.snapshot_db)
+            on_target = strong_count(Collection(name, using="target-snapshot"))
+            if on_target != self.settings.rows:
+                raise BenchError(f"the copy ended with {on_target} of {self.settings.rows} rows on the target")
+            rss = server.peak_rss_mb()
+            server.request("delete", {"task_id": task_id})
+        finally:
+            server.stop()
+        source.drop()
+        return SnapshotRun(self.settings.rows, copied - started, rss)
+
+    def _wait_copied(self, server, task_id):
+        """Polls `get` until the task streams after its copy; returns the time it did."""
+        deadline = time.monotonic() + self.settings.timeout_s
+        while True:
+            task = server.request("get", {"task_id": task_id})["task"]
+            if task.get("state") == "Paused":
+                raise BenchError(f"the snapshot task paused: {task.get('reason')}")
+            if task.get("snapshot_status", {}).get("phase") == "streaming":
+                return time.monotonic()
+            if time.monotonic() > deadline:
+                raise BenchError(f"the copy did not end within {self.settings.timeout_s:.0f}s: {task.get('snapshot_status')}")
+            time.sleep(0.2)
+
     # phase 3
     def _lag(self, label, rate, direct):
         """Probe lags of a steady load into the source, seen on the target; with `direct`, of the same
@@ -748,6 +815,8 @@ class Bench:
         drop_database("source", self.source_uri, self.cdc_db)
         drop_database("target", self.target_uri, self.cdc_db)
         drop_database("target", self.target_uri, self.direct_db)
+        drop_database("source", self.source_uri, self.snapshot_db)
+        drop_database("target", self.target_uri, self.snapshot_db)
         if succeeded:
             shutil.rmtree(self.workdir, ignore_errors=True)
         else:
@@ -841,6 +910,7 @@ class Results:
     peak_rss_end_mb: float = 0.0
     scaling: list = field(default_factory=list)  # ((shards, dim), (direct, cdc) or the refusal)
     profile: Profile = None
+    snapshot: SnapshotRun = None
     source_version: str = ""
     disk_used_bytes: int = 0
 
@@ -936,7 +1006,26 @@ def table_rows(settings, r):
     for lag in r.lags:
         rows += lag_rows(settings, lag)
     rows += scaling_rows(base, r.scaling)
-    return rows
+    return rows + snapshot_rows(main, r.direct_before, r.snapshot)
+
+
+def snapshot_rows(main, direct, snapshot):
+    return [
+        ("5 snapshot", "snapshot_rows_per_s", fmt(snapshot.rows_per_s),
+         f"{main}; existing rows copied by a task with snapshot initial, from create until it streamed "
+         f"({snapshot.seconds:.1f} s)", snapshot.conditions),
+        ("5 snapshot", "snapshot_ratio", fmt(snapshot.rows_per_s / direct.rows_per_s, 2),
+         "snapshot_rows_per_s / direct_rows_per_s (before phase 2), same rows", ""),
+        ("5 snapshot", "snapshot_peak_rss_mb", fmt(snapshot.peak_rss_mb), "VmHWM of a fresh server at the end of its copy", ""),
+    ]
+
+
+def snapshot_summary(direct, snapshot):
+    return {
+        "snapshot_rows_per_s": round(snapshot.rows_per_s, 1),
+        "snapshot_ratio": round(snapshot.rows_per_s / direct.rows_per_s, 3),
+        "snapshot_peak_rss_mb": round(snapshot.peak_rss_mb, 1),
+    }
 
 
 def print_profile(settings, profile, seconds):
@@ -975,6 +1064,7 @@ def measured_conditions(r):
         if not isinstance(outcome, str):
             yield f"scaling direct dim {dim} shards {shards}", outcome[0].conditions
             yield f"scaling replication dim {dim} shards {shards}", outcome[1].conditions
+    yield "snapshot", r.snapshot.conditions
 
 
 def source_version():
@@ -1010,6 +1100,7 @@ def summary(settings, r):
         "live_heap_mb": round(r.live_heap_mb, 1),
         "peak_rss_end_mb": round(r.peak_rss_end_mb, 1),
         "rig_disk_used_gb": round(r.disk_used_bytes / GB, 2),
+        **snapshot_summary(r.direct_before, r.snapshot),
         "disturbed": [what for what, conditions in measured_conditions(r) if "DISTURBED" in conditions],
         "scaling": [{"shards": shards, "dim": dim, **({"refused": o} if isinstance(o, str) else {
             "direct_rows_per_s": round(o[0].rows_per_s, 1), "cdc_rows_per_s": round(o[1].rows_per_s, 1),
@@ -1063,7 +1154,35 @@ def measure_lags(bench, settings, direct_rows_per_s, cdc):
     return lags
 
 
+def run_snapshot_only(settings):
+    """Phase 1 and phase 5 alone: the copy rate against the direct insert rate of the same rows."""
+    bench = Bench(settings)
+    succeeded = False
+    try:
+        direct = bench.measure_direct(settings.dim, settings.shards)
+        progress(f"direct: {direct.rows_per_s:.0f} rows/s")
+        snapshot = bench.measure_snapshot(settings.dim, settings.shards)
+        progress(f"snapshot: {snapshot.rows_per_s:.0f} rows/s, peak RSS {snapshot.peak_rss_mb:.0f} MB")
+        succeeded = True
+    finally:
+        bench.close(succeeded)
+    main = (f"rows {settings.rows}, batch {settings.batch}, concurrency {settings.concurrency}, "
+            f"dim {settings.dim}, shards {settings.shards}")
+    print("| phase | figure | value | settings | conditions |")
+    print("|---|---|---:|---|---|")
+    for row in [("1 direct", "direct_rows_per_s", fmt(direct.rows_per_s), main, direct.conditions),
+                *snapshot_rows(main, direct, snapshot)]:
+        print("| " + " | ".join(row) + " |")
+    print()
+    print(json.dumps({"mode": "snapshot-only", "source_version": source_version(), "rows": settings.rows,
+                      "dim": settings.dim, "shards": settings.shards,
+                      "direct_rows_per_s": round(direct.rows_per_s, 1), **snapshot_summary(direct, snapshot)}))
+
+
 def run(settings):
+    if settings.snapshot_only:
+        run_snapshot_only(settings)
+        return
     bench = Bench(settings)
     version = source_version()  # scripts/bench has just built the server from this tree
     free_at_start = rig_free_bytes()
@@ -1084,6 +1203,8 @@ def run(settings):
         progress(f"direct upsert: {results.direct_upsert.rows_per_s:.0f} rows/s")
         results.lags = measure_lags(bench, settings, results.direct_rows_per_s, cdc)
         results.scaling = run_scaling(bench, settings)
+        results.snapshot = bench.measure_snapshot(settings.dim, settings.shards)
+        progress(f"snapshot: {results.snapshot.rows_per_s:.0f} rows/s, peak RSS {results.snapshot.peak_rss_mb:.0f} MB")
         results.peak_rss_end_mb = bench.server.peak_rss_mb()
         results.source_version = version
         results.disk_used_bytes = free_at_start - rig_free_bytes()
