@@ -1,6 +1,7 @@
 package dev.milvuscdc.replication;
 
 import dev.milvuscdc.sink.PermanentTargetException;
+import dev.milvuscdc.snapshot.SnapshotReadException;
 import dev.milvuscdc.source.log.SourceLogException;
 import dev.milvuscdc.source.meta.SourceMetadataException;
 import dev.milvuscdc.store.StoreException;
@@ -16,6 +17,7 @@ final class Faults {
 
     static boolean isExpected(RuntimeException e) {
         return e instanceof PermanentTargetException || e instanceof SourceLogException
-                || e instanceof SourceMetadataException || e instanceof StoreException;
+                || e instanceof SourceMetadataException || e instanceof StoreException
+                || e instanceof SnapshotReadException;
     }
 }

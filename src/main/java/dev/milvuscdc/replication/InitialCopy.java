@@ -2,7 +2,6 @@ package dev.milvuscdc.replication;
 
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.metrics.CdcMetrics;
-import dev.milvuscdc.sink.PermanentTargetException;
 import dev.milvuscdc.sink.TargetWriter;
 import dev.milvuscdc.snapshot.KeyCursor;
 import dev.milvuscdc.snapshot.SnapshotProgress;
@@ -158,9 +157,9 @@ final class InitialCopy {
             if (e.missing()) {
                 throw e;
             }
-            throw new PermanentTargetException("initial copy", db + "." + name, "the collection is not loaded on the source"
-                    + " and cannot be loaded for its copy: " + e.getMessage(),
-                    "Index its vector fields on the source (Milvus 2.3 loads only indexed collections), then resume the task");
+            throw new SnapshotReadException("initial copy of " + db + "." + name + ": the collection is not loaded on the"
+                    + " source and cannot be loaded for its copy (" + e.getMessage() + "); index its vector fields on the"
+                    + " source (Milvus 2.3 loads only indexed collections), then resume the task", e, false, false);
         }
     }
 
@@ -192,7 +191,7 @@ final class InitialCopy {
         }
         String db = copy.database;
         String keyField = meta.primaryKey().getName();
-        KeyCursor cursor = KeyCursor.decode(keyType, state.cursor());
+        KeyCursor cursor = progress.cursor(meta.id(), partition.id(), keyType);
         long copied = state.rowsCopied();
         int limit = FIRST_PAGE_ROWS;
         Deque<Pending> pending = new ArrayDeque<>();

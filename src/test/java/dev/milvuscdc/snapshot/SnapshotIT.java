@@ -216,6 +216,34 @@ class SnapshotIT {
         }
     }
 
+    /** Milvus 2.3.5 loads only indexed collections: one that cannot be loaded for its copy pauses the task, saying why. */
+    @Test
+    void aCollectionThatCannotBeLoadedForItsCopyPausesTheTaskWithTheReason() throws Exception {
+        String db = "snapd_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        Map<String, Object> coll = Map.of("db", db, "name", "unindexed", "schema", "basic");
+        source.run("create_database", Map.of("db", db));
+        source.run("create_collection", coll);
+        source.run("insert", with(coll, "start", 0, "count", 100));
+
+        try (CdcProcess server = CdcProcess.onRig(dir.resolve("cdc")).start()) {
+            Reply created = server.client().request("create", "{\"milvus_connect_param\":{\"uri\":\""
+                    + Rig.get().targetUri() + "\",\"connect_timeout\":30},\"db_collections\":{\"" + db
+                    + "\":[{\"name\":\"*\"}]},\"snapshot\":\"initial\"}");
+            assertThat(created.code()).as(created.body()).isEqualTo(200);
+            String taskId = created.data().path("task_id").asText();
+
+            await().atMost(CATCH_UP).untilAsserted(() -> {
+                JsonNode task = task(server, taskId);
+                assertThat(task.path("state").asText()).isEqualTo("Paused");
+                assertThat(task.path("reason").asText()).startsWith("setup: initial copy of " + db + ".unindexed: the "
+                        + "collection is not loaded on the source and cannot be loaded for its copy (")
+                        .endsWith("index its vector fields on the source (Milvus 2.3 loads only indexed collections), "
+                                + "then resume the task");
+            });
+            assertThat(source.run("describe", coll).get("load_state").asText()).isEqualTo("NotLoad");
+        }
+    }
+
     private static void printCopyLines(CdcProcess server) throws IOException {
         Files.readAllLines(server.log()).stream().filter(l -> l.contains("initial copy") || l.contains(" WARN ")
                 || l.contains(" ERROR ") || l.startsWith("\t") || l.startsWith("Caused") || l.startsWith("dev.") || l.startsWith("java."))
