@@ -294,7 +294,7 @@ class ConfigKeysIT {
                     assertThat(s.config().toString()).doesNotContain("some-secret");
                     SnapshotSource.Connected connected = s.engine().snapshotSource().open();
                     connected.connection().close();
-                }),
+                }).with("sourceConfig.milvus.uri", Rig.get().sourceUri()),
                 row("dryRun", "true", s -> {
                     String db = "cfg_dry_run_" + port;
                     TaskSpec.MilvusConnectParam target = new TaskSpec.MilvusConnectParam(Rig.get().targetUri(), "", null, 0,

@@ -42,7 +42,9 @@ import org.slf4j.MDC;
  * starts to use later is read from that collection's first message there. A restarted task reads
  * every channel from its stored position; {@link #start()} then returns at once, and connecting to
  * the target and the source happens in the background, retried until it works, it fails for good
- * (the task pauses), or the task is stopped.
+ * (the task pauses), or the task is stopped. A task with {@code snapshot: "initial"} first copies
+ * what the source holds ({@link InitialCopy}), resumed after a restart, and reads its channels only
+ * after the copy, from the positions stored when it was created.
  *
  * <p>Once a target call finds the target down or starting, the task goes back: measured on the
  * rig (docs/rig.md), a Milvus 2.3.5 target that restarts can lose writes it acknowledged in the last

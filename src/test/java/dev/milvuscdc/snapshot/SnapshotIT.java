@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.milvuscdc.rig.MilvusDriver;
 import dev.milvuscdc.rig.MilvusPair;
 import dev.milvuscdc.rig.Rig;
@@ -76,7 +79,7 @@ class SnapshotIT {
         source.run("flush", strs);
         source.run("flush", auto);
 
-        CdcProcess server = CdcProcess.onRig(dir.resolve("cdc")).start();
+        CdcProcess server = server(dir).start();
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicReference<Throwable> writerFailed = new AtomicReference<>();
         Thread writer = new Thread(() -> write(ints, strs, auto, autoKeys, writing, writerFailed), "snapshot-it-writer");
@@ -90,7 +93,7 @@ class SnapshotIT {
 
             long beforeKill = awaitCopying(server, taskId, 1);
             server.kill();
-            server = CdcProcess.onRig(dir.resolve("cdc")).start();
+            server = server(dir).start();
             long afterRestart = copied(status(server, taskId));
             assertThat(afterRestart).as("progress stored before the kill").isGreaterThan(0).isLessThanOrEqualTo(beforeKill + ROWS);
 
@@ -163,7 +166,7 @@ class SnapshotIT {
             source.run("insert", with(coll, "start", 0, "count", ROWS, "batch", 5_000));
         }
 
-        CdcProcess server = CdcProcess.onRig(dir.resolve("cdc")).start();
+        CdcProcess server = server(dir).start();
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicReference<Throwable> writerFailed = new AtomicReference<>();
         Thread writer = new Thread(() -> writeInt64Keys(collections, writing, writerFailed), "snapshot-it-writer");
@@ -194,6 +197,13 @@ class SnapshotIT {
             writer.join();
             assertThat(writerFailed.get()).isNull();
             assertThat(copied(status(server, taskId))).isGreaterThan(duringOutage);
+            String metrics = server.client().get("/cdc/metrics").body();
+            assertThat(metrics).containsPattern("milvus_cdc_snapshot_phase\\{task_id=\"" + taskId + "\"} 2\\.0");
+            for (Map<String, Object> coll : collections) {
+                assertThat(metrics).as("rows copied of " + coll.get("name")).containsPattern(
+                        "milvus_cdc_snapshot_rows_total\\{collection_name=\"" + coll.get("name") + "\",task_id=\"" + taskId
+                                + "\"} [1-9][0-9]{4,}\\.0");
+            }
 
             for (Map<String, Object> coll : collections) {
                 milvus.awaitTargetEqualsSource(coll, CATCH_UP);
@@ -225,7 +235,7 @@ class SnapshotIT {
         source.run("create_collection", coll);
         source.run("insert", with(coll, "start", 0, "count", 100));
 
-        try (CdcProcess server = CdcProcess.onRig(dir.resolve("cdc")).start()) {
+        try (CdcProcess server = server(dir).start()) {
             Reply created = server.client().request("create", "{\"milvus_connect_param\":{\"uri\":\""
                     + Rig.get().targetUri() + "\",\"connect_timeout\":30},\"db_collections\":{\"" + db
                     + "\":[{\"name\":\"*\"}]},\"snapshot\":\"initial\"}");
@@ -242,6 +252,17 @@ class SnapshotIT {
             });
             assertThat(source.run("describe", coll).get("load_state").asText()).isEqualTo("NotLoad");
         }
+    }
+
+    /**
+     * A server on the rig that knows the source Milvus: the rig's cdc.yaml names it since this
+     * feature; a rig started before has it added here.
+     */
+    private static CdcProcess server(Path dir) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        ObjectNode sourceConfig = (ObjectNode) yaml.readTree(Path.of(Rig.get().cdcConfig()).toFile()).path("sourceConfig");
+        sourceConfig.putObject("milvus").put("uri", Rig.get().sourceUri());
+        return CdcProcess.onRig(dir.resolve("cdc"), Map.of("sourceConfig", sourceConfig));
     }
 
     private static void printCopyLines(CdcProcess server) throws IOException {
