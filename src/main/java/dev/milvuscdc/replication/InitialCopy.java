@@ -4,9 +4,9 @@ import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.sink.TargetWriter;
 import dev.milvuscdc.snapshot.KeyCursor;
-import dev.milvuscdc.snapshot.SnapshotProgress;
 import dev.milvuscdc.snapshot.SnapshotProgress.CollectionStart;
 import dev.milvuscdc.snapshot.SnapshotProgress.PartitionState;
+import dev.milvuscdc.snapshot.SnapshotProgress;
 import dev.milvuscdc.snapshot.SnapshotReadException;
 import dev.milvuscdc.snapshot.SourceQueries;
 import dev.milvuscdc.source.meta.CollectionMeta;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * as upserts, so whatever a page read while writes went on ends as the source has it.
  *
  * <p>Progress is stored per partition after the target acknowledged the page ({@link SnapshotProgress}),
- * so a restart continues after the last key stored. A collection that is not loaded on the source
+ * so a restart continues after the last key stored; after a target outage it continues from where
+ * it stood minutes before ({@link CopyProgress}). A collection that is not loaded on the source
  * is loaded for its copy (Milvus 2.3.5 queries only loaded collections) and released after it.
  */
 final class InitialCopy {
@@ -54,13 +55,11 @@ final class InitialCopy {
     private final ChangeApplier applier;
     private final TargetWriter writer;
     private final Retrier retrier;
-    private final StoreWriter store;
     private final CdcMetrics metrics;
-    private SnapshotProgress progress;
+    private final CopyProgress progress;
 
     InitialCopy(String taskId, SourceCatalog source, TargetCatalog catalog, SourceQueries queries, ChangeApplier applier,
-                TargetWriter writer, Retrier retrier, StoreWriter store, CdcMetrics metrics,
-                SnapshotProgress progress) {
+                TargetWriter writer, Retrier retrier, CdcMetrics metrics, CopyProgress progress) {
         this.taskId = taskId;
         this.source = source;
         this.catalog = catalog;
@@ -68,7 +67,6 @@ final class InitialCopy {
         this.applier = applier;
         this.writer = writer;
         this.retrier = retrier;
-        this.store = store;
         this.metrics = metrics;
         this.progress = progress;
     }
@@ -78,7 +76,7 @@ final class InitialCopy {
         List<CollectionMeta> collections = source.collections().stream()
                 .sorted(Comparator.comparingLong(CollectionMeta::id)).toList();
         for (CollectionMeta meta : collections) {
-            if (progress.collectionFinished(meta.id())) {
+            if (progress.current().collectionFinished(meta.id())) {
                 continue;
             }
             Optional<CollectionReplica> copy = catalog.ddl().collection(meta.id());
@@ -96,7 +94,7 @@ final class InitialCopy {
             CollectionStart start = started(meta, copy);
             ensureLoadedOnSource(db, name);
             long began = System.nanoTime();
-            long copiedBefore = progress.rowsCopied(meta.id());
+            long copiedBefore = progress.current().rowsCopied(meta.id());
             log.info("initial copy of {}.{} (source id {}) started: {} rows on the source at the start, {} copied before",
                     db, name, meta.id(), start.rowsAtStart(), copiedBefore);
             DataType keyType = meta.primaryKey().getDataType();
@@ -112,10 +110,10 @@ final class InitialCopy {
             } else {
                 retrier.run("release " + db + "." + name + " on the source after its copy", () -> queries.release(db, name));
             }
-            long rows = progress.rowsCopied(meta.id()) - copiedBefore;
+            long rows = progress.current().rowsCopied(meta.id()) - copiedBefore;
             double seconds = Math.max(1e-3, (System.nanoTime() - began) / 1e9);
             log.info("initial copy of {}.{} finished: {} rows in {} s ({} rows/s), {} in all", db, name, rows,
-                    String.format("%.1f", seconds), Math.round(rows / seconds), progress.rowsCopied(meta.id()));
+                    String.format("%.1f", seconds), Math.round(rows / seconds), progress.current().rowsCopied(meta.id()));
         } catch (SnapshotReadException e) {
             if (!e.missing() || source.collection(meta.id()).isPresent()) {
                 throw e;
@@ -127,7 +125,7 @@ final class InitialCopy {
 
     /** What the collection held and whether it was loaded when its copy began: recorded once, kept across restarts. */
     private CollectionStart started(CollectionMeta meta, CollectionReplica copy) throws InterruptedException {
-        Optional<CollectionStart> known = progress.collection(meta.id());
+        Optional<CollectionStart> known = progress.current().collection(meta.id());
         if (known.isPresent()) {
             return known.get();
         }
@@ -185,13 +183,13 @@ final class InitialCopy {
 
     private void copyUnit(CollectionMeta meta, CollectionReplica copy, Unit partition, DataType keyType)
             throws InterruptedException {
-        PartitionState state = progress.partition(meta.id(), partition.id());
+        PartitionState state = progress.current().partition(meta.id(), partition.id());
         if (state.finished()) {
             return;
         }
         String db = copy.database;
         String keyField = meta.primaryKey().getName();
-        KeyCursor cursor = progress.cursor(meta.id(), partition.id(), keyType);
+        KeyCursor cursor = progress.current().cursor(meta.id(), partition.id(), keyType);
         long copied = state.rowsCopied();
         int limit = FIRST_PAGE_ROWS;
         Deque<Pending> pending = new ArrayDeque<>();
@@ -261,8 +259,7 @@ final class InitialCopy {
     }
 
     private void save(Map<String, String> entries) throws InterruptedException {
-        retrier.run("store the initial copy's progress", () -> store.updateCatalog(entries, List.of()));
-        progress = progress.with(entries);
+        retrier.run("store the initial copy's progress", () -> progress.save(entries));
     }
 
     /** A page handed to the applier: its last target call, and the partition's state once it is written. */

@@ -8,7 +8,6 @@ import dev.milvuscdc.sink.RetriableTargetException;
 import dev.milvuscdc.sink.TargetConnectException;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.sink.TargetWriter;
-import dev.milvuscdc.snapshot.SnapshotProgress;
 import dev.milvuscdc.snapshot.SnapshotSource;
 import dev.milvuscdc.source.log.ChannelReader;
 import dev.milvuscdc.source.log.SourceLogException;
@@ -50,7 +49,8 @@ import org.slf4j.MDC;
  * rig (docs/rig.md), a Milvus 2.3.5 target that restarts can lose writes it acknowledged in the last
  * minutes. Its stored positions are set back to where it stood {@link ReplayWindow#WINDOW} ago, no
  * later position is stored, and the task asks to be restarted: the new runner waits for the target
- * and writes those changes again (upserts and deletes, which change nothing the target kept).
+ * and writes those changes again (upserts and deletes, which change nothing the target kept). An
+ * initial copy goes back the same way ({@link CopyProgress}), also when it finished in that window.
  *
  * <p>{@link #stop()} may be called from any thread, including one of the task's own; it interrupts
  * the task's threads and waits for them all within one deadline, then flushes the positions.
@@ -76,7 +76,8 @@ public final class ReplicationRunner implements TaskRunner {
     private final AtomicBoolean restartAsked = new AtomicBoolean();
     private volatile boolean channelsOpen;
     private volatile boolean targetDownAtSetup;
-    private volatile ReplayWindow replayWindow;
+    private volatile ReplayWindow<ChannelPosition> replayWindow;
+    private volatile CopyProgress copyProgress;
     private Instant replayFromPublished = Instant.EPOCH;
     private PositionCommitter committer;
     private StoreWriter storeWriter;
@@ -86,7 +87,7 @@ public final class ReplicationRunner implements TaskRunner {
     private volatile SourceCatalog metadata;
     private boolean stopped;
     /** While the initial copy runs, channels are not read: they are opened from their stored positions after it. */
-    private boolean copying;
+    private volatile boolean copying;
 
     ReplicationRunner(TaskRecord task, TaskStatusListener listener, ReplicationSettings settings, TaskStore store,
             CdcMetrics metrics) {
@@ -169,10 +170,13 @@ public final class ReplicationRunner implements TaskRunner {
             metadata = retrier.call("read the source metadata", () -> settings.metadata().watch(changes::add));
             Map<String, String> entries = retrier.call("read the task's catalog", storeWriter::catalog);
             catalog = catalog(metadata, entries);
-            replayWindow = new ReplayWindow(ReplayWindow.WINDOW, ReplayPositions.decode(entries.getOrDefault(REPLAY_FROM_KEY, "")));
-            SnapshotProgress progress = SnapshotProgress.of(entries);
-            if (task.spec().snapshotInitial() && !progress.done()) {
-                copyExisting(progress);
+            replayWindow = new ReplayWindow<>(ReplayWindow.WINDOW, ReplayPositions.decode(entries.getOrDefault(REPLAY_FROM_KEY, "")));
+            copyProgress = new CopyProgress(task.taskId(), entries, store, storeWriter);
+            if (targetDownAtSetup && task.spec().snapshotInitial()) {
+                setCopyBack();
+            }
+            if (task.spec().snapshotInitial() && !copyProgress.current().done()) {
+                copyExisting();
             }
             metrics.snapshotPhase(task.taskId(), task.spec().snapshotInitial() ? 2 : 0);
             if (targetDownAtSetup) {
@@ -198,7 +202,7 @@ public final class ReplicationRunner implements TaskRunner {
      * The initial copy ({@link InitialCopy}), before any channel is read: the channels' positions
      * were recorded when the task was created, so every change after them is applied after the copy.
      */
-    private void copyExisting(SnapshotProgress progress) throws InterruptedException {
+    private void copyExisting() throws InterruptedException {
         metrics.snapshotPhase(task.taskId(), 1);
         synchronized (this) {
             copying = true;
@@ -206,8 +210,8 @@ public final class ReplicationRunner implements TaskRunner {
         SnapshotSource.Connected source = retrier.call("connect to the source Milvus", settings.snapshotSource()::open);
         try (ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), "snapshot")) {
             catalog.createExisting();
-            new InitialCopy(task.taskId(), metadata, catalog, source.queries(), applier, writer, retrier, storeWriter,
-                    metrics, progress).run();
+            new InitialCopy(task.taskId(), metadata, catalog, source.queries(), applier, writer, retrier, metrics,
+                    copyProgress).run();
         } finally {
             closeQuietly(source.connection(), "source Milvus");
         }
@@ -215,6 +219,16 @@ public final class ReplicationRunner implements TaskRunner {
             copying = false;
         }
         log.info("task {}: initial copy done; streaming from the positions recorded before it", task.taskId());
+    }
+
+    /** The target was down when the task started: its copy goes back as its positions do. */
+    private void setCopyBack() throws InterruptedException {
+        boolean[] wentBack = {false};
+        retrier.run("set the initial copy back", () -> storeWriter.run(() -> wentBack[0] = copyProgress.rewind(Instant.now(), false)));
+        if (wentBack[0]) {
+            log.warn("task {}: the target Milvus was unreachable when the task started; its initial copy goes back to where"
+                    + " it stood {} minutes ago", task.taskId(), ReplayWindow.WINDOW.toMinutes());
+        }
     }
 
     /** Every channel of the task from its stored position, and the replicate channel. */
@@ -278,7 +292,7 @@ public final class ReplicationRunner implements TaskRunner {
         reader.seekAfter(start);
         channelsRead.put(channel, start);
         boolean ticked = !channel.equals(settings.log().replicateChannel());
-        replayWindow.opened(start);
+        replayWindow.opened(channel, start);
         ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), channel);
         startThread(ReplicationWorker.thread(task.taskId(), new ChannelWorker(reader, start, ticked, applier, committer,
                 retrier, (opType, tick) -> metrics.replicateTt(task.taskId(), channel, opType, tick.physicalMillis()),
@@ -309,7 +323,7 @@ public final class ReplicationRunner implements TaskRunner {
 
     /** The target is down or starting: it may restart, and lose what it acknowledged but had not persisted. */
     private void targetUnreachable() {
-        if (!channelsOpen) {
+        if (!channelsOpen && !copying) {
             targetDownAtSetup = true;
             return;
         }
@@ -319,6 +333,7 @@ public final class ReplicationRunner implements TaskRunner {
                 storeWriter.run(() -> {
                     committer.freeze();
                     committer.rewindTo(from.values());
+                    copyProgress.rewind(Instant.now(), true);
                 });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -357,15 +372,20 @@ public final class ReplicationRunner implements TaskRunner {
      * from. Nothing before setup has read the task's catalog, where the window starts from.
      */
     private void recordReplayWindow() {
-        ReplayWindow window = replayWindow;
-        if (window == null) {
+        ReplayWindow<ChannelPosition> window = replayWindow;
+        CopyProgress copy = copyProgress;
+        if (window == null || copy == null) {
             return;
         }
         Instant now = Instant.now();
         window.record(now, committer.positions());
+        copy.record(now);
         if (!now.isBefore(replayFromPublished.plus(REPLAY_FROM_EVERY)) && !restartAsked.get()) {
-            store.updateCatalog(task.taskId(), Map.of(REPLAY_FROM_KEY, ReplayPositions.encode(window.replayFrom(now))),
-                    List.of());
+            Map<String, String> published = new HashMap<>(Map.of(REPLAY_FROM_KEY, ReplayPositions.encode(window.replayFrom(now))));
+            if (task.spec().snapshotInitial()) {
+                published.putAll(copy.published(now));
+            }
+            store.updateCatalog(task.taskId(), published, List.of());
             replayFromPublished = now;
         }
     }

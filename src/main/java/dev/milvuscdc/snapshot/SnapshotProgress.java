@@ -1,5 +1,8 @@
 package dev.milvuscdc.snapshot;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.milvuscdc.task.CopyStatus;
 import io.milvus.grpc.DataType;
 import java.util.ArrayList;
@@ -14,11 +17,18 @@ import java.util.TreeMap;
  * per source collection what it held when its copy began and whether it was loaded then, per
  * partition the last primary key copied and the rows copied, and whether the whole copy is done.
  * Immutable: every change returns the entries to store.
+ *
+ * <p>A target outage can take progress back ({@link #rewindTo}): a restarting Milvus 2.3.5 loses
+ * writes it acknowledged in its last minutes, pages of the copy included, so they are copied again.
+ * What a collection held when its copy began, and whether it was loaded, is never taken back: the
+ * copy itself loads the collections it reads.
  */
 public final class SnapshotProgress {
 
     static final String PREFIX = "snapshot/";
     private static final String DONE = PREFIX + "done";
+    private static final String COLLECTION = PREFIX + "collection/";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A collection whose copy began: its name, the rows it held then, and whether it was loaded on the source. */
     public record CollectionStart(String name, long rowsAtStart, boolean wasLoaded) {
@@ -26,6 +36,13 @@ public final class SnapshotProgress {
 
     /** A partition's copy: the cursor, the rows copied so far, and whether it is finished. */
     public record PartitionState(String cursor, long rowsCopied, boolean finished) {
+    }
+
+    /** The catalog change that takes progress back: entries to store and keys to remove. */
+    public record Rewind(Map<String, String> put, List<String> remove) {
+        public boolean isEmpty() {
+            return put.isEmpty() && remove.isEmpty();
+        }
     }
 
     private final Map<String, String> entries;
@@ -106,9 +123,9 @@ public final class SnapshotProgress {
     public Map<Long, CollectionStart> collections() {
         Map<Long, CollectionStart> started = new TreeMap<>();
         entries.keySet().stream()
-                .filter(key -> key.startsWith(PREFIX + "collection/") && key.indexOf('/', (PREFIX + "collection/").length()) < 0)
+                .filter(SnapshotProgress::isCollectionStart)
                 .forEach(key -> {
-                    long id = Long.parseLong(key.substring((PREFIX + "collection/").length()));
+                    long id = Long.parseLong(key.substring(COLLECTION.length()));
                     collection(id).ifPresent(start -> started.put(id, start));
                 });
         return started;
@@ -129,8 +146,64 @@ public final class SnapshotProgress {
         return new SnapshotProgress(next);
     }
 
+    /** The entries a target outage may take back: the partitions' progress and the finished and done marks. */
+    public Map<String, String> rewindable() {
+        Map<String, String> rewindable = new TreeMap<>();
+        entries.forEach((key, value) -> {
+            if (!isCollectionStart(key)) {
+                rewindable.put(key, value);
+            }
+        });
+        return rewindable;
+    }
+
+    /** The change that sets the {@link #rewindable} entries to {@code earlier} (an earlier {@code rewindable()}). */
+    public Rewind rewindTo(Map<String, String> earlier) {
+        Map<String, String> put = new TreeMap<>();
+        earlier.forEach((key, value) -> {
+            if (key.startsWith(PREFIX) && !isCollectionStart(key) && !value.equals(entries.get(key))) {
+                put.put(key, value);
+            }
+        });
+        List<String> remove = rewindable().keySet().stream().filter(key -> !earlier.containsKey(key)).toList();
+        return new Rewind(put, remove);
+    }
+
+    /** The same progress after a {@link #rewindTo} was stored. */
+    public SnapshotProgress after(Rewind rewind) {
+        Map<String, String> next = new TreeMap<>(entries);
+        rewind.remove().forEach(next::remove);
+        next.putAll(rewind.put());
+        return new SnapshotProgress(next);
+    }
+
+    /** Entries as one catalog value (JSON). */
+    public static String encode(Map<String, String> entries) {
+        try {
+            return JSON.writeValueAsString(new TreeMap<>(entries));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the initial copy's progress", e);
+        }
+    }
+
+    /** The entries of an {@link #encode}d value; empty for an empty or malformed one (then nothing is kept). */
+    public static Map<String, String> decode(String value) {
+        if (value.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(value, new TypeReference<TreeMap<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+
+    private static boolean isCollectionStart(String key) {
+        return key.startsWith(COLLECTION) && key.indexOf('/', COLLECTION.length()) < 0;
+    }
+
     private static String collectionKey(long collectionId) {
-        return PREFIX + "collection/" + collectionId;
+        return COLLECTION + collectionId;
     }
 
     private static String partitionKey(long collectionId, long partitionId) {

@@ -15,10 +15,10 @@ class ReplayWindowTest {
 
     @Test
     void aTaskYoungerThanTheWindowReadsAgainFromWhereItBeganEachChannel() {
-        ReplayWindow window = new ReplayWindow(WINDOW, Map.of());
-        window.opened(at("dml_0", "1"));
+        ReplayWindow<ChannelPosition> window = new ReplayWindow<>(WINDOW, Map.of());
+        window.opened("dml_0", at("dml_0", "1"));
         window.record(T0, Map.of("dml_0", at("dml_0", "5")));
-        window.opened(at("dml_1", "40"));
+        window.opened("dml_1", at("dml_1", "40"));
         window.record(T0.plusSeconds(60), Map.of("dml_0", at("dml_0", "9"), "dml_1", at("dml_1", "44")));
 
         assertThat(window.replayFrom(T0.plusSeconds(120))).isEqualTo(Map.of("dml_0", at("dml_0", "1"), "dml_1", at("dml_1", "40")));
@@ -26,8 +26,8 @@ class ReplayWindowTest {
 
     @Test
     void anOlderTaskReadsAgainFromWhereItStoodAWindowAgo() {
-        ReplayWindow window = new ReplayWindow(WINDOW, Map.of());
-        window.opened(at("dml_0", "1"));
+        ReplayWindow<ChannelPosition> window = new ReplayWindow<>(WINDOW, Map.of());
+        window.opened("dml_0", at("dml_0", "1"));
         for (int minute = 0; minute <= 30; minute++) {
             window.record(T0.plusSeconds(60L * minute), Map.of("dml_0", at("dml_0", Integer.toString(100 + minute))));
         }
@@ -38,8 +38,8 @@ class ReplayWindowTest {
 
     @Test
     void whatAnEarlierRunPublishedCountsAsOldEnough() {
-        ReplayWindow window = new ReplayWindow(WINDOW, Map.of("dml_0", at("dml_0", "3")));
-        window.opened(at("dml_0", "50"));
+        ReplayWindow<ChannelPosition> window = new ReplayWindow<>(WINDOW, Map.of("dml_0", at("dml_0", "3")));
+        window.opened("dml_0", at("dml_0", "50"));
         window.record(T0, Map.of("dml_0", at("dml_0", "60")));
 
         assertThat(window.replayFrom(T0.plusSeconds(5)).get("dml_0").messageId()).isEqualTo("3");

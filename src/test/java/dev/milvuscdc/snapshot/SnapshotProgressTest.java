@@ -68,4 +68,27 @@ class SnapshotProgressTest {
     void otherCatalogEntriesAreNotProgress() {
         assertThat(SnapshotProgress.of(catalog).with(Map.of()).collections()).isEmpty();
     }
+
+    @Test
+    void aRewindTakesBackPartitionsAndMarksButKeepsWhatCollectionsHeldAtTheirStart() {
+        saved(SnapshotProgress.collectionEntry(7, new CollectionStart("shop.orders", 20_000, false)));
+        Map<String, String> earlier = saved(SnapshotProgress.partitionEntry(7, 8, new PartitionState("i100", 100, false))).rewindable();
+        saved(SnapshotProgress.partitionEntry(7, 8, new PartitionState("i900", 900, true)));
+        saved(SnapshotProgress.partitionEntry(7, 9, new PartitionState("i50", 50, true)));
+        saved(SnapshotProgress.collectionFinishedEntry(7));
+        SnapshotProgress now = saved(SnapshotProgress.doneEntry());
+
+        SnapshotProgress.Rewind rewind = now.rewindTo(SnapshotProgress.decode(SnapshotProgress.encode(earlier)));
+        SnapshotProgress back = now.after(rewind);
+
+        assertThat(rewind.isEmpty()).isFalse();
+        assertThat(back.partition(7, 8)).isEqualTo(new PartitionState("i100", 100, false));
+        assertThat(back.partition(7, 9)).isEqualTo(new PartitionState("", 0, false));
+        assertThat(back.collectionFinished(7)).isFalse();
+        assertThat(back.done()).isFalse();
+        assertThat(back.collection(7)).contains(new CollectionStart("shop.orders", 20_000, false));
+        assertThat(back.rewindTo(earlier).isEmpty()).as("a second rewind changes nothing").isTrue();
+        assertThat(SnapshotProgress.decode("not json")).isEmpty();
+        assertThat(SnapshotProgress.decode("")).isEmpty();
+    }
 }
