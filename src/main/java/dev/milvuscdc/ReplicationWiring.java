@@ -4,8 +4,9 @@ import dev.milvuscdc.config.CdcConfig;
 import dev.milvuscdc.config.SourceConfig;
 import dev.milvuscdc.replication.ReplicationSettings;
 import dev.milvuscdc.sink.DryRunTargetWriter;
-import dev.milvuscdc.sink.MilvusTargetConnection;
-import dev.milvuscdc.sink.TargetConnectException;
+import dev.milvuscdc.sink.MilvusConnectException;
+import dev.milvuscdc.sink.MilvusConnection;
+import dev.milvuscdc.sink.MilvusPeer;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.snapshot.SnapshotReadException;
 import dev.milvuscdc.snapshot.SnapshotSource;
@@ -37,7 +38,7 @@ final class ReplicationWiring {
                 snapshotSource(source));
     }
 
-    /** The source Milvus that initial copies read, through the same gRPC connection as a target's. */
+    /** The source Milvus that initial copies read, through the same kind of gRPC connection as a target's. */
     private static SnapshotSource snapshotSource(SourceConfig source) {
         if (source.milvusUri().isBlank()) {
             return SnapshotSource.unconfigured();
@@ -46,11 +47,10 @@ final class ReplicationWiring {
                 null, false, null, 0, false, 0).withUriCredentialsAsToken();
         return () -> {
             try {
-                MilvusTargetConnection connection = MilvusTargetConnection.open(param);
+                MilvusConnection connection = MilvusConnection.open(MilvusPeer.SOURCE, param);
                 return new SnapshotSource.Connected(new SourceQueries(connection.stub(), SOURCE_CALL_TIMEOUT), connection);
-            } catch (TargetConnectException e) {
-                throw new SnapshotReadException("sourceConfig.milvus.uri: " + e.getMessage().replace("target Milvus", "source Milvus"),
-                        e, !e.credentialsRefused(), false);
+            } catch (MilvusConnectException e) {
+                throw new SnapshotReadException(e.getMessage(), e, !e.credentialsRefused(), false);
             }
         };
     }

@@ -1,7 +1,8 @@
 package dev.milvuscdc.control;
 
-import dev.milvuscdc.sink.MilvusTargetConnection;
-import dev.milvuscdc.sink.TargetConnectException;
+import dev.milvuscdc.sink.MilvusConnectException;
+import dev.milvuscdc.sink.MilvusConnection;
+import dev.milvuscdc.sink.MilvusPeer;
 import dev.milvuscdc.task.TaskSpec;
 
 /** Opens a real gRPC connection to the target Milvus, proves it answers, and closes it again. */
@@ -9,9 +10,9 @@ public final class MilvusTargetProbe implements TargetProbe {
 
     @Override
     public void check(TaskSpec.MilvusConnectParam target) throws TargetUnreachableException {
-        try (MilvusTargetConnection connection = MilvusTargetConnection.open(target)) {
+        try (MilvusConnection connection = MilvusConnection.open(MilvusPeer.TARGET, target)) {
             connection.address();
-        } catch (TargetConnectException e) {
+        } catch (MilvusConnectException e) {
             throw new TargetUnreachableException(e.getMessage());
         }
     }

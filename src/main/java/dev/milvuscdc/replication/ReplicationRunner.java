@@ -3,9 +3,9 @@ package dev.milvuscdc.replication;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.PositionCommitter;
+import dev.milvuscdc.sink.MilvusConnectException;
 import dev.milvuscdc.sink.PermanentTargetException;
 import dev.milvuscdc.sink.RetriableTargetException;
-import dev.milvuscdc.sink.TargetConnectException;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.sink.TargetWriter;
 import dev.milvuscdc.snapshot.SnapshotSource;
@@ -311,7 +311,7 @@ public final class ReplicationRunner implements TaskRunner {
     private TargetConnector.Connected connectTarget() {
         try {
             return settings.target().connect(task.spec().milvusConnectParam());
-        } catch (TargetConnectException e) {
+        } catch (MilvusConnectException e) {
             if (e.credentialsRefused()) {
                 throw new PermanentTargetException("connect", "target", e.getMessage(),
                         "Correct milvus_connect_param (re-create the task), then resume it");

@@ -16,11 +16,11 @@ public final class MilvusTargetWriter implements TargetWriter {
     private final DmlApplier dml;
     private final IndexApplier indexes;
 
-    public MilvusTargetWriter(MilvusTargetConnection connection) {
+    public MilvusTargetWriter(MilvusConnection connection) {
         this(connection, DEFAULT_RPC_TIMEOUT);
     }
 
-    public MilvusTargetWriter(MilvusTargetConnection connection, Duration rpcTimeout) {
+    public MilvusTargetWriter(MilvusConnection connection, Duration rpcTimeout) {
         TargetCalls calls = new TargetCalls(connection, rpcTimeout);
         this.ddl = new DdlApplier(calls);
         this.dml = new DmlApplier(calls, ddl);

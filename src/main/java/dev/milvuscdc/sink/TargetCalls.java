@@ -12,10 +12,10 @@ import java.util.function.Function;
  */
 final class TargetCalls {
 
-    private final MilvusTargetConnection connection;
+    private final MilvusConnection connection;
     private final Duration timeout;
 
-    TargetCalls(MilvusTargetConnection connection, Duration timeout) {
+    TargetCalls(MilvusConnection connection, Duration timeout) {
         this.connection = connection;
         this.timeout = timeout;
     }

@@ -10,15 +10,15 @@ public interface TargetConnector {
     }
 
     /**
-     * @throws TargetConnectException when the target cannot be reached within the connect timeout
+     * @throws MilvusConnectException when the target cannot be reached within the connect timeout
      *                                or refuses the credentials
      */
-    Connected connect(MilvusConnectParam param) throws TargetConnectException;
+    Connected connect(MilvusConnectParam param) throws MilvusConnectException;
 
     /** Through the target Milvus's ordinary gRPC API. */
     static TargetConnector milvus() {
         return param -> {
-            MilvusTargetConnection connection = MilvusTargetConnection.open(param);
+            MilvusConnection connection = MilvusConnection.open(MilvusPeer.TARGET, param);
             return new Connected(new MilvusTargetWriter(connection), connection);
         };
     }

@@ -21,12 +21,12 @@ final class TargetTls {
         return dial != null && (present(dial.serverPemPath()) || present(dial.caPemPath()));
     }
 
-    static SslContext context(DialConfig dial) throws TargetConnectException {
+    static SslContext context(DialConfig dial) throws MilvusConnectException {
         SslContextBuilder builder = GrpcSslContexts.forClient();
         if (dial != null && present(dial.caPemPath())) {
             builder.trustManager(readable(dial.caPemPath(), "ca_pem_path"));
             if (!present(dial.clientPemPath()) || !present(dial.clientKeyPath())) {
-                throw new TargetConnectException("dial_config.ca_pem_path is set for mutual TLS, so client_pem_path and"
+                throw new MilvusConnectException("dial_config.ca_pem_path is set for mutual TLS, so client_pem_path and"
                         + " client_key_path are required too");
             }
             builder.keyManager(readable(dial.clientPemPath(), "client_pem_path"),
@@ -37,7 +37,7 @@ final class TargetTls {
         try {
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new TargetConnectException("the TLS files in dial_config cannot be used: " + e.getMessage());
+            throw new MilvusConnectException("the TLS files in dial_config cannot be used: " + e.getMessage());
         }
     }
 
@@ -45,10 +45,10 @@ final class TargetTls {
         return dial != null && present(dial.serverName()) ? dial.serverName() : null;
     }
 
-    private static File readable(String path, String key) throws TargetConnectException {
+    private static File readable(String path, String key) throws MilvusConnectException {
         File file = new File(path);
         if (!file.canRead()) {
-            throw new TargetConnectException("dial_config." + key + " names a file that cannot be read: " + path);
+            throw new MilvusConnectException("dial_config." + key + " names a file that cannot be read: " + path);
         }
         return file;
     }

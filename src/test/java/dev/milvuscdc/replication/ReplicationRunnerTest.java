@@ -8,8 +8,8 @@ import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.event.EncodedColumn;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.sink.MilvusConnectException;
 import dev.milvuscdc.sink.RetriableTargetException;
-import dev.milvuscdc.sink.TargetConnectException;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.snapshot.SnapshotSource;
 import dev.milvuscdc.source.meta.MetaChange;
@@ -115,7 +115,7 @@ class ReplicationRunnerTest {
     @Test
     void credentialsTheTargetRefusesPauseTheTaskAtOnce() {
         connector = param -> {
-            throw new TargetConnectException("the target Milvus at x refused the credentials", true);
+            throw new MilvusConnectException("the target Milvus at x refused the credentials", true);
         };
         startWithAStoredPosition();
 
@@ -127,7 +127,7 @@ class ReplicationRunnerTest {
     @Test
     void anUnreachableTargetIsRetriedWhileTheTaskStaysRunning() {
         connector = param -> {
-            throw new TargetConnectException("cannot reach the target Milvus at x within 5 s");
+            throw new MilvusConnectException("cannot reach the target Milvus at x within 5 s");
         };
         startWithAStoredPosition();
 

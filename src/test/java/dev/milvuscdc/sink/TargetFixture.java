@@ -27,11 +27,11 @@ import org.awaitility.Awaitility;
 /** A connection and writer to the rig's target Milvus, plus schema builders and a Strong-consistency query. */
 final class TargetFixture implements AutoCloseable {
 
-    final MilvusTargetConnection connection;
+    final MilvusConnection connection;
     final MilvusTargetWriter writer;
 
-    TargetFixture() throws TargetConnectException {
-        connection = MilvusTargetConnection.open(new MilvusConnectParam(Rig.get().targetUri(), null, null, 0, null, null,
+    TargetFixture() throws MilvusConnectException {
+        connection = MilvusConnection.open(MilvusPeer.TARGET, new MilvusConnectParam(Rig.get().targetUri(), null, null, 0, null, null,
                 false, null, 0, false, 10));
         writer = new MilvusTargetWriter(connection);
     }

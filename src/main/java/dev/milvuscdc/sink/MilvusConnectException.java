@@ -4,20 +4,20 @@ package dev.milvuscdc.sink;
  * The target Milvus cannot be used: unreachable, TLS material unusable, or credentials refused.
  * Never carries a secret.
  */
-public class TargetConnectException extends Exception {
+public class MilvusConnectException extends Exception {
 
     private final boolean credentialsRefused;
 
-    public TargetConnectException(String message) {
+    public MilvusConnectException(String message) {
         this(message, false);
     }
 
-    public TargetConnectException(String message, boolean credentialsRefused) {
+    public MilvusConnectException(String message, boolean credentialsRefused) {
         super(message);
         this.credentialsRefused = credentialsRefused;
     }
 
-    public TargetConnectException(String message, Throwable cause) {
+    public MilvusConnectException(String message, Throwable cause) {
         super(message, cause);
         this.credentialsRefused = false;
     }

@@ -18,42 +18,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One gRPC channel to the target Milvus, with the credential attached to every call. {@link #open}
+ * One gRPC channel to a Milvus (the target, or the source that initial copies read), with the
+ * credential attached to every call. {@link #open}
  * proves, within the connect timeout, that the server answers and accepts the credential.
  * Thread-safe: stubs may be used from several threads.
  */
-public final class MilvusTargetConnection implements AutoCloseable {
+public final class MilvusConnection implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MilvusTargetConnection.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MilvusConnection.class);
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> DB_NAME = Metadata.Key.of("dbname", Metadata.ASCII_STRING_MARSHALLER);
     private static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
     private static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-    private final TargetAddress address;
+    private final MilvusPeer peer;
+    private final MilvusAddress address;
     private final ManagedChannel channel;
     private final MilvusServiceBlockingStub stub;
 
-    private MilvusTargetConnection(TargetAddress address, ManagedChannel channel, MilvusServiceBlockingStub stub) {
+    private MilvusConnection(MilvusPeer peer, MilvusAddress address, ManagedChannel channel, MilvusServiceBlockingStub stub) {
+        this.peer = peer;
         this.address = address;
         this.channel = channel;
         this.stub = stub;
     }
 
-    public static MilvusTargetConnection open(MilvusConnectParam param) throws TargetConnectException {
+    public static MilvusConnection open(MilvusPeer peer, MilvusConnectParam param) throws MilvusConnectException {
         if (param == null || param.isEmpty()) {
-            throw new TargetConnectException("no target Milvus given: set milvus_connect_param.uri (or host and port)");
+            throw new MilvusConnectException("no " + peer.name() + " given: set " + peer.addressSetting());
         }
-        TargetAddress address = TargetAddress.parse(param.effectiveUri());
+        MilvusAddress address = MilvusAddress.parse(peer, param.effectiveUri());
         int timeoutSeconds = param.connectTimeout() > 0 ? param.connectTimeout() : DEFAULT_CONNECT_TIMEOUT_SECONDS;
         ManagedChannel channel = channel(address, param);
         MilvusServiceBlockingStub stub = MilvusServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(credentialHeaders(param.effectiveToken())));
-        MilvusTargetConnection connection = new MilvusTargetConnection(address, channel, stub);
+        MilvusConnection connection = new MilvusConnection(peer, address, channel, stub);
         try {
             connection.verify(timeoutSeconds);
             return connection;
-        } catch (TargetConnectException | RuntimeException e) {
+        } catch (MilvusConnectException | RuntimeException e) {
             connection.close();
             throw e;
         }
@@ -86,7 +89,7 @@ public final class MilvusTargetConnection implements AutoCloseable {
         }
     }
 
-    private void verify(int timeoutSeconds) throws TargetConnectException {
+    private void verify(int timeoutSeconds) throws MilvusConnectException {
         ListDatabasesResponse response;
         try {
             response = stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
@@ -105,35 +108,35 @@ public final class MilvusTargetConnection implements AutoCloseable {
         if (TargetErrorClassifier.isPermissionDenied(status)) {
             warnMissingPrivilege(status.getReason());
         } else if (TargetErrorClassifier.isAuthFailure(status)) {
-            throw new TargetConnectException("the target Milvus at " + address() + " refused the credentials: "
-                    + status.getReason() + " (check milvus_connect_param token or username/password)", true);
+            throw new MilvusConnectException("the " + peer.name() + " at " + address() + " refused the credentials: "
+                    + status.getReason() + " (check " + peer.credentialSetting() + ")", true);
         } else {
-            throw new TargetConnectException("the target Milvus at " + address() + " answered with an error: "
+            throw new MilvusConnectException("the " + peer.name() + " at " + address() + " answered with an error: "
                     + status.getReason());
         }
     }
 
     /** A privilege check runs after authentication, so a denial proves the credentials are valid. */
     private void warnMissingPrivilege(String reason) {
-        LOG.warn("The target Milvus at {} accepted the credentials but denied listing databases ({});"
-                + " replication needs a user with admin privileges", address(), reason);
+        LOG.warn("The {} at {} accepted the credentials but denied listing databases ({});"
+                + " replication needs a user with admin privileges", peer.name(), address(), reason);
     }
 
-    private TargetConnectException transportFailure(StatusRuntimeException e, int timeoutSeconds) {
+    private MilvusConnectException transportFailure(StatusRuntimeException e, int timeoutSeconds) {
         Status.Code code = e.getStatus().getCode();
         if (code == Status.Code.UNAUTHENTICATED) {
-            return new TargetConnectException("the target Milvus at " + address() + " refused the credentials: "
-                    + e.getStatus().getDescription() + " (check milvus_connect_param token or username/password)", true);
+            return new MilvusConnectException("the " + peer.name() + " at " + address() + " refused the credentials: "
+                    + e.getStatus().getDescription() + " (check " + peer.credentialSetting() + ")", true);
         }
         if (TargetErrorClassifier.isTlsFailure(e)) {
-            return new TargetConnectException("the TLS handshake with the target Milvus at " + address() + " failed: "
+            return new MilvusConnectException("the TLS handshake with the " + peer.name() + " at " + address() + " failed: "
                     + TargetErrorClassifier.describe(e) + " (check dial_config: server_name, certificates and keys)");
         }
-        return new TargetConnectException("cannot reach the target Milvus at " + address() + " within "
+        return new MilvusConnectException("cannot reach the " + peer.name() + " at " + address() + " within "
                 + timeoutSeconds + " s: " + TargetErrorClassifier.describe(e));
     }
 
-    private static ManagedChannel channel(TargetAddress address, MilvusConnectParam param) throws TargetConnectException {
+    private static ManagedChannel channel(MilvusAddress address, MilvusConnectParam param) throws MilvusConnectException {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.host(), address.port())
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES);
         if (address.tls() || TargetTls.requested(param.dialConfig())) {
