@@ -378,11 +378,14 @@ public final class ReplicationRunner implements TaskRunner {
             return;
         }
         Instant now = Instant.now();
+        boolean copies = task.spec().snapshotInitial();
         window.record(now, committer.positions());
-        copy.record(now);
+        if (copies) {
+            copy.record(now);
+        }
         if (!now.isBefore(replayFromPublished.plus(REPLAY_FROM_EVERY)) && !restartAsked.get()) {
             Map<String, String> published = new HashMap<>(Map.of(REPLAY_FROM_KEY, ReplayPositions.encode(window.replayFrom(now))));
-            if (task.spec().snapshotInitial()) {
+            if (copies) {
                 published.putAll(copy.published(now));
             }
             store.updateCatalog(task.taskId(), published, List.of());
