@@ -1,6 +1,10 @@
 package dev.milvuscdc.replication;
 
 import dev.milvuscdc.event.ChannelPosition;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -32,5 +36,20 @@ final class ReplayPositions {
             }
         }
         return positions;
+    }
+
+    /**
+     * Where a replay from these positions begins, for the operator: the source time of the oldest
+     * of them. After target outages in quick succession it lies further back than the window, since
+     * what was written again after one outage may be lost by the next.
+     */
+    static String describe(Collection<ChannelPosition> from, Instant now) {
+        long oldest = from.stream().mapToLong(ChannelPosition::physicalMillis).filter(ms -> ms > 0).min().orElse(0);
+        if (oldest == 0) {
+            return "from where it began to read its channels";
+        }
+        Instant at = Instant.ofEpochMilli(oldest);
+        return "from the changes after source time " + at.truncatedTo(ChronoUnit.SECONDS) + " ("
+                + Duration.between(at, now).toMinutes() + " minutes ago)";
     }
 }

@@ -64,6 +64,8 @@ public final class ReplicationRunner implements TaskRunner {
     /** The catalog entry where a run publishes where a later run would read again from after a target outage. */
     static final String REPLAY_FROM_KEY = "replay-from";
     private static final Duration REPLAY_FROM_EVERY = Duration.ofMinutes(1);
+    private static final String REPLAY_EXTENT = "where it stood " + ReplayWindow.WINDOW.toMinutes()
+            + " minutes ago or before an earlier target outage within those minutes";
 
     private final TaskRecord task;
     private final TaskStatusListener listener;
@@ -182,9 +184,9 @@ public final class ReplicationRunner implements TaskRunner {
             if (targetDownAtSetup) {
                 Map<String, ChannelPosition> from = replayFrom();
                 retrier.run("set the positions back", () -> storeWriter.run(() -> committer.rewindTo(from.values())));
-                log.warn("task {}: the target Milvus was unreachable when the task started; it reads again from where it"
-                        + " stood {} minutes ago, so that writes a restarting target lost are made again", task.taskId(),
-                        ReplayWindow.WINDOW.toMinutes());
+                log.warn("task {}: the target Milvus was unreachable when the task started; it reads again {}, {},"
+                        + " so that writes a restarting target lost are made again", task.taskId(),
+                        ReplayPositions.describe(from.values(), Instant.now()), REPLAY_EXTENT);
             }
             channelsOpen = true;
             openStoredChannels();
@@ -344,8 +346,9 @@ public final class ReplicationRunner implements TaskRunner {
                         + "; resume the task once the task store answers (writes a restarting target lost are then not made again)");
                 return;
             }
-            String reason = "the target Milvus is unreachable; the task restarts from where it stood "
-                    + ReplayWindow.WINDOW.toMinutes() + " minutes ago, so that writes a restarting target loses are made again";
+            String reason = "the target Milvus is unreachable; the task restarts and reads again "
+                    + ReplayPositions.describe(from.values(), Instant.now()) + ", " + REPLAY_EXTENT
+                    + ", so that writes a restarting target loses are made again";
             log.warn("task {}: {}", task.taskId(), reason);
             listener.restart(reason);
         }

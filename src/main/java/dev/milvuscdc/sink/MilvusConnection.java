@@ -133,7 +133,7 @@ public final class MilvusConnection implements AutoCloseable {
                     + TargetErrorClassifier.describe(e) + " (check dial_config: server_name, certificates and keys)");
         }
         return new MilvusConnectException("cannot reach the " + peer.name() + " at " + address() + " within "
-                + timeoutSeconds + " s: " + TargetErrorClassifier.describe(e));
+                + timeoutSeconds + " s: " + TargetErrorClassifier.describe(e) + " (check " + peer.addressSetting() + ")");
     }
 
     private static ManagedChannel channel(MilvusAddress address, MilvusConnectParam param) throws MilvusConnectException {

@@ -7,7 +7,7 @@ package dev.milvuscdc.sink;
 public record MilvusPeer(String name, String addressSetting, String credentialSetting) {
 
     /** The target of a task: {@code milvus_connect_param} of {@code create}. */
-    public static final MilvusPeer TARGET = new MilvusPeer("target Milvus", "milvus_connect_param.uri (or host and port)",
+    public static final MilvusPeer TARGET = new MilvusPeer("target Milvus", "milvus_connect_param.uri, or host and port",
             "milvus_connect_param token or username/password");
 
     /** The source Milvus that initial copies read: {@code sourceConfig.milvus} of the configuration. */

@@ -30,7 +30,8 @@ class MilvusConnectionIT {
         long start = System.nanoTime();
         assertThatThrownBy(() -> MilvusConnection.open(MilvusPeer.TARGET, param("http://127.0.0.1:" + closedPort, "root:s3cr3t-pass", 2)))
                 .isInstanceOf(MilvusConnectException.class)
-                .hasMessage("cannot reach the target Milvus at http://127.0.0.1:" + closedPort + " within 2 s: connection refused")
+                .hasMessage("cannot reach the target Milvus at http://127.0.0.1:" + closedPort + " within 2 s: connection refused"
+                        + " (check milvus_connect_param.uri, or host and port)")
                 .satisfies(e -> assertThat(e.toString()).doesNotContain("s3cr3t"));
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_500);
     }
