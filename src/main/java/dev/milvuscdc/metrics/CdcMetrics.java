@@ -4,12 +4,15 @@ import dev.milvuscdc.task.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 
 /**
  * Every metric of the server, named as the reference names them (namespace {@code milvus},
@@ -19,10 +22,20 @@ public final class CdcMetrics {
 
     /** Reported as the state of a task that no longer exists, as the reference does. */
     private static final long DELETED = -1;
+    private static final String TASK_STATE = "milvus.cdc.task.state";
+    private static final String LAG = "milvus.cdc.lag.seconds";
+    private static final String ROWS = "milvus.cdc.replicate.data.cnt";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicLong> taskStates = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final Map<GaugeKey, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final Map<GaugeKey, AtomicReference<DoubleSupplier>> lags = new ConcurrentHashMap<>();
+
+    private record GaugeKey(String name, Tags tags) {
+        boolean ofTask(String taskId) {
+            return tags.stream().anyMatch(tag -> tag.getKey().equals("task_id") && tag.getValue().equals(taskId));
+        }
+    }
 
     public CdcMetrics() {
         for (TaskState state : TaskState.values()) {
@@ -42,8 +55,38 @@ public final class CdcMetrics {
         taskStateHolder(taskId).set(state.ordinal());
     }
 
+    /**
+     * The task's state becomes {@value #DELETED}, as the reference reports it; every other series of
+     * the task goes, so that a dashboard does not show a deleted task's last values for ever.
+     */
     public void taskDeleted(String taskId) {
         taskStateHolder(taskId).set(DELETED);
+        for (Meter meter : registry.getMeters()) {
+            Meter.Id id = meter.getId();
+            if (taskId.equals(id.getTag("task_id")) && !id.getName().equals(TASK_STATE)) {
+                registry.remove(meter);
+            }
+        }
+        gauges.keySet().removeIf(key -> key.ofTask(taskId));
+        lags.keySet().removeIf(key -> key.ofTask(taskId));
+    }
+
+    /**
+     * A channel a task reads: its lag, seconds the target is behind the source there (now minus the
+     * source time of the oldest change it does not hold yet, 0 when it holds everything), and its
+     * count of lost positions, from 0 so that a rate has a start. A restarted channel replaces the
+     * lag reading of the one before it.
+     */
+    public void channelOpened(String taskId, String channel, DoubleSupplier lagSeconds) {
+        Tags tags = Tags.of("task_id", taskId, "channel_name", channel);
+        lags.computeIfAbsent(new GaugeKey(LAG, tags), key -> {
+            AtomicReference<DoubleSupplier> reading = new AtomicReference<>(() -> 0);
+            Gauge.builder(LAG, reading, r -> r.get().getAsDouble())
+                    .description("seconds the target is behind: now minus the source time of the oldest change it does not hold")
+                    .tags(tags).register(registry);
+            return reading;
+        }).set(lagSeconds);
+        positionLostCounter(taskId, channel);
     }
 
     public void request(String requestType, String status) {
@@ -61,9 +104,20 @@ public final class CdcMetrics {
                 .register(registry).record(millis);
     }
 
+    /** Rows the task applied to the target since the server started (inserts and deletes). */
+    public double rowsApplied(String taskId) {
+        return registry.find(ROWS).tag("task_id", taskId).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** The largest lag of the task's channels, 0 when it has none. */
+    public double lagSeconds(String taskId) {
+        return lags.entrySet().stream().filter(e -> e.getKey().ofTask(taskId))
+                .mapToDouble(e -> e.getValue().get().getAsDouble()).max().orElse(0);
+    }
+
     /** Rows applied to the target; {@code apiType} is {@code insert} or {@code delete}. */
     public void rowsReplicated(String taskId, long collectionId, String collectionName, String apiType, long rows) {
-        Counter.builder("milvus.cdc.replicate.data.cnt")
+        Counter.builder(ROWS)
                 .description("rows replicated")
                 .tags("task_id", taskId, "collection_id", Long.toString(collectionId),
                         "collection_name", collectionName, "op_type", "write", "api_type", apiType)
@@ -102,10 +156,14 @@ public final class CdcMetrics {
 
     /** A channel's position was no longer in the source's log: the task stopped rather than skip changes. */
     public void positionLost(String taskId, String channel) {
-        Counter.builder("milvus.cdc.position.lost")
+        positionLostCounter(taskId, channel).increment();
+    }
+
+    private Counter positionLostCounter(String taskId, String channel) {
+        return Counter.builder("milvus.cdc.position.lost")
                 .description("positions the source's log no longer held (the task paused instead of skipping changes)")
                 .tags("task_id", taskId, "channel_name", channel)
-                .register(registry).increment();
+                .register(registry);
     }
 
     /** Physical milliseconds of the last time tick read or written on a channel. */
@@ -121,12 +179,12 @@ public final class CdcMetrics {
     }
 
     private AtomicLong taskStateHolder(String taskId) {
-        return taskStates.computeIfAbsent(taskId, id -> gauge("milvus.cdc.task.state",
+        return taskStates.computeIfAbsent(taskId, id -> gauge(TASK_STATE,
                 "state of a task: 0 Initial, 1 Running, 2 Paused, -1 deleted", Tags.of("task_id", id)));
     }
 
     private AtomicLong gauge(String name, String description, Tags tags) {
-        return gauges.computeIfAbsent(name + tags, key -> {
+        return gauges.computeIfAbsent(new GaugeKey(name, tags), key -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder(name, value, AtomicLong::doubleValue).description(description).tags(tags).register(registry);
             return value;

@@ -39,14 +39,16 @@ final class ChannelWorker implements ReplicationWorker.Loop {
      */
     private final BiConsumer<String, ChannelPosition> progress;
     private final Runnable positionLost;
+    private final ChannelLag lag;
 
     /**
      * @param start        the position the reader stands on
      * @param positionLost told when the log no longer holds what follows the channel's position
+     * @param lag          told what was read and what the target acknowledged
      */
     ChannelWorker(ChannelReader reader, ChannelPosition start, boolean ticked, ChangeApplier applier,
             PositionCommitter committer, Retrier retrier, BiConsumer<String, ChannelPosition> progress,
-            Runnable positionLost) {
+            Runnable positionLost, ChannelLag lag) {
         this.reader = reader;
         this.assembler = new PackAssembler(start);
         this.ticked = ticked;
@@ -55,6 +57,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
         this.retrier = retrier;
         this.progress = progress;
         this.positionLost = positionLost;
+        this.lag = lag;
     }
 
     @Override
@@ -79,6 +82,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
             positionLost.run();
             throw e;
         }
+        lag.read(messages, reader.behind());
         List<MessagePack> packs = new ArrayList<>();
         ChannelPosition releasedBy = null;
         for (LogMessage message : messages) {
@@ -95,7 +99,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
             boolean replayed = retrier.call("find where channel " + reader.channel() + " ended when the task started",
                     () -> writtenBeforeStart(joined));
             progress.accept("read", releasedBy);
-            unacknowledged.add(new Applying(applier.apply(joined, replayed), joined.end(), releasedBy));
+            unacknowledged.add(new Applying(applier.apply(joined, replayed), joined, releasedBy));
         }
         acknowledgeCompleted();
     }
@@ -113,17 +117,19 @@ final class ChannelWorker implements ReplicationWorker.Loop {
         long completed = applier.completedThrough();
         while (!unacknowledged.isEmpty() && unacknowledged.peek().lastCall() <= completed) {
             Applying done = unacknowledged.poll();
-            committer.acknowledged(done.end());
+            committer.acknowledged(done.pack().end());
+            lag.held(done.pack().messages());
             progress.accept("write", done.releasedBy());
         }
     }
 
-    /** A pack handed to the applier: its last target call, its end, and the message that released it. */
-    private record Applying(long lastCall, ChannelPosition end, ChannelPosition releasedBy) {
+    /** A pack handed to the applier: its last target call, the pack, and the message that released it. */
+    private record Applying(long lastCall, MessagePack pack, ChannelPosition releasedBy) {
     }
 
     @Override
     public void close() {
+        lag.stopped(System.currentTimeMillis());
         try {
             reader.close();
         } finally {

@@ -79,6 +79,7 @@ public final class ReplicationRunner implements TaskRunner {
     private volatile boolean channelsOpen;
     private volatile boolean targetDownAtSetup;
     private volatile ReplayWindow<ChannelPosition> replayWindow;
+    private volatile ProgressLine progress;
     private volatile CopyProgress copyProgress;
     private Instant replayFromPublished = Instant.EPOCH;
     private PositionCommitter committer;
@@ -193,6 +194,7 @@ public final class ReplicationRunner implements TaskRunner {
             catalog.createExisting();
             startThread(ReplicationWorker.thread(task.taskId(), new MetadataWorker(changes, metadata, catalog), listener));
             log.info("task {}: connected to the target and the source metadata; replaying", task.taskId());
+            progress = new ProgressLine(task.taskId(), metrics, log::info, Instant.now());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable e) {
@@ -296,9 +298,11 @@ public final class ReplicationRunner implements TaskRunner {
         boolean ticked = !channel.equals(settings.log().replicateChannel());
         replayWindow.opened(channel, start);
         ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), channel);
+        ChannelLag lag = new ChannelLag();
+        metrics.channelOpened(task.taskId(), channel, () -> lag.seconds(System.currentTimeMillis()));
         startThread(ReplicationWorker.thread(task.taskId(), new ChannelWorker(reader, start, ticked, applier, committer,
                 retrier, (opType, tick) -> metrics.replicateTt(task.taskId(), channel, opType, tick.physicalMillis()),
-                () -> metrics.positionLost(task.taskId(), channel)), listener));
+                () -> metrics.positionLost(task.taskId(), channel), lag), listener));
     }
 
     private synchronized void startThread(Thread thread) {
@@ -365,6 +369,10 @@ public final class ReplicationRunner implements TaskRunner {
         try {
             committer.flush();
             recordReplayWindow();
+            ProgressLine line = progress;
+            if (line != null) {
+                line.tick(Instant.now());
+            }
         } catch (RuntimeException e) {
             log.warn("task {}: cannot store positions, will retry: {}", task.taskId(), e.getMessage());
         }

@@ -32,6 +32,7 @@ class ChannelWorkerTest {
     private final PositionCommitter committer = new PositionCommitter(Map.of(), stored::addAll);
     private final List<String> progress = new CopyOnWriteArrayList<>();
     private final AtomicInteger lost = new AtomicInteger();
+    private final ChannelLag lag = new ChannelLag();
     private final ChangeApplier applier = new ChangeApplier(fixture.catalog, fixture.target, fixture.retrier,
             new CdcMetrics(), "t1", "dml_0");
 
@@ -55,11 +56,13 @@ class ChannelWorkerTest {
         assertThat(fixture.target.collection("default", "c").orElseThrow().keys()).containsExactly(1L, 2L);
         assertThat(committer.positions().get("dml_0").messageId()).as("before the row the tick did not release").isEqualTo("0");
         assertThat(progress).contains("read 20", "write 20");
+        assertThat(lag.seconds(System.currentTimeMillis())).as("row 3 waits for a later tick").isPositive();
 
         reader.next(tick(3, 40));
         runUntilAcknowledged(worker, 2);
         assertThat(fixture.target.collection("default", "c").orElseThrow().keys()).containsExactly(1L, 2L, 3L);
         assertThat(committer.positions().get("dml_0").messageId()).isEqualTo("3");
+        assertThat(lag.seconds(System.currentTimeMillis())).as("the target holds every change read").isZero();
     }
 
     @Test
@@ -96,7 +99,7 @@ class ChannelWorkerTest {
 
     private ChannelWorker worker(boolean ticked) {
         return new ChannelWorker(reader, new ChannelPosition("dml_0", "-1", 0), ticked, applier, committer,
-                fixture.retrier, (op, tick) -> progress.add(op + " " + tick.timestamp()), lost::incrementAndGet);
+                fixture.retrier, (op, tick) -> progress.add(op + " " + tick.timestamp()), lost::incrementAndGet, lag);
     }
 
     private void runUntilAcknowledged(ChannelWorker worker, int flushes) throws Exception {

@@ -60,6 +60,11 @@ final class FakeReader implements ChannelReader {
     }
 
     @Override
+    public boolean behind() {
+        return !batches.isEmpty();
+    }
+
+    @Override
     public void close() {
     }
 }

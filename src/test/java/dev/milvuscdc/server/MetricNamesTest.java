@@ -18,7 +18,7 @@ class MetricNamesTest {
         metrics.apiExecuted("t1", "insert");
         metrics.replicateTt("t1", "by-dev-rootcoord-dml_0_42v0", "write", 1_700_000_000_000L);
         metrics.centerTt("target-rootcoord-dml_0", 1_700_000_000_500L);
-        metrics.taskDeleted("t1");
+        metrics.channelOpened("t1", "by-dev-rootcoord-dml_0", () -> 2.5);
 
         String scrape = metrics.scrape();
 
@@ -30,7 +30,29 @@ class MetricNamesTest {
                 .contains("milvus_cdc_api_execute_total{api_type=\"insert\",task_id=\"t1\"} 1.0")
                 .contains("milvus_cdc_replicate_tt{op_type=\"write\",task_id=\"t1\",vchannel_name=\"by-dev-rootcoord-dml_0_42v0\"} 1.7E12")
                 .contains("milvus_cdc_center_tt{channel_name=\"target-rootcoord-dml_0\"} 1.7000000005E12")
-                .contains("milvus_cdc_task_state{task_id=\"t1\"} -1.0")
-                .contains("milvus_cdc_task_num{task_state=\"Running\"} 0.0");
+                .contains("milvus_cdc_lag_seconds{channel_name=\"by-dev-rootcoord-dml_0\",task_id=\"t1\"} 2.5")
+                .contains("milvus_cdc_task_state{task_id=\"t1\"} 1.0")
+                .contains("milvus_cdc_task_num{task_state=\"Running\"} 1.0");
+    }
+
+    @Test
+    void aDeletedTaskKeepsOnlyItsStateOfMinusOne() {
+        CdcMetrics metrics = new CdcMetrics();
+        metrics.taskState("t1", TaskState.Running);
+        metrics.taskState("t2", TaskState.Running);
+        metrics.rowsReplicated("t1", 42, "orders", "insert", 10);
+        metrics.replicateTt("t1", "dml_0", "write", 1_700_000_000_000L);
+        metrics.channelOpened("t1", "dml_0", () -> 2.5);
+        metrics.channelOpened("t2", "dml_0", () -> 1.0);
+
+        metrics.taskDeleted("t1");
+
+        assertThat(metrics.scrape().lines().filter(line -> line.contains("task_id=\"t1\"")))
+                .containsExactly("milvus_cdc_task_state{task_id=\"t1\"} -1.0");
+        assertThat(metrics.scrape()).contains("milvus_cdc_lag_seconds{channel_name=\"dml_0\",task_id=\"t2\"} 1.0")
+                .contains("milvus_cdc_task_num{task_state=\"Running\"} 1.0");
+        metrics.channelOpened("t1", "dml_0", () -> 4.0);
+        assertThat(metrics.scrape()).as("a task re-created under the same id reports again")
+                .contains("milvus_cdc_lag_seconds{channel_name=\"dml_0\",task_id=\"t1\"} 4.0");
     }
 }

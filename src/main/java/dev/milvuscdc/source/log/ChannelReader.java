@@ -31,6 +31,12 @@ public interface ChannelReader extends AutoCloseable {
      */
     boolean writtenBeforeStart(ChannelPosition position) throws InterruptedException;
 
+    /**
+     * Whether the log held more than the last {@link #poll} returned, as far as the reader knows
+     * without asking the broker (false when it does not know).
+     */
+    boolean behind();
+
     @Override
     void close();
 }

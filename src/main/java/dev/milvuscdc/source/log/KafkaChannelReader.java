@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -79,6 +80,12 @@ final class KafkaChannelReader implements ChannelReader {
                     new ChannelPosition(channel, KafkaMessageIds.encode(record.offset()), e.timestamp()), e)));
         }
         return messages;
+    }
+
+    @Override
+    public boolean behind() {
+        OptionalLong lag = consumer.currentLag(partition);
+        return lag.isPresent() && lag.getAsLong() > 0;
     }
 
     /**
