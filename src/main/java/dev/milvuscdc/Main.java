@@ -2,6 +2,7 @@ package dev.milvuscdc;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.milvuscdc.cli.BuildVersion;
 import dev.milvuscdc.config.CdcConfig;
 import dev.milvuscdc.config.ConfigException;
 import dev.milvuscdc.config.ConfigLoader;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Starts the CDC server: {@code java dev.milvuscdc.Main [--config cdc.yaml]}. */
-@Command(name = "milvus-cdc", mixinStandardHelpOptions = true,
+@Command(name = "milvus-cdc", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Change-data-capture server for Milvus, managed through POST /cdc.")
 public final class Main implements Callable<Integer> {
 

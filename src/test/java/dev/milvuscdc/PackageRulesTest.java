@@ -1,5 +1,6 @@
 package dev.milvuscdc;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -28,6 +29,7 @@ class PackageRulesTest {
     void eachLayerUsesOnlyTheLayersBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("root").definedBy("dev.milvuscdc")
+                .layer("cli").definedBy("dev.milvuscdc.cli..")
                 .layer("http").definedBy("dev.milvuscdc.http..")
                 .layer("control").definedBy("dev.milvuscdc.control..")
                 .layer("replication").definedBy("dev.milvuscdc.replication..")
@@ -41,6 +43,7 @@ class PackageRulesTest {
                 .layer("config").definedBy("dev.milvuscdc.config..")
                 .layer("event").definedBy("dev.milvuscdc.event..")
                 .whereLayer("root").mayNotBeAccessedByAnyLayer()
+                .whereLayer("cli").mayOnlyBeAccessedByLayers("root")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("root")
                 .whereLayer("control").mayOnlyBeAccessedByLayers("root", "http")
                 .whereLayer("replication").mayOnlyBeAccessedByLayers("root")
@@ -53,6 +56,17 @@ class PackageRulesTest {
                 .whereLayer("task").mayOnlyBeAccessedByLayers("root", "http", "control", "replication", "snapshot",
                         "sink", "store", "metrics")
                 .whereLayer("config").mayOnlyBeAccessedByLayers("root", "http", "source")
+                .check(MAIN);
+    }
+
+    /** The CLI is a client of the HTTP API, nothing more: it runs against any server version that keeps the API. */
+    @Test
+    void theCliUsesNothingOfTheServer() {
+        noClasses().that().resideInAPackage("dev.milvuscdc.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.milvuscdc", "dev.milvuscdc.config..",
+                        "dev.milvuscdc.control..", "dev.milvuscdc.event..", "dev.milvuscdc.http..", "dev.milvuscdc.metrics..",
+                        "dev.milvuscdc.pipeline..", "dev.milvuscdc.replication..", "dev.milvuscdc.sink..",
+                        "dev.milvuscdc.snapshot..", "dev.milvuscdc.source..", "dev.milvuscdc.store..", "dev.milvuscdc.task..")
                 .check(MAIN);
     }
 }

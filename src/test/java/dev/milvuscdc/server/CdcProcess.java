@@ -109,6 +109,11 @@ public final class CdcProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** Where the server listens: {@code http://127.0.0.1:<port>}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
     public CdcTestClient client() {
         return new CdcTestClient(port);
     }

@@ -12,7 +12,7 @@ import java.util.stream.LongStream;
  * batch an upsert of rows written before and a delete of some others. What the source holds in
  * the end is the truth the target is compared with, so the stream records nothing itself.
  */
-final class SourceWriteStream implements AutoCloseable {
+public final class SourceWriteStream implements AutoCloseable {
 
     private static final int BATCH = 50;
 
@@ -23,7 +23,7 @@ final class SourceWriteStream implements AutoCloseable {
     private volatile boolean running = true;
     private volatile int batches;
 
-    SourceWriteStream(Map<String, Object> collection) {
+    public SourceWriteStream(Map<String, Object> collection) {
         this.collection = collection;
         this.thread = new Thread(this::write, "source-write-stream");
         thread.start();
