@@ -1,5 +1,6 @@
 package dev.milvuscdc.control;
 
+import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskStatusListener;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,13 +24,13 @@ final class RunnerReports implements AutoCloseable {
 
     /** Where reports go; each call may wait for the task's lock. */
     interface Handler {
-        void onRetrying(String taskId, long generation, String reason) throws InterruptedException;
+        void onRetrying(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException;
 
         void onRecovered(String taskId, long generation) throws InterruptedException;
 
-        void onFailed(String taskId, long generation, String reason) throws InterruptedException;
+        void onFailed(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException;
 
-        void onRestart(String taskId, long generation, String reason) throws InterruptedException;
+        void onRestart(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException;
     }
 
     private interface Report {
@@ -55,8 +56,8 @@ final class RunnerReports implements AutoCloseable {
     TaskStatusListener listenerFor(String taskId, long generation) {
         return new TaskStatusListener() {
             @Override
-            public void retrying(String reason) {
-                submit(taskId, h -> h.onRetrying(taskId, generation, reason));
+            public void retrying(FaultKind kind, String reason) {
+                submit(taskId, h -> h.onRetrying(taskId, generation, kind, reason));
             }
 
             @Override
@@ -65,13 +66,13 @@ final class RunnerReports implements AutoCloseable {
             }
 
             @Override
-            public void failed(String reason) {
-                submit(taskId, h -> h.onFailed(taskId, generation, reason));
+            public void failed(FaultKind kind, String reason) {
+                submit(taskId, h -> h.onFailed(taskId, generation, kind, reason));
             }
 
             @Override
-            public void restart(String reason) {
-                submit(taskId, h -> h.onRestart(taskId, generation, reason));
+            public void restart(FaultKind kind, String reason) {
+                submit(taskId, h -> h.onRestart(taskId, generation, kind, reason));
             }
         };
     }

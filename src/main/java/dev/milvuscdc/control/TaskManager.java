@@ -7,9 +7,10 @@ import dev.milvuscdc.control.TaskCreations.NewTask;
 import dev.milvuscdc.control.TaskTransitions.Move;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
-import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.snapshot.SnapshotProgress;
+import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.task.CopyStatus;
+import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskRunnerFactory;
@@ -59,6 +60,7 @@ public final class TaskManager implements AutoCloseable {
     private final TaskRunners runners;
     private final StoredTaskStarts storedTaskStarts;
     private final long requestWaitNanos;
+    private final CdcMetrics metrics;
     private final AtomicInteger threadNumber = new AtomicInteger();
     private final ExecutorService background = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "task-manager-" + threadNumber.incrementAndGet());
@@ -80,6 +82,7 @@ public final class TaskManager implements AutoCloseable {
     TaskManager(TaskStore store, TaskRunnerFactory runnerFactory, TargetProbe targetProbe,
                 Supplier<Optional<String>> sourceProblem, TaskLimits limits, CdcMetrics metrics, Duration requestWait) {
         this.store = new StoredTasks(store);
+        this.metrics = metrics;
         this.validator = new CreateValidator(limits);
         this.transitions = new TaskTransitions(this.store, metrics);
         this.requests = new TaskRequests(slots, this.store);
@@ -139,6 +142,7 @@ public final class TaskManager implements AutoCloseable {
                         + ": the task is " + task.state() + ", only a Running task can be paused");
             }
             runners.stop(slot, "pause");
+            metrics.taskPaused(task.taskId(), CdcMetrics.MANUAL);
             return transitions.move(task, Move.PAUSE, MANUAL_PAUSE);
         });
     }
@@ -230,9 +234,11 @@ public final class TaskManager implements AutoCloseable {
     /** Where runners' fault reports are applied. */
     private final class Reports implements RunnerReports.Handler {
         @Override
-        public void onRetrying(String taskId, long generation, String reason) throws InterruptedException {
-            requests.report(taskId, generation, (slot, task) ->
-                    task.reason().equals(reason) ? task : transitions.reason(task, reason));
+        public void onRetrying(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException {
+            requests.report(taskId, generation, (slot, task) -> {
+                metrics.taskRetried(taskId, kind.label());
+                return task.reason().equals(reason) ? task : transitions.reason(task, reason);
+            });
         }
 
         @Override
@@ -242,20 +248,23 @@ public final class TaskManager implements AutoCloseable {
         }
 
         @Override
-        public void onFailed(String taskId, long generation, String reason) throws InterruptedException {
+        public void onFailed(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException {
             requests.report(taskId, generation, (slot, task) -> {
+                metrics.taskPaused(taskId, kind.label());
                 runners.stop(slot, "a failure");
                 return transitions.move(task, Move.PAUSE, reason);
             });
         }
 
         @Override
-        public void onRestart(String taskId, long generation, String reason) throws InterruptedException {
+        public void onRestart(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException {
             requests.report(taskId, generation, (slot, task) -> {
+                metrics.taskRestarted(taskId, kind.label());
                 runners.stop(slot, "a restart");
                 try {
                     return runners.start(slot, task, Move.RESTART, "a restart");
                 } catch (RuntimeException e) {
+                    metrics.taskPaused(taskId, kind.label());
                     return transitions.move(task, Move.PAUSE, "the restart after '" + reason + "' failed: "
                             + TaskRunners.describe(e) + "; resume the task");
                 }

@@ -1,5 +1,6 @@
 package dev.milvuscdc.metrics;
 
+import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +27,18 @@ public final class CdcMetrics {
     private static final String TASK_STATE = "milvus.cdc.task.state";
     private static final String LAG = "milvus.cdc.lag.seconds";
     private static final String ROWS = "milvus.cdc.replicate.data.cnt";
+    private static final String RETRIES = "milvus.cdc.task.retries";
+    private static final String RESTARTS = "milvus.cdc.task.restarts";
+    private static final String PAUSES = "milvus.cdc.task.pauses";
+    private static final Map<String, String> FAULT_COUNTERS = Map.of(
+            RETRIES, "tries that failed on a fault time may cure, and were retried (the task stays Running)",
+            RESTARTS, "restarts of a task from its stored positions after a fault (the task stays Running)",
+            PAUSES, "pauses of a task, by a fault or through the API (kind manual)");
+    /** The {@code kind} of a pause requested through the API. */
+    public static final String MANUAL = "manual";
+    /** Counters the reference exposes without the {@code _total} suffix. */
+    private static final List<String> REFERENCE_COUNTER_NAMES = List.of("milvus_cdc_replicate_data_cnt",
+            "milvus_cdc_replicate_data_size");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicLong> taskStates = new ConcurrentHashMap<>();
@@ -46,13 +60,61 @@ public final class CdcMetrics {
         }
     }
 
-    /** The Prometheus text exposition of every metric. */
+    /**
+     * The Prometheus text exposition of every metric. The reference's two data counters are shown
+     * twice: under the names this Prometheus client gives counters ({@code _total}), and under the
+     * reference's own names, which its dashboards query.
+     */
     public String scrape() {
-        return registry.scrape();
+        String scrape = registry.scrape();
+        StringBuilder withReferenceNames = new StringBuilder(scrape);
+        for (String family : REFERENCE_COUNTER_NAMES) {
+            String prefix = family + "_total{";
+            List<String> samples = scrape.lines().filter(line -> line.startsWith(prefix)).toList();
+            if (!samples.isEmpty()) {
+                withReferenceNames.append("# TYPE ").append(family).append(" counter\n");
+                samples.forEach(line -> withReferenceNames.append(family).append(line.substring(family.length() + "_total".length()))
+                        .append('\n'));
+            }
+        }
+        return withReferenceNames.toString();
     }
 
     public void taskState(String taskId, TaskState state) {
+        if (!taskStates.containsKey(taskId) || taskStates.get(taskId).get() == DELETED) {
+            faultCountersFrom0(taskId);
+        }
         taskStateHolder(taskId).set(state.ordinal());
+    }
+
+    /** A try that failed on a fault that time may cure; the task stays Running. */
+    public void taskRetried(String taskId, String kind) {
+        faultCounter(RETRIES, taskId, kind).increment();
+    }
+
+    /** The task restarted itself (from its stored positions) after a fault; it stays Running. */
+    public void taskRestarted(String taskId, String kind) {
+        faultCounter(RESTARTS, taskId, kind).increment();
+    }
+
+    /** The task was paused: by a fault ({@code kind} says which) or through the API ({@code manual}). */
+    public void taskPaused(String taskId, String kind) {
+        faultCounter(PAUSES, taskId, kind).increment();
+    }
+
+    /** Every kind from 0, so that a dashboard's rates and increases start with the task. */
+    private void faultCountersFrom0(String taskId) {
+        for (FaultKind kind : FaultKind.values()) {
+            for (String name : FAULT_COUNTERS.keySet()) {
+                faultCounter(name, taskId, kind.label());
+            }
+        }
+        faultCounter(PAUSES, taskId, MANUAL);
+    }
+
+    private Counter faultCounter(String name, String taskId, String kind) {
+        return Counter.builder(name).description(FAULT_COUNTERS.get(name)).tags("task_id", taskId, "kind", kind)
+                .register(registry);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.MetaChange;
 import dev.milvuscdc.source.meta.SourceCatalog;
 import dev.milvuscdc.store.TaskStore;
+import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskStatusListener;
@@ -345,7 +346,7 @@ public final class ReplicationRunner implements TaskRunner {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                listener.failed("the target Milvus is unreachable and the task could not set its positions back to"
+                listener.failed(FaultKind.TASK_STORE, "the target Milvus is unreachable and the task could not set its positions back to"
                         + " where it stood " + ReplayWindow.WINDOW.toMinutes() + " minutes ago: " + e.getMessage()
                         + "; resume the task once the task store answers (writes a restarting target lost are then not made again)");
                 return;
@@ -354,7 +355,7 @@ public final class ReplicationRunner implements TaskRunner {
                     + ReplayPositions.describe(from.values(), Instant.now()) + ", " + REPLAY_EXTENT
                     + ", so that writes a restarting target loses are made again";
             log.warn("task {}: {}", task.taskId(), reason);
-            listener.restart(reason);
+            listener.restart(FaultKind.TARGET, reason);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.milvuscdc.replication;
 
+import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskStatusListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +53,10 @@ final class ReplicationWorker {
     static void reportStopped(String taskId, String part, Throwable e, TaskStatusListener listener) {
         if (e instanceof RuntimeException runtime && Faults.isExpected(runtime)) {
             log.error("task {}: {} stopped: {}", taskId, part, e.getMessage());
-            listener.failed(part + ": " + e.getMessage());
+            listener.failed(Faults.kind(e), part + ": " + e.getMessage());
         } else {
             log.error("task {}: {} stopped on an unexpected error", taskId, part, e);
-            listener.failed(part + ": unexpected error " + e + "; see the server log, then resume the task");
+            listener.failed(FaultKind.UNEXPECTED, part + ": unexpected error " + e + "; see the server log, then resume the task");
         }
     }
 

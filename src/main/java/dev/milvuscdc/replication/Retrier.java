@@ -84,7 +84,7 @@ final class Retrier {
                 if (e instanceof RetriableTargetException target && target.unreachable()) {
                     targetUnreachable.run();
                 }
-                listener.retrying(reason);
+                listener.retrying(Faults.kind(e), reason);
                 Thread.sleep(backoff.toMillis());
                 backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             }

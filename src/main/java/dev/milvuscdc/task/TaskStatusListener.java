@@ -6,14 +6,14 @@ package dev.milvuscdc.task;
 public interface TaskStatusListener {
 
     /** A fault that retrying may cure: the task stays Running and shows this reason. */
-    void retrying(String reason);
+    void retrying(FaultKind kind, String reason);
 
     /** The fault is gone; the reason is cleared. */
     void recovered();
 
     /** A fault that retrying cannot cure: the task is paused with this reason. */
-    void failed(String reason);
+    void failed(FaultKind kind, String reason);
 
     /** The runner must start again from the stored positions; the task stays Running. */
-    void restart(String reason);
+    void restart(FaultKind kind, String reason);
 }

@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
-import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.server.FakeRunners.Gate;
+import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.store.InMemoryTaskStore;
 import dev.milvuscdc.task.CollectionPattern;
+import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskScope;
 import dev.milvuscdc.task.TaskState;
@@ -23,9 +24,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -300,10 +301,10 @@ class TaskManagerConcurrencyTest {
         String slow = manager.create(spec("http://a:1", "slow"));
         String failing = manager.create(spec("http://a:1", "failing"));
         Gate stopping = runners.holdStops(slow);
-        runners.last(slow).listener.failed("target collection has another schema");
+        runners.last(slow).listener.failed(FaultKind.TARGET, "target collection has another schema");
         stopping.awaitReached();
 
-        runners.last(failing).listener.failed("no permission on the target");
+        runners.last(failing).listener.failed(FaultKind.TARGET, "no permission on the target");
 
         await().atMost(AT_ONCE).until(() -> state(failing) == TaskState.Paused);
         assertThat(store.get(failing).orElseThrow().reason()).isEqualTo("no permission on the target");
@@ -390,7 +391,7 @@ class TaskManagerConcurrencyTest {
             case 8 -> manager::list;
             default -> () -> run(() -> runners.created().stream().filter(r -> r.task.taskId().equals(id))
                     .reduce((first, second) -> second)
-                    .ifPresent(r -> r.listener.failed("a fault retrying cannot cure")));
+                    .ifPresent(r -> r.listener.failed(FaultKind.TARGET, "a fault retrying cannot cure")));
         };
     }
 

@@ -12,6 +12,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
@@ -36,11 +37,17 @@ class TaskManagerTest {
             throw new TargetProbe.TargetUnreachableException(targetDown.get());
         }
     };
+    private final CdcMetrics metrics = new CdcMetrics();
     private TaskManager manager = managerWithLimit(100);
 
     private TaskManager managerWithLimit(int maxTaskNum) {
         return new TaskManager(store, runners, target, () -> Optional.ofNullable(sourceDown.get()),
-                new TaskLimits(maxTaskNum, 256, "by-dev-replicate-msg", true), new CdcMetrics());
+                new TaskLimits(maxTaskNum, 256, "by-dev-replicate-msg", true), metrics);
+    }
+
+    private boolean counted(String counter, String id, String kind, int times) {
+        return metrics.scrape().contains("milvus_cdc_task_" + counter + "_total{kind=\"" + kind + "\",task_id=\"" + id + "\"} "
+                + times + ".0");
     }
 
     @AfterEach
@@ -70,6 +77,7 @@ class TaskManagerTest {
         assertThatThrownBy(() -> manager.pause(id))
                 .hasMessage("the task has paused, task_id: " + id)
                 .matches(e -> ((TaskRequestException) e).isClientError());
+        assertThat(counted("pauses", id, "manual", 1)).as("the refused pause is not counted").isTrue();
     }
 
     @Test
@@ -112,8 +120,8 @@ class TaskManagerTest {
         manager.pause(id);
         manager.resume(id);
 
-        old.failed("stale failure");
-        runners.last(id).listener.retrying("fresh retry");
+        old.failed(FaultKind.TARGET, "stale failure");
+        runners.last(id).listener.retrying(FaultKind.TARGET, "fresh retry");
 
         await().until(() -> store.get(id).orElseThrow().reason().equals("fresh retry"));
         assertThat(state(id)).isEqualTo(TaskState.Running);
@@ -123,10 +131,12 @@ class TaskManagerTest {
     void aFailureReportStopsTheRunnerAndPausesTheTaskWithItsReason() {
         String id = manager.create(spec("http://a:1", "c"));
 
-        runners.last(id).listener.failed("target collection c has another schema; drop it on the target");
+        runners.last(id).listener.failed(FaultKind.TARGET, "target collection c has another schema; drop it on the target");
 
         await().until(() -> state(id) == TaskState.Paused);
         assertThat(store.get(id).orElseThrow().reason()).isEqualTo("target collection c has another schema; drop it on the target");
+        assertThat(counted("pauses", id, "target", 1)).as(metrics.scrape()).isTrue();
+        assertThat(counted("pauses", id, "kafka", 0)).as("every kind from 0").isTrue();
         assertThat(runners.active(id)).isZero();
         assertThat(runners.last(id).stopped).isTrue();
     }
@@ -135,12 +145,14 @@ class TaskManagerTest {
     void aRestartReportReplacesTheRunnerAndTheTaskStaysRunning() {
         String id = manager.create(spec("http://a:1", "c"));
         var first = runners.last(id);
-        first.listener.retrying("target unreachable");
+        first.listener.retrying(FaultKind.TARGET, "target unreachable");
         await().until(() -> store.get(id).orElseThrow().reason().equals("target unreachable"));
 
-        first.listener.restart("the target Milvus answers again");
+        first.listener.restart(FaultKind.TARGET, "the target Milvus answers again");
 
         await().until(() -> runners.last(id) != first);
+        assertThat(counted("retries", id, "target", 1)).as(metrics.scrape()).isTrue();
+        assertThat(counted("restarts", id, "target", 1)).isTrue();
         assertThat(first.stopped).isTrue();
         assertThat(runners.active(id)).isEqualTo(1);
         assertThat(state(id)).isEqualTo(TaskState.Running);
@@ -150,7 +162,7 @@ class TaskManagerTest {
     @Test
     void recoveredClearsARetryReason() {
         String id = manager.create(spec("http://a:1", "c"));
-        runners.last(id).listener.retrying("target busy");
+        runners.last(id).listener.retrying(FaultKind.TARGET, "target busy");
         await().until(() -> store.get(id).orElseThrow().reason().equals("target busy"));
 
         runners.last(id).listener.recovered();
@@ -245,7 +257,7 @@ class TaskManagerTest {
         control.addAppender(lines);
         try {
             String id = manager.create(spec("http://a:1", "c"));
-            runners.last(id).listener.retrying("target busy");
+            runners.last(id).listener.retrying(FaultKind.TARGET, "target busy");
             await().until(() -> store.get(id).orElseThrow().reason().equals("target busy"));
             manager.pause(id);
             manager.delete(id, false);

@@ -9,11 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.milvuscdc.CdcServer;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.server.CapturedLog;
-import dev.milvuscdc.server.CdcTestClient;
 import dev.milvuscdc.server.CdcTestClient.Reply;
+import dev.milvuscdc.server.CdcTestClient;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.server.TestServers;
 import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskSpec;
 import java.util.List;
 import java.util.Map;
@@ -275,12 +276,12 @@ class CdcApiRequestsTest {
         String id = create("\"collection_infos\":[{\"name\":\"c1\"}]");
         String ref = "{\"task_id\":\"" + id + "\"}";
 
-        runners.last(id).listener.retrying("target busy, retrying");
+        runners.last(id).listener.retrying(FaultKind.TARGET, "target busy, retrying");
         await().until(() -> "target busy, retrying".equals(
                 client.request("get", ref).data().path("task").path("reason").asText()));
         assertThat(client.request("get", ref).data().path("task").path("state").asText()).isEqualTo("Running");
 
-        runners.last(id).listener.failed("the target refused the schema");
+        runners.last(id).listener.failed(FaultKind.TARGET, "the target refused the schema");
         await().until(() -> "Paused".equals(client.request("get", ref).data().path("task").path("state").asText()));
         assertThat(client.request("get", ref).data().path("task").path("reason").asText())
                 .isEqualTo("the target refused the schema");

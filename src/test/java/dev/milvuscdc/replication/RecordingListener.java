@@ -1,5 +1,6 @@
 package dev.milvuscdc.replication;
 
+import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskStatusListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,7 +14,7 @@ final class RecordingListener implements TaskStatusListener {
     volatile int recovered;
 
     @Override
-    public void retrying(String reason) {
+    public void retrying(FaultKind kind, String reason) {
         retrying.add(reason);
     }
 
@@ -23,12 +24,12 @@ final class RecordingListener implements TaskStatusListener {
     }
 
     @Override
-    public void failed(String reason) {
+    public void failed(FaultKind kind, String reason) {
         failed.add(reason);
     }
 
     @Override
-    public void restart(String reason) {
+    public void restart(FaultKind kind, String reason) {
         restarts.add(reason);
     }
 }

@@ -27,11 +27,18 @@ class MetricNamesTest {
                         + "collection_name=\"orders\",op_type=\"write\",task_id=\"t1\"} 10.0")
                 .contains("milvus_cdc_replicate_data_size_total{msg_type=\"insert\",op_type=\"read\",task_id=\"t1\","
                         + "vchannel_name=\"by-dev-rootcoord-dml_0_42v0\"} 2048.0")
+                .contains("# TYPE milvus_cdc_replicate_data_cnt counter\nmilvus_cdc_replicate_data_cnt{api_type=\"insert\","
+                        + "collection_id=\"42\",collection_name=\"orders\",op_type=\"write\",task_id=\"t1\"} 10.0")
+                .contains("milvus_cdc_replicate_data_size{msg_type=\"insert\",op_type=\"read\",task_id=\"t1\","
+                        + "vchannel_name=\"by-dev-rootcoord-dml_0_42v0\"} 2048.0")
                 .contains("milvus_cdc_api_execute_total{api_type=\"insert\",task_id=\"t1\"} 1.0")
                 .contains("milvus_cdc_replicate_tt{op_type=\"write\",task_id=\"t1\",vchannel_name=\"by-dev-rootcoord-dml_0_42v0\"} 1.7E12")
                 .contains("milvus_cdc_center_tt{channel_name=\"target-rootcoord-dml_0\"} 1.7000000005E12")
                 .contains("milvus_cdc_lag_seconds{channel_name=\"by-dev-rootcoord-dml_0\",task_id=\"t1\"} 2.5")
                 .contains("milvus_cdc_task_state{task_id=\"t1\"} 1.0")
+                .contains("milvus_cdc_task_retries_total{kind=\"kafka\",task_id=\"t1\"} 0.0")
+                .contains("milvus_cdc_task_restarts_total{kind=\"target\",task_id=\"t1\"} 0.0")
+                .contains("milvus_cdc_task_pauses_total{kind=\"manual\",task_id=\"t1\"} 0.0")
                 .contains("milvus_cdc_task_num{task_state=\"Running\"} 1.0");
     }
 
