@@ -52,7 +52,8 @@ public final class CdcServer implements AutoCloseable {
                 config.source().replicateChan(), !config.source().milvusUri().isBlank());
         Supplier<Optional<String>> sourceProblem = () -> source.get().problem();
         this.tasks = new TaskManager(store, outside.runners(), outside.target(), sourceProblem, limits, metrics);
-        this.http = new CdcHttpServer(tasks, metrics, () -> sourceParts(source.get()), config.server().maxRequestBytes());
+        this.http = new CdcHttpServer(tasks, metrics, () -> sourceParts(source.get()), config.server().maxRequestBytes(),
+                config.server().apiToken());
     }
 
     /** Builds the runner factory once the store and metrics exist: the replication engine plugs in here. */

@@ -166,6 +166,13 @@ class ConfigKeysIT {
                 row("maxRequestBytes", "300", s -> assertThat(s.client().post("{\"request_type\":\"list\","
                         + " ".repeat(400) + "\"request_data\":{}}").message())
                         .startsWith("fail to read the request body, error: the request body is larger than 300 bytes")),
+                row("apiToken", "cfg-tok-" + port, s -> {
+                    Reply refused = s.client().request("list", "{}");
+                    assertThat(refused.status()).isEqualTo(401);
+                    assertThat(refused.message()).startsWith("missing or wrong API token");
+                    assertThat(s.client().withToken("cfg-tok-" + port).request("list", "{}").code()).isEqualTo(200);
+                    assertThat(s.config().toString()).doesNotContain("cfg-tok-");
+                }),
                 row("metaStoreConfig.storeType", "etcd", s -> assertThat(s.storedKeys(etcd, "cfg-etcd")).isNotEmpty())
                         .with("metaStoreConfig.etcd.address", "[" + etcd + "]")
                         .with("metaStoreConfig.rootPath", "cfg-etcd"),

@@ -21,6 +21,8 @@ import picocli.CommandLine.ScopeType;
 public final class CdcCli {
 
     static final String DEFAULT_URL = "http://127.0.0.1:8444";
+    /** The variable that also sets the server's apiToken, so one export serves both. */
+    static final String API_TOKEN_VARIABLE = "CDC_APITOKEN";
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
             defaultValue = "${env:CDC_SERVER_URL:-" + DEFAULT_URL + "}",
@@ -31,10 +33,13 @@ public final class CdcCli {
             description = "print the API's answer (its data) as JSON instead of a table")
     boolean json;
 
+    /** The server's {@code apiToken}, from the environment only: a command line is visible to every user. */
+    String apiToken = System.getenv(API_TOKEN_VARIABLE);
+
     final ObjectMapper mapper = new ObjectMapper();
 
     CdcClient client() {
-        return new CdcClient(url, mapper);
+        return new CdcClient(url, apiToken, mapper);
     }
 
     public static void main(String[] args) {

@@ -23,11 +23,14 @@ final class CdcClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
 
     private final URI base;
+    private final String apiToken;
     private final ObjectMapper json;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 
-    CdcClient(URI base, ObjectMapper json) {
+    /** @param apiToken the server's {@code apiToken}, sent as a bearer token; null or empty when it has none */
+    CdcClient(URI base, String apiToken, ObjectMapper json) {
         this.base = base;
+        this.apiToken = apiToken;
         this.json = json;
     }
 
@@ -61,6 +64,9 @@ final class CdcClient {
     }
 
     private String send(HttpRequest.Builder request) throws CdcClientException {
+        if (apiToken != null && !apiToken.isEmpty()) {
+            request.header("Authorization", "Bearer " + apiToken);
+        }
         HttpResponse<String> response;
         try {
             response = http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
@@ -73,6 +79,10 @@ final class CdcClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CdcClientException(0, "interrupted");
+        }
+        if (response.statusCode() == 401) {
+            throw new CdcClientException(401, "the server at " + base + " requires an API token: set CDC_APITOKEN"
+                    + " to the apiToken of its configuration");
         }
         if (response.statusCode() != 200) {
             throw new CdcClientException(0, "the server at " + base + " answered HTTP " + response.statusCode()

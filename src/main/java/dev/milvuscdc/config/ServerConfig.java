@@ -8,6 +8,8 @@ import java.util.Locale;
  * The server's own settings (top-level keys of {@code cdc.yaml}).
  *
  * @param maxRequestBytes largest accepted {@code POST /cdc} body
+ * @param apiToken        when set, what {@code /cdc} and {@code /cdc/metrics} require as
+ *                        {@code Authorization: Bearer <token>}; {@code /health} never does
  */
 public record ServerConfig(
         ListenAddress address,
@@ -15,7 +17,8 @@ public record ServerConfig(
         int maxNameLength,
         String logLevel,
         Path dataDir,
-        int maxRequestBytes) {
+        int maxRequestBytes,
+        Secret apiToken) {
 
     private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
@@ -26,7 +29,8 @@ public record ServerConfig(
                 tree.integer("maxNameLength", 256),
                 tree.string("logLevel", "info"),
                 Path.of(tree.string("dataDir", "./data")),
-                tree.integer("maxRequestBytes", 1024 * 1024));
+                tree.integer("maxRequestBytes", 1024 * 1024),
+                tree.secret("apiToken"));
         if (!LOG_LEVELS.contains(config.logLevel.toLowerCase(Locale.ROOT))) {
             throw new ConfigException("logLevel: '" + config.logLevel + "' is not one of " + LOG_LEVELS);
         }

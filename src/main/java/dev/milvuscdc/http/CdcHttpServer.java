@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.milvuscdc.config.ListenAddress;
 import dev.milvuscdc.control.TaskManager;
+import dev.milvuscdc.config.Secret;
 import dev.milvuscdc.metrics.CdcMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -38,12 +39,19 @@ public final class CdcHttpServer implements AutoCloseable {
      * @param sourceStatus the state of each source component ({@code etcd}, {@code kafka}): {@code UP} or why not
      */
     public CdcHttpServer(TaskManager tasks, CdcMetrics metrics, Supplier<Map<String, String>> sourceStatus,
-                         int maxRequestBytes) {
+                         int maxRequestBytes, Secret apiToken) {
         this.api = new CdcApi(tasks, new RequestDecoder(), new TaskViews(json, tasks::copyStatus), metrics);
         this.health = new Health(tasks, sourceStatus);
         this.metrics = metrics;
         this.maxRequestBytes = maxRequestBytes;
         this.app = Javalin.create(config -> config.showJavalinBanner = false);
+        ApiToken token = new ApiToken(apiToken);
+        app.before(ctx -> {
+            if (!ctx.path().equals("/health") && !token.admits(ctx.header("Authorization"))) {
+                ctx.skipRemainingHandlers();
+                reply(ctx.status(401), ApiReply.error(401, ApiToken.REFUSED));
+            }
+        });
         app.post("/cdc", ctx -> reply(ctx, handleCdc(ctx)));
         for (HandlerType method : OTHER_METHODS) {
             app.addHttpHandler(method, "/cdc", ctx -> {

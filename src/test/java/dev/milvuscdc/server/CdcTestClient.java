@@ -16,9 +16,20 @@ public final class CdcTestClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String token;
 
     public CdcTestClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, null);
+    }
+
+    private CdcTestClient(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** This client, sending the server's {@code apiToken} as a bearer token. */
+    public CdcTestClient withToken(String apiToken) {
+        return new CdcTestClient(base, apiToken);
     }
 
     /** One answer: HTTP status, raw body, and the body parsed (null when it is not JSON). */
@@ -55,6 +66,9 @@ public final class CdcTestClient {
     }
 
     private Reply send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
