@@ -8,6 +8,8 @@ import dev.milvuscdc.source.log.SourceLogException;
 import dev.milvuscdc.source.meta.SourceMetadataException;
 import dev.milvuscdc.store.StoreException;
 import dev.milvuscdc.task.FaultKind;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The faults the engine knows: their messages say what failed and what to do, so the task's reason
@@ -18,27 +20,19 @@ final class Faults {
     private Faults() {
     }
 
+    /** Exception types and what they concern; the first that matches wins, so a subtype comes before its supertype. */
+    private static final List<Map.Entry<Class<? extends Throwable>, FaultKind>> KINDS = List.of(
+            Map.entry(PositionLostException.class, FaultKind.POSITION_LOST),
+            Map.entry(TargetException.class, FaultKind.TARGET),
+            Map.entry(SourceLogException.class, FaultKind.KAFKA),
+            Map.entry(SourceMetadataException.class, FaultKind.ETCD),
+            Map.entry(SnapshotReadException.class, FaultKind.SOURCE_MILVUS),
+            Map.entry(StoreException.class, FaultKind.TASK_STORE));
+
     /** What the fault concerns; {@link FaultKind#UNEXPECTED} for anything not {@link #isExpected}. */
     static FaultKind kind(Throwable e) {
-        if (e instanceof PositionLostException) {
-            return FaultKind.POSITION_LOST;
-        }
-        if (e instanceof TargetException) {
-            return FaultKind.TARGET;
-        }
-        if (e instanceof SourceLogException) {
-            return FaultKind.KAFKA;
-        }
-        if (e instanceof SourceMetadataException) {
-            return FaultKind.ETCD;
-        }
-        if (e instanceof SnapshotReadException) {
-            return FaultKind.SOURCE_MILVUS;
-        }
-        if (e instanceof StoreException) {
-            return FaultKind.TASK_STORE;
-        }
-        return FaultKind.UNEXPECTED;
+        return KINDS.stream().filter(kind -> kind.getKey().isInstance(e)).map(Map.Entry::getValue).findFirst()
+                .orElse(FaultKind.UNEXPECTED);
     }
 
     static boolean isExpected(RuntimeException e) {
