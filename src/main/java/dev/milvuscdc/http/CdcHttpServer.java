@@ -8,6 +8,7 @@ import dev.milvuscdc.control.TaskManager;
 import dev.milvuscdc.config.Secret;
 import dev.milvuscdc.metrics.CdcMetrics;
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -18,12 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP listener: {@code POST /cdc}, {@code GET /health} and {@code GET /cdc/metrics}. Every
- * answer of {@code /cdc} has HTTP status 200 and carries its outcome in the body, as the reference's.
+ * The HTTP listener: {@code POST /cdc}, {@code GET /health}, {@code GET /cdc/metrics}, and the web
+ * console's files under {@code /console} ({@code /} leads there), a page that uses the same two API
+ * paths as any client. Every answer of {@code /cdc} has HTTP status 200 and carries its outcome in
+ * the body, as the reference's (except a refused {@code apiToken}: 401).
  */
 public final class CdcHttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CdcHttpServer.class);
+    /** Where the web console's files are, on the classpath and under the server's URL. */
+    private static final String CONSOLE = "/console";
     private static final HandlerType[] OTHER_METHODS = {
         HandlerType.GET, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS};
 
@@ -44,10 +49,17 @@ public final class CdcHttpServer implements AutoCloseable {
         this.health = new Health(tasks, sourceStatus);
         this.metrics = metrics;
         this.maxRequestBytes = maxRequestBytes;
-        this.app = Javalin.create(config -> config.showJavalinBanner = false);
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.staticFiles.add(files -> {
+                files.hostedPath = CONSOLE;
+                files.directory = CONSOLE;
+                files.location = Location.CLASSPATH;
+            });
+        });
         ApiToken token = new ApiToken(apiToken);
         app.before(ctx -> {
-            if (!ctx.path().equals("/health") && !token.admits(ctx.header("Authorization"))) {
+            if (needsToken(ctx.path()) && !token.admits(ctx.header("Authorization"))) {
                 ctx.skipRemainingHandlers();
                 reply(ctx.status(401), ApiReply.error(401, ApiToken.REFUSED));
             }
@@ -60,6 +72,7 @@ public final class CdcHttpServer implements AutoCloseable {
             });
         }
         app.get("/health", this::handleHealth);
+        app.get("/", ctx -> ctx.redirect(CONSOLE + "/index.html"));
         app.get("/cdc/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         app.error(404, ctx -> reply(ctx.status(404), ApiReply.error(404,
                 "no such endpoint: " + ctx.method() + " " + ctx.path() + "; use POST /cdc")));
@@ -68,6 +81,14 @@ public final class CdcHttpServer implements AutoCloseable {
             reply(ctx.status(200), ApiReply.error(ApiReply.SERVER_ERROR, "internal error (" + e.getClass().getSimpleName()
                     + "), see the server log"));
         });
+    }
+
+    /**
+     * The console's files hold no data and a browser cannot send a bearer token when it opens a page,
+     * so only the API's data needs the token: the console asks for it and sends it with its calls.
+     */
+    private static boolean needsToken(String path) {
+        return !path.equals("/health") && !path.equals("/") && !path.startsWith(CONSOLE + "/");
     }
 
     public void start(ListenAddress address) {
