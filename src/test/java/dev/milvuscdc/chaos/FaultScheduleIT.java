@@ -1,10 +1,13 @@
 package dev.milvuscdc.chaos;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.milvuscdc.chaos.FaultSchedule.Kind;
-import dev.milvuscdc.rig.MilvusDriver;
 import dev.milvuscdc.rig.MilvusPair;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.server.CdcProcess;
@@ -15,17 +18,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Jepsen's habit on the rig: one task over two source databases replicates a mixed write stream
@@ -102,7 +100,7 @@ class FaultScheduleIT {
             } finally {
                 server.close();
                 keepLog(server, seed);
-                dropDatabases(milvus, workload.databases());
+                milvus.dropDatabases(workload.databases());
             }
         }
     }
@@ -153,16 +151,5 @@ class FaultScheduleIT {
         Path dir = Path.of("target", "chaos");
         Files.createDirectories(dir);
         return dir.resolve(what + "-seed-" + seed + (what.equals("server") ? ".log" : ".txt"));
-    }
-
-    /** Leaves the rig as it was: the run's databases go on both sides (Milvus allows 64 databases). */
-    private static void dropDatabases(MilvusPair milvus, List<String> databases) {
-        for (MilvusDriver side : List.of(milvus.source, milvus.target)) {
-            for (String db : databases) {
-                side.tryRun("list_collections", Map.of("db", db)).path("collections")
-                        .forEach(name -> side.tryRun("drop_collection", Map.of("db", db, "name", name.asText())));
-                side.tryRun("drop_database", Map.of("db", db));
-            }
-        }
     }
 }

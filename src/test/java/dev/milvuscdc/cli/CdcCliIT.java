@@ -54,63 +54,67 @@ class CdcCliIT {
     void everyOperationAgainstAServerReplicatingAWriteStream() throws Exception {
         String db = "cli_" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> collection = Map.of("db", db, "name", "stream", "schema", "basic");
-        try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start(); MilvusPair milvus = new MilvusPair()) {
-            String url = server.url();
-            assertThat(cdc(url, "list").out()).startsWith("TASK ID").hasLineCount(1);
+        try (MilvusPair milvus = new MilvusPair()) {
+            try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start()) {
+                String url = server.url();
+                assertThat(cdc(url, "list").out()).startsWith("TASK ID").hasLineCount(1);
 
-            String badCreate = "{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri() + "\",\"ignore_partition\":true},"
-                    + "\"collection_infos\":[{\"name\":\"*\"}]}";
-            CdcTestClient.Reply api = server.client().request("create", badCreate);
-            Run refused = cdc(url, "create", "--data", badCreate);
-            assertThat(refused.exit()).isEqualTo(1);
-            assertThat(refused.err().strip()).isEqualTo("cdc create: code " + api.code() + ": " + api.message());
+                String badCreate = "{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri() + "\",\"ignore_partition\":true},"
+                        + "\"collection_infos\":[{\"name\":\"*\"}]}";
+                CdcTestClient.Reply api = server.client().request("create", badCreate);
+                Run refused = cdc(url, "create", "--data", badCreate);
+                assertThat(refused.exit()).isEqualTo(1);
+                assertThat(refused.err().strip()).isEqualTo("cdc create: code " + api.code() + ": " + api.message());
 
-            milvus.source.run("create_database", Map.of("db", db));
-            milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
-            milvus.source.run("create_index", collection);
-            milvus.source.run("load", collection);
-            Run created = cdc(url, "create", "--data", "{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri()
-                    + "\",\"token\":\"" + SECRET + "\",\"connect_timeout\":10},\"db_collections\":{\"" + db + "\":[{\"name\":\"*\"}]}}");
-            assertThat(created.exit()).as(created.err()).isZero();
-            assertThat(created.out()).startsWith("created task ");
-            String taskId = created.out().strip().substring("created task ".length());
+                milvus.source.run("create_database", Map.of("db", db));
+                milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
+                milvus.source.run("create_index", collection);
+                milvus.source.run("load", collection);
+                Run created = cdc(url, "create", "--data", "{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri()
+                        + "\",\"token\":\"" + SECRET + "\",\"connect_timeout\":10},\"db_collections\":{\"" + db + "\":[{\"name\":\"*\"}]}}");
+                assertThat(created.exit()).as(created.err()).isZero();
+                assertThat(created.out()).startsWith("created task ");
+                String taskId = created.out().strip().substring("created task ".length());
 
-            Run list = cdc(url, "list");
-            assertThat(list.out()).containsPattern(taskId + "\\s+Running\\s+" + Rig.get().targetUri() + "\\s+" + db + "\\.\\*");
-            JsonNode listed = JSON.readTree(cdc(url, "list", "--json").out());
-            assertThat(listed.path("tasks").get(0).path("task_id").asText()).isEqualTo(taskId);
-            assertThat(listed.toString()).doesNotContain(SECRET);
+                Run list = cdc(url, "list");
+                assertThat(list.out()).containsPattern(taskId + "\\s+Running\\s+" + Rig.get().targetUri() + "\\s+" + db + "\\.\\*");
+                JsonNode listed = JSON.readTree(cdc(url, "list", "--json").out());
+                assertThat(listed.path("tasks").get(0).path("task_id").asText()).isEqualTo(taskId);
+                assertThat(listed.toString()).doesNotContain(SECRET);
 
-            try (SourceWriteStream stream = new SourceWriteStream(collection)) {
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                    Run watch = cdc(url, "watch", "--json", "--count", "2", "--interval", "2");
-                    assertThat(watch.exit()).as(watch.err()).isZero();
-                    String[] frames = watch.out().strip().split("\n");
-                    assertThat(frames).hasSize(2);
-                    JsonNode last = JSON.readTree(frames[1]).path("tasks").get(0);
-                    assertThat(last.path("task_id").asText()).isEqualTo(taskId);
-                    assertThat(last.path("rows_per_s").asDouble()).as("rows applied per second while writing").isPositive();
-                });
-                Run table = cdc(url, "watch", "--count", "1");
-                assertThat(table.out()).contains("LAG (S)").containsPattern(taskId + "\\s+Running\\s+\\d+\\.\\d\\s+-\\s+[1-9]\\d*");
+                try (SourceWriteStream stream = new SourceWriteStream(collection)) {
+                    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                        Run watch = cdc(url, "watch", "--json", "--count", "2", "--interval", "2");
+                        assertThat(watch.exit()).as(watch.err()).isZero();
+                        String[] frames = watch.out().strip().split("\n");
+                        assertThat(frames).hasSize(2);
+                        JsonNode last = JSON.readTree(frames[1]).path("tasks").get(0);
+                        assertThat(last.path("task_id").asText()).isEqualTo(taskId);
+                        assertThat(last.path("rows_per_s").asDouble()).as("rows applied per second while writing").isPositive();
+                    });
+                    Run table = cdc(url, "watch", "--count", "1");
+                    assertThat(table.out()).contains("LAG (S)").containsPattern(taskId + "\\s+Running\\s+\\d+\\.\\d\\s+-\\s+[1-9]\\d*");
+                }
+
+                assertThat(cdc(url, "pause", taskId).out().strip()).isEqualTo("paused task " + taskId);
+                Run paused = cdc(url, "get", taskId);
+                assertThat(paused.out()).containsPattern("state\\s+Paused").containsPattern("reason\\s+manually pause");
+                assertThat(paused.out()).contains("CHANNEL").contains("by-dev-rootcoord-dml_");
+                assertThat(cdc(url, "pause", taskId).err()).contains("the task has paused, task_id: " + taskId);
+                assertThat(cdc(url, "resume", taskId).out().strip()).isEqualTo("resumed task " + taskId);
+                JsonNode got = JSON.readTree(cdc(url, "get", "--json", taskId).out());
+                assertThat(got.path("task").path("state").asText()).isEqualTo("Running");
+                assertThat(got.path("positions")).isNotEmpty();
+                assertThat(got.toString()).doesNotContain(SECRET);
+
+                assertThat(cdc(url, "delete", taskId).out().strip()).isEqualTo("deleted task " + taskId);
+                Run gone = cdc(url, "get", taskId);
+                assertThat(gone.exit()).isEqualTo(1);
+                assertThat(gone.err()).contains("code 400: ").contains(taskId);
+                assertThat(cdc(url, "delete", "--ignore-not-found", taskId).exit()).isZero();
+            } finally {
+                milvus.dropDatabases(List.of(db));
             }
-
-            assertThat(cdc(url, "pause", taskId).out().strip()).isEqualTo("paused task " + taskId);
-            Run paused = cdc(url, "get", taskId);
-            assertThat(paused.out()).containsPattern("state\\s+Paused").containsPattern("reason\\s+manually pause");
-            assertThat(paused.out()).contains("CHANNEL").contains("by-dev-rootcoord-dml_");
-            assertThat(cdc(url, "pause", taskId).err()).contains("the task has paused, task_id: " + taskId);
-            assertThat(cdc(url, "resume", taskId).out().strip()).isEqualTo("resumed task " + taskId);
-            JsonNode got = JSON.readTree(cdc(url, "get", "--json", taskId).out());
-            assertThat(got.path("task").path("state").asText()).isEqualTo("Running");
-            assertThat(got.path("positions")).isNotEmpty();
-            assertThat(got.toString()).doesNotContain(SECRET);
-
-            assertThat(cdc(url, "delete", taskId).out().strip()).isEqualTo("deleted task " + taskId);
-            Run gone = cdc(url, "get", taskId);
-            assertThat(gone.exit()).isEqualTo(1);
-            assertThat(gone.err()).contains("code 400: ").contains(taskId);
-            assertThat(cdc(url, "delete", "--ignore-not-found", taskId).exit()).isZero();
         }
     }
 

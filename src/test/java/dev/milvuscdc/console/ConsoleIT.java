@@ -10,6 +10,7 @@ import dev.milvuscdc.server.SourceWriteStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -97,65 +98,69 @@ class ConsoleIT {
     void aTaskFromCreationToDeletion() throws Exception {
         String db = "console_" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> collection = Map.of("db", db, "name", "stream", "schema", "basic");
-        try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start(); MilvusPair milvus = new MilvusPair()) {
-            browser.get(server.url() + "/");
-            wait.until(b -> b.findElement(By.id("status")).getText().startsWith("updated"));
-            assertThat(browser.findElement(By.id("no-tasks")).isDisplayed()).isTrue();
+        try (MilvusPair milvus = new MilvusPair()) {
+            try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start()) {
+                browser.get(server.url() + "/");
+                wait.until(b -> b.findElement(By.id("status")).getText().startsWith("updated"));
+                assertThat(browser.findElement(By.id("no-tasks")).isDisplayed()).isTrue();
 
-            String refused = "{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri() + "\",\"ignore_partition\":true},"
-                    + "\"collection_infos\":[{\"name\":\"*\"}]}";
-            String apiMessage = server.client().request("create", refused).message();
-            create(refused);
-            wait.until(b -> !b.findElement(By.id("create-result")).getText().isEmpty());
-            assertThat(browser.findElement(By.id("create-result")).getText()).isEqualTo(apiMessage);
-            screenshot("create-refused");
+                String refused = "{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri() + "\",\"ignore_partition\":true},"
+                        + "\"collection_infos\":[{\"name\":\"*\"}]}";
+                String apiMessage = server.client().request("create", refused).message();
+                create(refused);
+                wait.until(b -> !b.findElement(By.id("create-result")).getText().isEmpty());
+                assertThat(browser.findElement(By.id("create-result")).getText()).isEqualTo(apiMessage);
+                screenshot("create-refused");
 
-            milvus.source.run("create_database", Map.of("db", db));
-            create("{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri() + "\",\"token\":\"" + SECRET
-                    + "\",\"connect_timeout\":10},\"db_collections\":{\"" + db + "\":[{\"name\":\"*\"}]}}");
-            wait.until(b -> b.findElement(By.id("create-result")).getText().startsWith("created task "));
-            String taskId = browser.findElement(By.id("create-result")).getText().substring("created task ".length());
-            browser.findElement(By.id("create-data")).clear();
-            wait.until(b -> cell(taskId, "state").equals("Running"));
-            milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
-            milvus.source.run("create_index", collection);
-            milvus.source.run("load", collection);
+                milvus.source.run("create_database", Map.of("db", db));
+                create("{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri() + "\",\"token\":\"" + SECRET
+                        + "\",\"connect_timeout\":10},\"db_collections\":{\"" + db + "\":[{\"name\":\"*\"}]}}");
+                wait.until(b -> b.findElement(By.id("create-result")).getText().startsWith("created task "));
+                String taskId = browser.findElement(By.id("create-result")).getText().substring("created task ".length());
+                browser.findElement(By.id("create-data")).clear();
+                wait.until(b -> cell(taskId, "state").equals("Running"));
+                milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
+                milvus.source.run("create_index", collection);
+                milvus.source.run("load", collection);
 
-            try (SourceWriteStream stream = new SourceWriteStream(collection)) {
-                wait.until(b -> {
-                    String rate = cell(taskId, "rate");
-                    return !rate.equals("-") && Double.parseDouble(rate) > 0;
-                });
-                assertThat(cell(taskId, "lag")).as("a lag in seconds").matches("\\d+\\.\\d");
-                click(taskId, "positions");
-                wait.until(b -> b.findElement(By.id("details")).isDisplayed() && b.findElement(By.cssSelector("#positions tbody"))
-                        .getText().matches("(?s).*by-dev-rootcoord-dml_\\d+ \\d+\\.\\d .*"));
-                screenshot("console");
-            }
-            wait.until(b -> cell(taskId, "lag").equals("0.0"));
-
-            click(taskId, "pause");
-            wait.until(b -> cell(taskId, "state").equals("Paused"));
-            assertThat(cell(taskId, "reason")).isEqualTo("manually pause through http interface");
-            click(taskId, "resume");
-            wait.until(b -> cell(taskId, "state").equals("Running"));
-
-            assertThat(browser.getPageSource()).as("no secret in the page").doesNotContain(SECRET);
-            CdcTestClient api = server.client();
-            assertThat(api.request("get", "{\"task_id\":\"" + taskId + "\"}").data().path("task").path("state").asText())
-                    .isEqualTo("Running");
-
-            click(taskId, "delete");
-            wait.until(b -> {
-                try {
-                    b.switchTo().alert().accept();
-                    return true;
-                } catch (NoAlertPresentException e) {
-                    return false;
+                try (SourceWriteStream stream = new SourceWriteStream(collection)) {
+                    wait.until(b -> {
+                        String rate = cell(taskId, "rate");
+                        return !rate.equals("-") && Double.parseDouble(rate) > 0;
+                    });
+                    assertThat(cell(taskId, "lag")).as("a lag in seconds").matches("\\d+\\.\\d");
+                    click(taskId, "positions");
+                    wait.until(b -> b.findElement(By.id("details")).isDisplayed() && b.findElement(By.cssSelector("#positions tbody"))
+                            .getText().matches("(?s).*by-dev-rootcoord-dml_\\d+ \\d+\\.\\d .*"));
+                    screenshot("console");
                 }
-            });
-            wait.until(b -> b.findElements(By.cssSelector("tr[data-task='" + taskId + "']")).isEmpty());
-            assertThat(api.request("get", "{\"task_id\":\"" + taskId + "\"}").code()).isEqualTo(400);
+                wait.until(b -> cell(taskId, "lag").equals("0.0"));
+
+                click(taskId, "pause");
+                wait.until(b -> cell(taskId, "state").equals("Paused"));
+                assertThat(cell(taskId, "reason")).isEqualTo("manually pause through http interface");
+                click(taskId, "resume");
+                wait.until(b -> cell(taskId, "state").equals("Running"));
+
+                assertThat(browser.getPageSource()).as("no secret in the page").doesNotContain(SECRET);
+                CdcTestClient api = server.client();
+                assertThat(api.request("get", "{\"task_id\":\"" + taskId + "\"}").data().path("task").path("state").asText())
+                        .isEqualTo("Running");
+
+                click(taskId, "delete");
+                wait.until(b -> {
+                    try {
+                        b.switchTo().alert().accept();
+                        return true;
+                    } catch (NoAlertPresentException e) {
+                        return false;
+                    }
+                });
+                wait.until(b -> b.findElements(By.cssSelector("tr[data-task='" + taskId + "']")).isEmpty());
+                assertThat(api.request("get", "{\"task_id\":\"" + taskId + "\"}").code()).isEqualTo(400);
+            } finally {
+                milvus.dropDatabases(List.of(db));
+            }
         }
     }
 }

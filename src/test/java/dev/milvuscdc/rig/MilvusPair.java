@@ -1,12 +1,13 @@
 package dev.milvuscdc.rig;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** The rig's source and target Milvus, each driven by pymilvus, and the comparison of the two. */
 public final class MilvusPair implements AutoCloseable {
@@ -49,6 +50,17 @@ public final class MilvusPair implements AutoCloseable {
             map.put((String) keyValues[i], keyValues[i + 1]);
         }
         return map;
+    }
+
+    /** Leaves the rig as it was: these databases go on both sides, with their collections (Milvus allows 64 databases). */
+    public void dropDatabases(List<String> databases) {
+        for (MilvusDriver side : List.of(source, target)) {
+            for (String db : databases) {
+                side.tryRun("list_collections", Map.of("db", db)).path("collections")
+                        .forEach(name -> side.tryRun("drop_collection", Map.of("db", db, "name", name.asText())));
+                side.tryRun("drop_database", Map.of("db", db));
+            }
+        }
     }
 
     @Override

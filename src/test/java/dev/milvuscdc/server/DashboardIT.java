@@ -8,6 +8,7 @@ import dev.milvuscdc.rig.Rig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,29 +40,33 @@ class DashboardIT {
 
         String db = "dash_" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> collection = Map.of("db", db, "name", "rows", "schema", "basic");
-        try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start(); MilvusPair milvus = new MilvusPair()) {
-            milvus.source.run("create_database", Map.of("db", db));
-            milvus.source.run("create_collection", collection);
-            milvus.source.run("insert", MilvusPair.with(collection, "start", 0, "count", 200));
-            milvus.source.run("create_index", collection);
-            milvus.source.run("load", collection);
-            CdcTestClient.Reply created = server.client().request("create", """
-                    {"milvus_connect_param":{"uri":"%s","connect_timeout":10},"db_collections":{"%s":[{"name":"*"}]},
-                     "snapshot":"initial"}""".formatted(Rig.get().targetUri(), db));
-            assertThat(created.code()).as(created.body()).isEqualTo(200);
-            String taskId = created.data().path("task_id").asText();
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> server.client()
-                    .request("get", "{\"task_id\":\"" + taskId + "\"}").data().path("task").path("snapshot_status")
-                    .path("phase").asText().equals("streaming"));
-            milvus.source.run("insert", MilvusPair.with(collection, "start", 200, "count", 100));
-            milvus.source.run("flush", collection);
-            milvus.awaitTargetEqualsSource(collection, Duration.ofMinutes(2));
-            await("the flush applied on the target").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> server.client().get("/cdc/metrics").body().contains("milvus_cdc_api_execute_total{api_type=\"flush\""));
+        try (MilvusPair milvus = new MilvusPair()) {
+            try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start()) {
+                milvus.source.run("create_database", Map.of("db", db));
+                milvus.source.run("create_collection", collection);
+                milvus.source.run("insert", MilvusPair.with(collection, "start", 0, "count", 200));
+                milvus.source.run("create_index", collection);
+                milvus.source.run("load", collection);
+                CdcTestClient.Reply created = server.client().request("create", """
+                        {"milvus_connect_param":{"uri":"%s","connect_timeout":10},"db_collections":{"%s":[{"name":"*"}]},
+                         "snapshot":"initial"}""".formatted(Rig.get().targetUri(), db));
+                assertThat(created.code()).as(created.body()).isEqualTo(200);
+                String taskId = created.data().path("task_id").asText();
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> server.client()
+                        .request("get", "{\"task_id\":\"" + taskId + "\"}").data().path("task").path("snapshot_status")
+                        .path("phase").asText().equals("streaming"));
+                milvus.source.run("insert", MilvusPair.with(collection, "start", 200, "count", 100));
+                milvus.source.run("flush", collection);
+                milvus.awaitTargetEqualsSource(collection, Duration.ofMinutes(2));
+                await("the flush applied on the target").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> server.client().get("/cdc/metrics").body().contains("milvus_cdc_api_execute_total{api_type=\"flush\""));
 
-            String scrape = server.client().get("/cdc/metrics").body();
-            assertThat(queried).allSatisfy(name -> assertThat(scrape).as("a sample of " + name)
-                    .containsPattern("(?m)^" + name + "[{ ]"));
+                String scrape = server.client().get("/cdc/metrics").body();
+                assertThat(queried).allSatisfy(name -> assertThat(scrape).as("a sample of " + name)
+                        .containsPattern("(?m)^" + name + "[{ ]"));
+            } finally {
+                milvus.dropDatabases(List.of(db));
+            }
         }
     }
 }

@@ -30,39 +30,43 @@ class LagMetricIT {
     void lagIsZeroWhenIdleGrowsWhilePausedAndReturnsToZero() throws Exception {
         String db = "lag_" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> collection = Map.of("db", db, "name", "stream", "schema", "basic");
-        try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start(); MilvusPair milvus = new MilvusPair()) {
-            milvus.source.run("create_database", Map.of("db", db));
-            CdcTestClient.Reply created = server.client().request("create", """
-                    {"milvus_connect_param":{"uri":"%s","connect_timeout":10},"db_collections":{"%s":[{"name":"*"}]}}"""
-                    .formatted(Rig.get().targetUri(), db));
-            assertThat(created.code()).as(created.body()).isEqualTo(200);
-            String taskId = created.data().path("task_id").asText();
-            milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
-            milvus.source.run("create_index", collection);
-            milvus.source.run("load", collection);
+        try (MilvusPair milvus = new MilvusPair()) {
+            try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start()) {
+                milvus.source.run("create_database", Map.of("db", db));
+                CdcTestClient.Reply created = server.client().request("create", """
+                        {"milvus_connect_param":{"uri":"%s","connect_timeout":10},"db_collections":{"%s":[{"name":"*"}]}}"""
+                        .formatted(Rig.get().targetUri(), db));
+                assertThat(created.code()).as(created.body()).isEqualTo(200);
+                String taskId = created.data().path("task_id").asText();
+                milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
+                milvus.source.run("create_index", collection);
+                milvus.source.run("load", collection);
 
-            try (SourceWriteStream stream = new SourceWriteStream(collection)) {
-                await().atMost(Duration.ofMinutes(2)).until(() -> stream.batches() >= 20);
+                try (SourceWriteStream stream = new SourceWriteStream(collection)) {
+                    await().atMost(Duration.ofMinutes(2)).until(() -> stream.batches() >= 20);
+                }
+                await("lag 0 on an idle source").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(() -> assertThat(lags(server, taskId)).isNotEmpty().allMatch(lag -> lag == 0));
+                Thread.sleep(5_000);
+                assertThat(lags(server, taskId)).as("still 0: the source's time ticks are no changes").allMatch(lag -> lag == 0);
+
+                assertThat(server.client().request("pause", "{\"task_id\":\"" + taskId + "\"}").code()).isEqualTo(200);
+                List<Double> whilePaused = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    milvus.source.run("insert", MilvusPair.with(collection, "start", 1_000_000 + i * 100, "count", 100));
+                    Thread.sleep(2_000);
+                    whilePaused.add(max(lags(server, taskId)));
+                }
+                assertThat(whilePaused).as("grows while paused and writes go on").isSorted().doesNotHaveDuplicates();
+                assertThat(whilePaused.get(2)).isGreaterThanOrEqualTo(4.0);
+
+                assertThat(server.client().request("resume", "{\"task_id\":\"" + taskId + "\"}").code()).isEqualTo(200);
+                await("lag 0 after resume").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(() -> assertThat(lags(server, taskId)).isNotEmpty().allMatch(lag -> lag == 0));
+                milvus.awaitTargetEqualsSource(collection, Duration.ofMinutes(2));
+            } finally {
+                milvus.dropDatabases(List.of(db));
             }
-            await("lag 0 on an idle source").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                    .untilAsserted(() -> assertThat(lags(server, taskId)).isNotEmpty().allMatch(lag -> lag == 0));
-            Thread.sleep(5_000);
-            assertThat(lags(server, taskId)).as("still 0: the source's time ticks are no changes").allMatch(lag -> lag == 0);
-
-            assertThat(server.client().request("pause", "{\"task_id\":\"" + taskId + "\"}").code()).isEqualTo(200);
-            List<Double> whilePaused = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                milvus.source.run("insert", MilvusPair.with(collection, "start", 1_000_000 + i * 100, "count", 100));
-                Thread.sleep(2_000);
-                whilePaused.add(max(lags(server, taskId)));
-            }
-            assertThat(whilePaused).as("grows while paused and writes go on").isSorted().doesNotHaveDuplicates();
-            assertThat(whilePaused.get(2)).isGreaterThanOrEqualTo(4.0);
-
-            assertThat(server.client().request("resume", "{\"task_id\":\"" + taskId + "\"}").code()).isEqualTo(200);
-            await("lag 0 after resume").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                    .untilAsserted(() -> assertThat(lags(server, taskId)).isNotEmpty().allMatch(lag -> lag == 0));
-            milvus.awaitTargetEqualsSource(collection, Duration.ofMinutes(2));
         }
     }
 
