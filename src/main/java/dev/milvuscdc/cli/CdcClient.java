@@ -34,10 +34,6 @@ final class CdcClient {
         this.json = json;
     }
 
-    URI base() {
-        return base;
-    }
-
     /** The answer's {@code data} (an empty object for {@code pause}, {@code resume}, {@code delete}). */
     JsonNode call(String requestType, ObjectNode requestData) throws CdcClientException {
         ObjectNode body = json.createObjectNode().put("request_type", requestType);
