@@ -186,7 +186,10 @@ public final class CdcMetrics {
                 .register(registry).increment(rows);
     }
 
-    /** Bytes read ({@code op_type} {@code read}) or written ({@code write}) per channel. */
+    /**
+     * Bytes of row changes read ({@code op_type} {@code read}) or written to the target ({@code write})
+     * per channel; {@code msgType} is {@code insert} or {@code delete}.
+     */
     public void dataSize(String taskId, String channel, String opType, String msgType, long bytes) {
         Counter.builder("milvus.cdc.replicate.data.size")
                 .description("bytes replicated")
@@ -232,12 +235,6 @@ public final class CdcMetrics {
     public void replicateTt(String taskId, String channel, String opType, long physicalMillis) {
         gauge("milvus.cdc.replicate.tt", "physical ms of the last replicated time tick",
                 Tags.of("task_id", taskId, "vchannel_name", channel, "op_type", opType)).set(physicalMillis);
-    }
-
-    /** Physical milliseconds of the last time tick sent to a target channel. */
-    public void centerTt(String channel, long physicalMillis) {
-        gauge("milvus.cdc.center.tt", "physical ms of the last time tick sent per target channel",
-                Tags.of("channel_name", channel)).set(physicalMillis);
     }
 
     private AtomicLong taskStateHolder(String taskId) {

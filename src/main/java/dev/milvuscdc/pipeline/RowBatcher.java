@@ -183,7 +183,8 @@ public final class RowBatcher {
         return true;
     }
 
-    private static List<?> primaryKeys(ChangeEvent.Insert insert, String primaryKeyField) {
+    /** The primary keys of an insert's rows, in their order. */
+    public static List<?> primaryKeys(ChangeEvent.Insert insert, String primaryKeyField) {
         for (EncodedColumn column : insert.columns()) {
             if (column.name().equals(primaryKeyField)) {
                 FieldData keys = column.decode();

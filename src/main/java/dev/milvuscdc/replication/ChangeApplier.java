@@ -6,6 +6,8 @@ import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.CallPipeline;
 import dev.milvuscdc.pipeline.RowBatcher;
+import dev.milvuscdc.pipeline.RowChangeGrouper;
+import dev.milvuscdc.pipeline.RowRun;
 import dev.milvuscdc.sink.TargetWriter;
 import io.milvus.grpc.IDs;
 import java.util.Collection;
@@ -20,8 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * drops, and the replicate channel's database, index, load, release and flush operations. The
  * copies of collections and partitions are found, or made, by the source ids the changes name
  * ({@link TargetCatalog}); changes of objects the source dropped, or outside
- * the task's scope, are passed over. Consecutive row changes of one kind into one partition are
- * joined into fewer target calls ({@link RowBatcher}), which run several at a time as long as they
+ * the task's scope, are passed over. Row changes between two other events are grouped by kind
+ * and partition where their keys allow ({@link RowChangeGrouper}) and joined into fewer target
+ * calls ({@link RowBatcher}), which run several at a time as long as they
  * touch different rows ({@link CallPipeline}); other changes wait for the calls in flight.
  * {@link #apply} may thus return before the target holds the pack: {@link #completedThrough()}
  * tells when it does. One applier serves one channel.
@@ -41,6 +44,7 @@ final class ChangeApplier implements AutoCloseable {
     private final Retrier retrier;
     private final CdcMetrics metrics;
     private final String taskId;
+    private final String channel;
     private final RowBatcher batcher = new RowBatcher(MIN_CALL_ROWS, MAX_CALL_ROWS, MAX_CALL_BYTES, CALLS_IN_FLIGHT);
     private final CallPipeline calls;
 
@@ -51,6 +55,7 @@ final class ChangeApplier implements AutoCloseable {
         this.retrier = retrier;
         this.metrics = metrics;
         this.taskId = taskId;
+        this.channel = channel;
         this.calls = new CallPipeline("cdc-" + taskId + "-" + channel, CALLS_IN_FLIGHT, Map.of("task", taskId));
     }
 
@@ -65,15 +70,17 @@ final class ChangeApplier implements AutoCloseable {
         int i = 0;
         while (i < messages.size()) {
             ChangeEvent event = messages.get(i).event();
-            int end = endOfRun(messages, i);
-            if (event instanceof ChangeEvent.Insert) {
-                insert(messages.subList(i, end).stream().map(m -> (ChangeEvent.Insert) m.event()).toList(), replayed);
-            } else if (event instanceof ChangeEvent.Delete) {
-                delete(messages.subList(i, end).stream().map(m -> (ChangeEvent.Delete) m.event()).toList());
-            } else {
+            if (RowRun.of(event).isEmpty()) {
                 calls.drain();
                 catalog.apply(event);
+                i++;
+                continue;
             }
+            int end = i + 1;
+            while (end < messages.size() && RowRun.of(messages.get(end).event()).isPresent()) {
+                end++;
+            }
+            applyRowChanges(RowChangeGrouper.group(messages.subList(i, end), this::primaryKeys), replayed);
             i = end;
         }
         return calls.submitted();
@@ -98,28 +105,36 @@ final class ChangeApplier implements AutoCloseable {
         return calls.completedThrough();
     }
 
-    /** The end of the run of row changes of one kind into one partition that starts at {@code start}. */
-    private static int endOfRun(List<LogMessage> messages, int start) {
-        Optional<RunKey> key = RunKey.of(messages.get(start).event());
-        int end = start + 1;
-        while (key.isPresent() && end < messages.size() && key.equals(RunKey.of(messages.get(end).event()))) {
-            end++;
+    /** Applies row changes run by run: each run of one kind into one partition as few calls. */
+    private void applyRowChanges(List<LogMessage> changes, boolean replayed) throws InterruptedException {
+        int i = 0;
+        while (i < changes.size()) {
+            RowRun run = RowRun.of(changes.get(i).event()).orElseThrow();
+            int end = i + 1;
+            while (end < changes.size() && RowRun.of(changes.get(end).event()).orElseThrow().equals(run)) {
+                end++;
+            }
+            List<ChangeEvent> events = changes.subList(i, end).stream().map(LogMessage::event).toList();
+            if (run.insert()) {
+                insert(events.stream().map(ChangeEvent.Insert.class::cast).toList(), replayed);
+            } else {
+                delete(events.stream().map(ChangeEvent.Delete.class::cast).toList());
+            }
+            i = end;
         }
-        return end;
     }
 
-    /** What row changes share to be joined: their kind, collection and partition. */
-    private record RunKey(boolean insert, long collectionId, long partitionId, String partitionName) {
-
-        static Optional<RunKey> of(ChangeEvent event) {
-            if (event instanceof ChangeEvent.Insert insert) {
-                return Optional.of(new RunKey(true, insert.collectionId(), insert.partitionId(), insert.partitionName()));
-            }
-            if (event instanceof ChangeEvent.Delete delete) {
-                return Optional.of(new RunKey(false, delete.collectionId(), delete.partitionId(), delete.partitionName()));
-            }
-            return Optional.empty();
+    /**
+     * The keys a row change touches, for {@link RowChangeGrouper}; an insert's are read from its
+     * primary key column, empty when the collection is not replicated (its changes are passed over).
+     */
+    private Optional<List<?>> primaryKeys(ChangeEvent change) throws InterruptedException {
+        if (change instanceof ChangeEvent.Delete delete) {
+            return Optional.of(RowBatcher.keysIn(delete.primaryKeys()));
         }
+        ChangeEvent.Insert insert = (ChangeEvent.Insert) change;
+        Optional<CollectionReplica> collection = catalog.ddl().collection(insert.collectionId());
+        return collection.map(replica -> RowBatcher.primaryKeys(insert, replica.primaryKeyField));
     }
 
     /** A run of inserts into one partition. */
@@ -190,6 +205,7 @@ final class ChangeApplier implements AutoCloseable {
                 }));
         if (written) {
             metrics.rowsReplicated(taskId, collection.sourceId, collection.name, "insert", count);
+            metrics.dataSize(taskId, channel, "write", "insert", rows.serializedSize());
         }
     }
 
@@ -201,6 +217,7 @@ final class ChangeApplier implements AutoCloseable {
                 () -> writer.delete(collection.database, collection.name, from.partitionName(), keys)));
         if (deleted) {
             metrics.rowsReplicated(taskId, collection.sourceId, collection.name, "delete", count);
+            metrics.dataSize(taskId, channel, "write", "delete", keys.getSerializedSize());
         }
     }
 

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * Runs an action until it succeeds, waiting between tries with capped exponential backoff, for
  * faults that time can cure: an unreachable or overloaded target, etcd, Kafka or task store. The
  * task stays Running and shows the fault as its reason; the reason is cleared once the action
- * succeeds. Anything else (refused credentials, a lost position, a conflict on the target, a bug)
- * passes through at once, and pauses the task. Interrupts end the wait, so stopping a task is never
+ * succeeds. A fault that time only usually cures is retried for its patience, then passed on.
+ * Anything else (refused credentials, a lost position, a conflict on the target, a bug) passes
+ * through at once, and pauses the task. Interrupts end the wait, so stopping a task is never
  * trapped in a retry.
  */
 final class Retrier {
@@ -59,6 +60,7 @@ final class Retrier {
     <T> T call(String what, Action<T> action) throws InterruptedException {
         Duration backoff = initialBackoff;
         boolean failing = false;
+        long boundedSince = 0;
         while (true) {
             try {
                 T result = action.call();
@@ -74,6 +76,15 @@ final class Retrier {
                 if (Thread.interrupted()) {
                     // A stop interrupted the call (gRPC reports it as CANCELLED): not a fault to show.
                     throw new InterruptedException("stopped during " + what);
+                }
+                if (e instanceof RetriableTargetException target && target.patience().isPresent()) {
+                    // Counted from the first try that failed this way, not from an outage before it.
+                    boundedSince = boundedSince == 0 ? System.nanoTime() : boundedSince;
+                    if (outlasted(target, boundedSince)) {
+                        throw target.givenUp(Duration.ofNanos(System.nanoTime() - boundedSince));
+                    }
+                } else {
+                    boundedSince = 0;
                 }
                 String reason = what + " failed, retrying every " + backoff.toSeconds() + " s at most " + maxBackoff.toSeconds()
                         + " s: " + e.getMessage();
@@ -92,6 +103,11 @@ final class Retrier {
                 throw new InterruptedException("stopped while retrying " + what);
             }
         }
+    }
+
+    /** Whether a fault that time only usually cures has been retried as long as it is worth. */
+    private static boolean outlasted(RetriableTargetException fault, long since) {
+        return fault.patience().filter(patience -> System.nanoTime() - since >= patience.toNanos()).isPresent();
     }
 
     /** Whether time may cure the fault; every other fault needs an operator. */

@@ -1,9 +1,13 @@
 package dev.milvuscdc.sink;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /** A target failure that may go away by itself (unreachable, overloaded, not ready): retry with backoff. */
 public final class RetriableTargetException extends TargetException {
 
     private final boolean unreachable;
+    private final Duration patience;
 
     public RetriableTargetException(String operation, String object, String detail, String hint, Throwable cause) {
         this(operation, object, detail, hint, cause, false);
@@ -11,8 +15,23 @@ public final class RetriableTargetException extends TargetException {
 
     public RetriableTargetException(String operation, String object, String detail, String hint, Throwable cause,
                              boolean unreachable) {
+        this(operation, object, detail, hint, cause, unreachable, null);
+    }
+
+    private RetriableTargetException(String operation, String object, String detail, String hint, Throwable cause,
+                                     boolean unreachable, Duration patience) {
         super(operation, object, detail, hint, cause);
         this.unreachable = unreachable;
+        this.patience = patience;
+    }
+
+    /**
+     * A failure that time usually cures but may not: retried for {@code patience} at most, counted
+     * from its first try, and then {@link #givenUp given up} so the task pauses with the reason.
+     */
+    public static RetriableTargetException forAWhile(String operation, String object, String detail, String hint,
+                                              Duration patience) {
+        return new RetriableTargetException(operation, object, detail, hint, null, false, patience);
     }
 
     /**
@@ -22,5 +41,16 @@ public final class RetriableTargetException extends TargetException {
      */
     public boolean unreachable() {
         return unreachable;
+    }
+
+    /** How long the failure is worth retrying; empty when time is sure to cure it. */
+    public Optional<Duration> patience() {
+        return Optional.ofNullable(patience);
+    }
+
+    /** The permanent failure this one becomes when it outlasted the retries of {@code failingFor}. */
+    public PermanentTargetException givenUp(Duration failingFor) {
+        return new PermanentTargetException(operation(), object(), "still failing after " + failingFor.toSeconds()
+                + " s of retries: " + getMessage(), "Check the target Milvus's log for the cause, then resume the task", this);
     }
 }

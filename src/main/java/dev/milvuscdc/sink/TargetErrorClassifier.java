@@ -5,6 +5,7 @@ import io.milvus.grpc.Status;
 import io.milvus.shaded.io.grpc.Status.Code;
 import io.milvus.shaded.io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
@@ -22,6 +23,9 @@ public final class TargetErrorClassifier {
             + " the user's privileges, then resume the task";
     static final String REJECTED_HINT = "The target Milvus rejected the request; check its version and settings"
             + " (or what was changed on it by hand), then resume the task";
+    static final Duration RECOVERING_PATIENCE = Duration.ofMinutes(5);
+    private static final String RECOVERING_HINT = "The target Milvus may still be recovering after a restart; the task"
+            + " retries for up to " + RECOVERING_PATIENCE.toMinutes() + " minutes, then pauses";
     private static final String TOO_LARGE_HINT = "A request exceeded the gRPC message limit; lower the task's"
             + " buffer size (buffer_config), then resume the task";
 
@@ -67,6 +71,9 @@ public final class TargetErrorClassifier {
         if (isRetriable(status)) {
             return new RetriableTargetException(operation, object, detail, RETRY_HINT, null, saysUnreachable(status.getReason()));
         }
+        if (saysRecovering(status)) {
+            return RetriableTargetException.forAWhile(operation, object, detail, RECOVERING_HINT, RECOVERING_PATIENCE);
+        }
         if (isCollectionMissing(status) || isPartitionMissing(status)) {
             return new TargetObjectMissingException(operation, object, detail);
         }
@@ -89,6 +96,15 @@ public final class TargetErrorClassifier {
     /** A status reason of a target that is down, stopping or starting (its roles unreachable), not merely busy. */
     static boolean saysUnreachable(String reason) {
         return mentions(reason, UNREACHABLE_REASONS);
+    }
+
+    /**
+     * Milvus's own retries gave up inside the target ({@code retry.Unrecoverable}, reported with code
+     * 65535): seen on the rig when a load followed a target restart within seconds, while its query
+     * nodes were still recovering. Usually cured by time, but not surely, hence a bounded retry.
+     */
+    static boolean saysRecovering(Status status) {
+        return effectiveCode(status) == 65535 && status.getReason().toLowerCase(Locale.ROOT).contains("unrecoverable error");
     }
 
     /** True when a status says the collection (or its database) does not exist on the target. */

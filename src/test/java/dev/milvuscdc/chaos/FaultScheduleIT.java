@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * equal the source, every key, every field and {@code count(*)}.
  *
  * <p>System properties: {@code chaos.seed} (default: random, printed) replays a schedule,
- * {@code chaos.faults} (default 8) sets its length ({@code scripts/chaos --soak} runs 300),
+ * {@code chaos.faults} (default 8) sets its length ({@code scripts/chaos --soak} runs 200),
  * {@code chaos.without} (short names: server, target, kafka) leaves kinds of faults out, and
  * {@code chaos.catchUpSeconds} (default 300; a loaded 2-core machine needed over 180) bounds the
  * wait for the target after the last write.

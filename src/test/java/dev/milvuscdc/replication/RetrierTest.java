@@ -63,6 +63,22 @@ class RetrierTest {
     }
 
     @Test
+    void aFaultThatTimeOnlyUsuallyCuresIsGivenUpAfterItsPatience() {
+        RetriableTargetException recovering = RetriableTargetException.forAWhile("load collection", "db.c",
+                "unrecoverable error (code 65535)", "wait", Duration.ofMillis(30));
+        AtomicInteger calls = new AtomicInteger();
+
+        assertThatThrownBy(() -> retrier.run("load db.c", () -> {
+            calls.incrementAndGet();
+            throw recovering;
+        })).isInstanceOf(PermanentTargetException.class)
+                .hasMessageContaining("load collection db.c").hasMessageContaining("still failing after");
+
+        assertThat(calls.get()).isGreaterThanOrEqualTo(2);
+        assertThat(listener.retrying).hasSize(calls.get() - 1);
+    }
+
+    @Test
     void aPermanentFaultPassesThroughAtOnce() {
         AtomicInteger calls = new AtomicInteger();
 

@@ -88,6 +88,8 @@ class ServerReplicationIT {
         assertThat(positions).allSatisfy(p -> assertThat(p.get("msg_id").asText()).isNotEmpty());
         assertThat(server.client().get("/cdc/metrics").body())
                 .containsPattern("milvus_cdc_replicate_data_cnt_total\\{[^}]*task_id=\"" + taskId + "\"")
+                .containsPattern("milvus_cdc_replicate_data_size_total\\{msg_type=\"insert\",op_type=\"write\",task_id=\""
+                        + taskId + "\",vchannel_name=\"[^\"]*-rootcoord-dml_\\d+\"} [1-9]")
                 .containsPattern("milvus_cdc_replicate_tt\\{[^}]*task_id=\"" + taskId + "\"");
     }
 

@@ -7,6 +7,7 @@ import io.milvus.grpc.Status;
 import io.milvus.shaded.io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class TargetErrorClassifierTest {
@@ -22,6 +23,30 @@ class TargetErrorClassifierTest {
         assertThat(e.getMessage()).startsWith("upsert into db.c on the target Milvus failed: gRPC UNAVAILABLE: connection refused");
         assertThat(e.hint()).isEqualTo(TargetErrorClassifier.RETRY_HINT);
         assertThat(((RetriableTargetException) e).unreachable()).isTrue();
+    }
+
+    @Test
+    void anUnrecoverableErrorInsideTheTargetIsRetriedForAWhileOnly() {
+        TargetException e = TargetErrorClassifier.fromStatus("load collection", "db.c",
+                Status.newBuilder().setCode(65535).setReason("unrecoverable error").build());
+
+        assertThat(e).isInstanceOf(RetriableTargetException.class);
+        RetriableTargetException recovering = (RetriableTargetException) e;
+        assertThat(recovering.patience()).contains(TargetErrorClassifier.RECOVERING_PATIENCE);
+        assertThat(recovering.unreachable()).isFalse();
+        assertThat(e.getMessage()).contains("load collection db.c", "unrecoverable error (code 65535)", "recovering after a restart");
+
+        PermanentTargetException givenUp = recovering.givenUp(Duration.ofSeconds(301));
+        assertThat(givenUp.getMessage()).contains("load collection db.c", "still failing after 301 s of retries",
+                "unrecoverable error", "resume the task");
+    }
+
+    @Test
+    void otherRetriableFaultsHaveNoBoundOnTheirRetries() {
+        RetriableTargetException busy = (RetriableTargetException) TargetErrorClassifier.fromStatus("insert into", "db.c",
+                Status.newBuilder().setCode(8).setReason("rate limit exceeded").build());
+
+        assertThat(busy.patience()).isEmpty();
     }
 
     @Test
