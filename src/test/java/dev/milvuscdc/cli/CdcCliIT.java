@@ -67,9 +67,7 @@ class CdcCliIT {
                 assertThat(refused.err().strip()).isEqualTo("cdc create: code " + api.code() + ": " + api.message());
 
                 milvus.source.run("create_database", Map.of("db", db));
-                milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
-                milvus.source.run("create_index", collection);
-                milvus.source.run("load", collection);
+                milvus.source.createLoaded(collection, 2);
                 Run created = cdc(url, "create", "--data", "{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri()
                         + "\",\"token\":\"" + SECRET + "\",\"connect_timeout\":10},\"db_collections\":{\"" + db + "\":[{\"name\":\"*\"}]}}");
                 assertThat(created.exit()).as(created.err()).isZero();

@@ -119,9 +119,7 @@ class ConsoleIT {
                 String taskId = browser.findElement(By.id("create-result")).getText().substring("created task ".length());
                 browser.findElement(By.id("create-data")).clear();
                 wait.until(b -> cell(taskId, "state").equals("Running"));
-                milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
-                milvus.source.run("create_index", collection);
-                milvus.source.run("load", collection);
+                milvus.source.createLoaded(collection, 2);
 
                 try (SourceWriteStream stream = new SourceWriteStream(collection)) {
                     wait.until(b -> {

@@ -11,6 +11,7 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -61,6 +62,15 @@ public final class MilvusDriver implements AutoCloseable {
             throw new IllegalStateException(op + " " + args + " failed on " + uri + ": " + result.get("error").asText());
         }
         return result;
+    }
+
+    /** Creates a collection with this many shards, indexes its vector field and loads it, as most tests need. */
+    public void createLoaded(Map<String, Object> collection, int shards) {
+        Map<String, Object> create = new HashMap<>(collection);
+        create.put("shards", shards);
+        run("create_collection", create);
+        run("create_index", collection);
+        run("load", collection);
     }
 
     /** Runs one operation; a failure comes back as {@code {"error": "..."}}. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.milvuscdc.rig.MilvusPair;
-import dev.milvuscdc.rig.Rig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,11 +46,7 @@ class DashboardIT {
                 milvus.source.run("insert", MilvusPair.with(collection, "start", 0, "count", 200));
                 milvus.source.run("create_index", collection);
                 milvus.source.run("load", collection);
-                CdcTestClient.Reply created = server.client().request("create", """
-                        {"milvus_connect_param":{"uri":"%s","connect_timeout":10},"db_collections":{"%s":[{"name":"*"}]},
-                         "snapshot":"initial"}""".formatted(Rig.get().targetUri(), db));
-                assertThat(created.code()).as(created.body()).isEqualTo(200);
-                String taskId = created.data().path("task_id").asText();
+                String taskId = server.client().createTaskOver(db, "\"snapshot\":\"initial\"");
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> server.client()
                         .request("get", "{\"task_id\":\"" + taskId + "\"}").data().path("task").path("snapshot_status")
                         .path("phase").asText().equals("streaming"));
