@@ -98,8 +98,6 @@ class CdcCliIT {
                 assertThat(gone.exit()).isEqualTo(1);
                 assertThat(gone.err()).contains("code 400: ").contains(taskId);
                 assertThat(cdc(url, "delete", "--ignore-not-found", taskId).exit()).isZero();
-            } finally {
-                milvus.dropDatabases(List.of(db));
             }
         }
     }

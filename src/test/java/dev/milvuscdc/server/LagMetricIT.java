@@ -57,8 +57,6 @@ class LagMetricIT {
                 await("lag 0 after resume").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
                         .untilAsserted(() -> assertThat(lags(server, taskId)).isNotEmpty().allMatch(lag -> lag == 0));
                 milvus.awaitTargetEqualsSource(collection, Duration.ofMinutes(2));
-            } finally {
-                milvus.dropDatabases(List.of(db));
             }
         }
     }
