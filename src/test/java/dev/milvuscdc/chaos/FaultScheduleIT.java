@@ -100,7 +100,6 @@ class FaultScheduleIT {
             } finally {
                 server.close();
                 keepLog(server, seed);
-                milvus.dropDatabases(workload.databases());
             }
         }
     }

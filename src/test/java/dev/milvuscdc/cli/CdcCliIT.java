@@ -10,8 +10,6 @@ import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.server.CdcProcess;
 import dev.milvuscdc.server.CdcTestClient;
 import dev.milvuscdc.server.SourceWriteStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code scripts/cdc} against a real server on the rig replicating a real write stream: every
@@ -35,19 +32,10 @@ class CdcCliIT {
     @TempDir
     Path dataDir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run cdc(String url, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = CdcCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
+    private static CliRun cdc(String url, String... args) {
         List<String> all = new ArrayList<>(List.of("--url", url));
         all.addAll(List.of(args));
-        int exit = cli.execute(all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return CliRun.of(CdcCli.commandLine(), all.toArray(String[]::new));
     }
 
     @Test
@@ -62,21 +50,19 @@ class CdcCliIT {
                 String badCreate = "{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri() + "\",\"ignore_partition\":true},"
                         + "\"collection_infos\":[{\"name\":\"*\"}]}";
                 CdcTestClient.Reply api = server.client().request("create", badCreate);
-                Run refused = cdc(url, "create", "--data", badCreate);
+                CliRun refused = cdc(url, "create", "--data", badCreate);
                 assertThat(refused.exit()).isEqualTo(1);
                 assertThat(refused.err().strip()).isEqualTo("cdc create: code " + api.code() + ": " + api.message());
 
                 milvus.source.run("create_database", Map.of("db", db));
-                milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
-                milvus.source.run("create_index", collection);
-                milvus.source.run("load", collection);
-                Run created = cdc(url, "create", "--data", "{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri()
+                milvus.source.createLoaded(collection, 2);
+                CliRun created = cdc(url, "create", "--data", "{\"milvus_connect_param\":{\"uri\":\"" + Rig.get().targetUri()
                         + "\",\"token\":\"" + SECRET + "\",\"connect_timeout\":10},\"db_collections\":{\"" + db + "\":[{\"name\":\"*\"}]}}");
                 assertThat(created.exit()).as(created.err()).isZero();
                 assertThat(created.out()).startsWith("created task ");
                 String taskId = created.out().strip().substring("created task ".length());
 
-                Run list = cdc(url, "list");
+                CliRun list = cdc(url, "list");
                 assertThat(list.out()).containsPattern(taskId + "\\s+Running\\s+" + Rig.get().targetUri() + "\\s+" + db + "\\.\\*");
                 JsonNode listed = JSON.readTree(cdc(url, "list", "--json").out());
                 assertThat(listed.path("tasks").get(0).path("task_id").asText()).isEqualTo(taskId);
@@ -84,7 +70,7 @@ class CdcCliIT {
 
                 try (SourceWriteStream stream = new SourceWriteStream(collection)) {
                     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                        Run watch = cdc(url, "watch", "--json", "--count", "2", "--interval", "2");
+                        CliRun watch = cdc(url, "watch", "--json", "--count", "2", "--interval", "2");
                         assertThat(watch.exit()).as(watch.err()).isZero();
                         String[] frames = watch.out().strip().split("\n");
                         assertThat(frames).hasSize(2);
@@ -92,12 +78,12 @@ class CdcCliIT {
                         assertThat(last.path("task_id").asText()).isEqualTo(taskId);
                         assertThat(last.path("rows_per_s").asDouble()).as("rows applied per second while writing").isPositive();
                     });
-                    Run table = cdc(url, "watch", "--count", "1");
+                    CliRun table = cdc(url, "watch", "--count", "1");
                     assertThat(table.out()).contains("LAG (S)").containsPattern(taskId + "\\s+Running\\s+\\d+\\.\\d\\s+-\\s+[1-9]\\d*");
                 }
 
                 assertThat(cdc(url, "pause", taskId).out().strip()).isEqualTo("paused task " + taskId);
-                Run paused = cdc(url, "get", taskId);
+                CliRun paused = cdc(url, "get", taskId);
                 assertThat(paused.out()).containsPattern("state\\s+Paused").containsPattern("reason\\s+manually pause");
                 assertThat(paused.out()).contains("CHANNEL").contains("by-dev-rootcoord-dml_");
                 assertThat(cdc(url, "pause", taskId).err()).contains("the task has paused, task_id: " + taskId);
@@ -108,12 +94,10 @@ class CdcCliIT {
                 assertThat(got.toString()).doesNotContain(SECRET);
 
                 assertThat(cdc(url, "delete", taskId).out().strip()).isEqualTo("deleted task " + taskId);
-                Run gone = cdc(url, "get", taskId);
+                CliRun gone = cdc(url, "get", taskId);
                 assertThat(gone.exit()).isEqualTo(1);
                 assertThat(gone.err()).contains("code 400: ").contains(taskId);
                 assertThat(cdc(url, "delete", "--ignore-not-found", taskId).exit()).isZero();
-            } finally {
-                milvus.dropDatabases(List.of(db));
             }
         }
     }
@@ -124,7 +108,7 @@ class CdcCliIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        Run run = cdc("http://127.0.0.1:" + closed, "list");
+        CliRun run = cdc("http://127.0.0.1:" + closed, "list");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err().strip()).isEqualTo("cdc list: cannot reach the CDC server at http://127.0.0.1:" + closed
                 + ": connection refused (start it with scripts/run, or name another with --url or CDC_SERVER_URL)");

@@ -6,8 +6,6 @@ import dev.milvuscdc.CdcServer;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.server.TestServers;
 import dev.milvuscdc.store.InMemoryTaskStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -17,33 +15,28 @@ class CdcCliTest {
 
     private static final String NO_SERVER = "http://127.0.0.1:1";
 
-    private static String[] refused(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = CdcCli.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        int exit = cli.execute(args);
-        return new String[] {Integer.toString(exit), err.toString()};
+    private static CliRun refused(String... args) {
+        return CliRun.of(CdcCli.commandLine(), args);
     }
 
     @Test
     void createNeedsExactlyOneSourceOfRequestData() {
         assertThat(refused("--url", NO_SERVER, "create")).satisfies(r -> {
-            assertThat(r[0]).isEqualTo("2");
-            assertThat(r[1]).contains("Error: Missing required argument (specify one of these): (--data=JSON | --file=FILE)");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("Error: Missing required argument (specify one of these): (--data=JSON | --file=FILE)");
         });
-        assertThat(refused("--url", NO_SERVER, "create", "--data", "{}", "--file", "x.json")[1])
+        assertThat(refused("--url", NO_SERVER, "create", "--data", "{}", "--file", "x.json").err())
                 .contains("mutually exclusive");
     }
 
     @Test
     void requestDataMustBeAJsonObject() {
         assertThat(refused("--url", NO_SERVER, "create", "--data", "{not json")).satisfies(r -> {
-            assertThat(r[0]).isEqualTo("2");
-            assertThat(r[1]).contains("the request data is not JSON: ");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("the request data is not JSON: ");
         });
-        assertThat(refused("--url", NO_SERVER, "create", "--data", "[1]")[1]).contains("the request data must be a JSON object");
-        assertThat(refused("--url", NO_SERVER, "create", "--file", "/no/such/file.json")[1]).contains("cannot read /no/such/file.json");
+        assertThat(refused("--url", NO_SERVER, "create", "--data", "[1]").err()).contains("the request data must be a JSON object");
+        assertThat(refused("--url", NO_SERVER, "create", "--file", "/no/such/file.json").err()).contains("cannot read /no/such/file.json");
     }
 
     @Test
@@ -54,20 +47,16 @@ class CdcCliTest {
             for (String token : new String[] {null, "wrong"}) {
                 CdcCli root = new CdcCli();
                 root.apiToken = token;
-                StringWriter err = new StringWriter();
-                CommandLine cli = new CommandLine(root);
-                cli.setErr(new PrintWriter(err, true));
-                assertThat(cli.execute("--url", url, "list")).isEqualTo(1);
-                assertThat(err.toString().strip()).isEqualTo("cdc list: code 401: the server at " + url
+                CliRun run = CliRun.of(new CommandLine(root), "--url", url, "list");
+                assertThat(run.exit()).isEqualTo(1);
+                assertThat(run.err().strip()).isEqualTo("cdc list: code 401: the server at " + url
                         + " requires an API token: set CDC_APITOKEN to the apiToken of its configuration");
             }
             CdcCli root = new CdcCli();
             root.apiToken = "tok-9";
-            StringWriter out = new StringWriter();
-            CommandLine cli = new CommandLine(root);
-            cli.setOut(new PrintWriter(out, true));
-            assertThat(cli.execute("--url", url, "list", "--json")).isZero();
-            assertThat(out.toString()).contains("\"tasks\" : [ ]");
+            CliRun run = CliRun.of(new CommandLine(root), "--url", url, "list", "--json");
+            assertThat(run.exit()).isZero();
+            assertThat(run.out()).contains("\"tasks\" : [ ]");
         }
     }
 

@@ -10,7 +10,6 @@ import dev.milvuscdc.server.SourceWriteStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
@@ -119,9 +119,7 @@ class ConsoleIT {
                 String taskId = browser.findElement(By.id("create-result")).getText().substring("created task ".length());
                 browser.findElement(By.id("create-data")).clear();
                 wait.until(b -> cell(taskId, "state").equals("Running"));
-                milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
-                milvus.source.run("create_index", collection);
-                milvus.source.run("load", collection);
+                milvus.source.createLoaded(collection, 2);
 
                 try (SourceWriteStream stream = new SourceWriteStream(collection)) {
                     wait.until(b -> {
@@ -158,9 +156,31 @@ class ConsoleIT {
                 });
                 wait.until(b -> b.findElements(By.cssSelector("tr[data-task='" + taskId + "']")).isEmpty());
                 assertThat(api.request("get", "{\"task_id\":\"" + taskId + "\"}").code()).isEqualTo(400);
-            } finally {
-                milvus.dropDatabases(List.of(db));
             }
+        }
+    }
+
+    @Test
+    void aServerWithAnApiTokenIsShownOnceTheTokenIsEntered() throws Exception {
+        String token = "console-" + UUID.randomUUID();
+        try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc"), Map.of("apiToken", token)).start()) {
+            browser.get(server.url() + "/");
+            wait.until(b -> b.findElement(By.id("token-box")).isDisplayed());
+            wait.until(b -> b.findElement(By.id("status")).getText().startsWith("cannot read the server: "));
+            assertThat(browser.findElement(By.id("status")).getText()).contains("missing or wrong API token");
+
+            browser.findElement(By.id("token")).sendKeys("wrong" + Keys.TAB);
+            Thread.sleep(3_000);
+            assertThat(browser.findElement(By.id("status")).getText()).as("a wrong token is refused too")
+                    .startsWith("cannot read the server: ");
+
+            WebElement field = browser.findElement(By.id("token"));
+            field.clear();
+            field.sendKeys(token + Keys.TAB);
+            wait.until(b -> b.findElement(By.id("status")).getText().startsWith("updated"));
+            assertThat(browser.findElement(By.id("no-tasks")).isDisplayed()).isTrue();
+            assertThat(browser.getPageSource()).as("the token is not written into the page").doesNotContain(token);
+            screenshot("console-token");
         }
     }
 }

@@ -64,9 +64,7 @@ class HandOverIT {
         String db = "handover_" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> coll = Map.of("db", db, "name", "restored", "schema", "basic");
         source.run("create_database", Map.of("db", db));
-        source.run("create_collection", with(coll, "shards", 2));
-        source.run("create_index", coll);
-        source.run("load", coll);
+        source.createLoaded(coll, 2);
         source.run("insert", with(coll, "start", 1, "count", 100));
         source.run("flush", coll);
 
@@ -95,9 +93,7 @@ class HandOverIT {
         String db = "from_start_" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> coll = Map.of("db", db, "name", "old", "schema", "basic");
         source.run("create_database", Map.of("db", db));
-        source.run("create_collection", with(coll, "shards", 2));
-        source.run("create_index", coll);
-        source.run("load", coll);
+        source.createLoaded(coll, 2);
         source.run("insert", with(coll, "start", 1, "count", 150));
         source.run("delete", with(coll, "ids", IntStream.rangeClosed(1, 5).boxed().toList()));
 

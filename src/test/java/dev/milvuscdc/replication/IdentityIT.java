@@ -195,9 +195,7 @@ class IdentityIT {
     }
 
     private static void create(Map<String, Object> coll) {
-        source.run("create_collection", with(coll, "shards", 2));
-        source.run("create_index", coll);
-        source.run("load", coll);
+        source.createLoaded(coll, 2);
     }
 
     private static void dropAndCreateAgainWithNewRows(Map<String, Object> coll) {

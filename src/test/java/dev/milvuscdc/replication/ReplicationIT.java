@@ -54,9 +54,7 @@ class ReplicationIT {
         startTask(db, "*");
         source.run("create_database", Map.of("db", db));
         Map<String, Object> coll = Map.of("db", db, "name", name, "schema", schema);
-        source.run("create_collection", with(coll, "shards", 2));
-        source.run("create_index", coll);
-        source.run("load", coll);
+        source.createLoaded(coll, 2);
         JsonNode inserted = source.run("insert", with(coll, "start", 1, "count", 300, "batch", 100));
         if (schema.equals("autoid")) {
             List<Long> generated = ids(inserted.get("primary_keys"));
@@ -86,9 +84,7 @@ class ReplicationIT {
         String db = "replay_" + unique();
         Map<String, Object> coll = Map.of("db", db, "name", "c", "schema", schema);
         source.run("create_database", Map.of("db", db));
-        source.run("create_collection", with(coll, "shards", 1));
-        source.run("create_index", coll);
-        source.run("load", coll);
+        source.createLoaded(coll, 1);
         source.run("insert", with(coll, "start", 1, "count", 400, "batch", 50));
         source.run("delete", with(coll, "ids", IntStream.rangeClosed(1, 150).boxed().toList()));
         source.run("upsert", with(coll, "start", 100, "count", 100, "version", 1));
@@ -130,9 +126,7 @@ class ReplicationIT {
         Map<String, Object> coll = Map.of("db", db, "name", "ops", "schema", "basic");
         startTask(db, "*");
         source.run("create_database", Map.of("db", db));
-        source.run("create_collection", coll);
-        source.run("create_index", coll);
-        source.run("load", coll);
+        source.createLoaded(coll, 1);
         source.run("insert", with(coll, "start", 1, "count", 20));
         awaitTargetEqualsSource(coll);
         assertThat(target.run("describe", coll).get("load_state").asText()).isEqualTo("Loaded");
@@ -188,9 +182,7 @@ class ReplicationIT {
         String name = "resume_" + unique();
         Map<String, Object> coll = Map.of("name", name, "schema", "basic");
         startTask("default", name);
-        source.run("create_collection", coll);
-        source.run("create_index", coll);
-        source.run("load", coll);
+        source.createLoaded(coll, 1);
         source.run("insert", with(coll, "start", 1, "count", 200, "batch", 20));
         task.stop();
         source.run("insert", with(coll, "start", 1000, "count", 200, "batch", 20));

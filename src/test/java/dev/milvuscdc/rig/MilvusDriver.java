@@ -11,7 +11,10 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One Milvus server driven by pymilvus, the independent client of the tests: a long-lived Python
@@ -27,6 +30,7 @@ public final class MilvusDriver implements AutoCloseable {
     private final BufferedWriter in;
     private final BufferedReader out;
     private final String uri;
+    private final Set<String> createdDatabases = ConcurrentHashMap.newKeySet();
 
     public MilvusDriver(String python, String uri) {
         this.uri = uri;
@@ -60,7 +64,24 @@ public final class MilvusDriver implements AutoCloseable {
         if (result.has("error")) {
             throw new IllegalStateException(op + " " + args + " failed on " + uri + ": " + result.get("error").asText());
         }
+        if (op.equals("create_database")) {
+            createdDatabases.add(String.valueOf(args.get("db")));
+        }
         return result;
+    }
+
+    /** The databases this driver created, for {@link MilvusPair#close()} to drop. */
+    Set<String> createdDatabases() {
+        return Set.copyOf(createdDatabases);
+    }
+
+    /** Creates a collection with this many shards, indexes its vector field and loads it, as most tests need. */
+    public void createLoaded(Map<String, Object> collection, int shards) {
+        Map<String, Object> create = new HashMap<>(collection);
+        create.put("shards", shards);
+        run("create_collection", create);
+        run("create_index", collection);
+        run("load", collection);
     }
 
     /** Runs one operation; a failure comes back as {@code {"error": "..."}}. */

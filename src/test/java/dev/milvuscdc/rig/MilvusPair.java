@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The rig's source and target Milvus, each driven by pymilvus, and the comparison of the two. */
 public final class MilvusPair implements AutoCloseable {
@@ -52,8 +54,8 @@ public final class MilvusPair implements AutoCloseable {
         return map;
     }
 
-    /** Leaves the rig as it was: these databases go on both sides, with their collections (Milvus allows 64 databases). */
-    public void dropDatabases(List<String> databases) {
+    /** These databases go on both sides, with their collections. */
+    private void dropDatabases(List<String> databases) {
         for (MilvusDriver side : List.of(source, target)) {
             for (String db : databases) {
                 side.tryRun("list_collections", Map.of("db", db)).path("collections")
@@ -63,9 +65,19 @@ public final class MilvusPair implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the databases either side's driver created, so that a test leaves the rig as it found it
+     * (Milvus allows 64 databases, and a rig outlives many runs), then stops the drivers.
+     */
     @Override
     public void close() {
-        source.close();
-        target.close();
+        try {
+            Set<String> created = new TreeSet<>(source.createdDatabases());
+            created.addAll(target.createdDatabases());
+            dropDatabases(List.copyOf(created));
+        } finally {
+            source.close();
+            target.close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.milvuscdc.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.milvuscdc.rig.Rig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,6 +56,23 @@ public final class CdcTestClient {
 
     public Reply request(String type, String data) {
         return post("{\"request_type\":\"" + type + "\",\"request_data\":" + data + "}");
+    }
+
+    /**
+     * Creates a task from the rig's source to its target over every collection of one database, with
+     * more top-level fields ({@code "snapshot":"initial"}) if given; returns its id, throws when refused.
+     */
+    public String createTaskOver(String database, String... moreFields) {
+        StringBuilder data = new StringBuilder("{\"milvus_connect_param\":{\"uri\":\"").append(Rig.get().targetUri())
+                .append("\",\"connect_timeout\":10},\"db_collections\":{\"").append(database).append("\":[{\"name\":\"*\"}]}");
+        for (String field : moreFields) {
+            data.append(',').append(field);
+        }
+        Reply created = request("create", data.append('}').toString());
+        if (created.code() != 200) {
+            throw new IllegalStateException("create was refused: " + created.body());
+        }
+        return created.data().path("task_id").asText();
     }
 
     public Reply method(String method, String path) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.milvuscdc.rig.MilvusPair;
-import dev.milvuscdc.rig.Rig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,10 +31,7 @@ class DryRunIT {
         String db = "dry_" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> collection = Map.of("db", db, "name", "c", "schema", "basic");
         try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc"), Map.of("dryRun", true)).start()) {
-            CdcTestClient.Reply created = server.client().request("create", """
-                    {"milvus_connect_param":{"uri":"%s","connect_timeout":10},"db_collections":{"%s":[{"name":"*"}]}}"""
-                    .formatted(Rig.get().targetUri(), db));
-            assertThat(created.code()).as(created.body()).isEqualTo(200);
+            server.client().createTaskOver(db);
             milvus.source.run("create_database", Map.of("db", db));
             milvus.source.run("create_collection", collection);
             milvus.source.run("insert", MilvusPair.with(collection, "start", 1, "count", 100));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.milvuscdc.rig.MilvusPair;
-import dev.milvuscdc.rig.Rig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,14 +32,8 @@ class LagMetricIT {
         try (MilvusPair milvus = new MilvusPair()) {
             try (CdcProcess server = CdcProcess.onRig(dataDir.resolve("cdc")).start()) {
                 milvus.source.run("create_database", Map.of("db", db));
-                CdcTestClient.Reply created = server.client().request("create", """
-                        {"milvus_connect_param":{"uri":"%s","connect_timeout":10},"db_collections":{"%s":[{"name":"*"}]}}"""
-                        .formatted(Rig.get().targetUri(), db));
-                assertThat(created.code()).as(created.body()).isEqualTo(200);
-                String taskId = created.data().path("task_id").asText();
-                milvus.source.run("create_collection", MilvusPair.with(collection, "shards", 2));
-                milvus.source.run("create_index", collection);
-                milvus.source.run("load", collection);
+                String taskId = server.client().createTaskOver(db);
+                milvus.source.createLoaded(collection, 2);
 
                 try (SourceWriteStream stream = new SourceWriteStream(collection)) {
                     await().atMost(Duration.ofMinutes(2)).until(() -> stream.batches() >= 20);
@@ -64,8 +57,6 @@ class LagMetricIT {
                 await("lag 0 after resume").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
                         .untilAsserted(() -> assertThat(lags(server, taskId)).isNotEmpty().allMatch(lag -> lag == 0));
                 milvus.awaitTargetEqualsSource(collection, Duration.ofMinutes(2));
-            } finally {
-                milvus.dropDatabases(List.of(db));
             }
         }
     }

@@ -98,9 +98,7 @@ class ReferenceConfigIT {
             try {
                 MilvusDriver source = milvus.source;
                 source.run("create_database", Map.of("db", db));
-                source.run("create_collection", MilvusPair.with(collection, "shards", 2));
-                source.run("create_index", collection);
-                source.run("load", collection);
+                source.createLoaded(collection, 2);
                 source.run("insert", MilvusPair.with(collection, "start", 1, "count", 300));
                 source.run("delete", MilvusPair.with(collection, "ids", List.of(5, 6, 7)));
                 milvus.awaitTargetEqualsSource(collection, CATCH_UP);

@@ -1,5 +1,8 @@
 package dev.milvuscdc.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -18,9 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The whole product on the rig: the server in its own process, driven over HTTP, replicating a
@@ -154,11 +154,7 @@ class ServerReplicationIT {
     }
 
     private String createTask() {
-        CdcTestClient.Reply reply = server.client().request("create", """
-                {"milvus_connect_param":{"uri":"%s","connect_timeout":10},"db_collections":{"%s":[{"name":"*"}]}}"""
-                .formatted(Rig.get().targetUri(), db));
-        assertThat(reply.code()).as(reply.body()).isEqualTo(200);
-        return reply.data().get("task_id").asText();
+        return server.client().createTaskOver(db);
     }
 
     private SourceWriteStream startStream() {
@@ -168,9 +164,7 @@ class ServerReplicationIT {
 
     private void createSourceCollection() {
         source.run("create_database", Map.of("db", db));
-        source.run("create_collection", MilvusPair.with(collection, "shards", 2));
-        source.run("create_index", collection);
-        source.run("load", collection);
+        source.createLoaded(collection, 2);
     }
 
     private void awaitRowsOnTarget() {

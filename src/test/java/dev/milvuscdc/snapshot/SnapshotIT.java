@@ -159,9 +159,7 @@ class SnapshotIT {
                 Map.of("db", db, "name", "types", "schema", "all_types"),
                 Map.of("db", db, "name", "tenants", "schema", "partition_key"));
         for (Map<String, Object> coll : collections) {
-            source.run("create_collection", with(coll, "shards", 2));
-            source.run("create_index", coll);
-            source.run("load", coll);
+            source.createLoaded(coll, 2);
             source.run("insert", with(coll, "start", 0, "count", ROWS, "batch", 5_000));
         }
 
