@@ -18,6 +18,8 @@ function headers() {
   return all;
 }
 
+const TOKEN_NEEDED = "the server requires its API token (apiToken of its configuration): enter it above";
+
 class ApiError extends Error {
   constructor(code, message) {
     super(message);
@@ -29,18 +31,25 @@ async function api(type, data) {
   const response = await fetch("/cdc", {
     method: "POST", headers: headers(), body: JSON.stringify({ request_type: type, request_data: data || {} }),
   });
+  refusedToken(response);
   const reply = await response.json();
-  if (response.status === 401) {
-    document.getElementById("token-box").hidden = false;
-  }
   if (reply.code !== 200) {
     throw new ApiError(reply.code, reply.message);
   }
   return reply.data || {};
 }
 
+// A missing or wrong token: the field to enter it is shown, and the reason says so.
+function refusedToken(response) {
+  if (response.status === 401) {
+    document.getElementById("token-box").hidden = false;
+    throw new ApiError(401, TOKEN_NEEDED);
+  }
+}
+
 async function metrics() {
   const response = await fetch("/cdc/metrics", { headers: headers() });
+  refusedToken(response);
   if (!response.ok) {
     throw new ApiError(response.status, "the metrics answered HTTP " + response.status);
   }

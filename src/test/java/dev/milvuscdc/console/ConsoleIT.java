@@ -167,7 +167,7 @@ class ConsoleIT {
             browser.get(server.url() + "/");
             wait.until(b -> b.findElement(By.id("token-box")).isDisplayed());
             wait.until(b -> b.findElement(By.id("status")).getText().startsWith("cannot read the server: "));
-            assertThat(browser.findElement(By.id("status")).getText()).contains("missing or wrong API token");
+            assertThat(browser.findElement(By.id("status")).getText()).contains("the server requires its API token");
 
             browser.findElement(By.id("token")).sendKeys("wrong" + Keys.TAB);
             Thread.sleep(3_000);
