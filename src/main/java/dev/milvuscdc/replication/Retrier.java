@@ -80,8 +80,9 @@ final class Retrier {
                 if (e instanceof RetriableTargetException target && target.patience().isPresent()) {
                     // Counted from the first try that failed this way, not from an outage before it.
                     boundedSince = boundedSince == 0 ? System.nanoTime() : boundedSince;
-                    if (outlasted(target, boundedSince)) {
-                        throw target.givenUp(Duration.ofNanos(System.nanoTime() - boundedSince));
+                    Duration failingFor = Duration.ofNanos(System.nanoTime() - boundedSince);
+                    if (failingFor.compareTo(target.patience().get()) >= 0) {
+                        throw target.givenUp(failingFor);
                     }
                 } else {
                     boundedSince = 0;
@@ -103,11 +104,6 @@ final class Retrier {
                 throw new InterruptedException("stopped while retrying " + what);
             }
         }
-    }
-
-    /** Whether a fault that time only usually cures has been retried as long as it is worth. */
-    private static boolean outlasted(RetriableTargetException fault, long since) {
-        return fault.patience().filter(patience -> System.nanoTime() - since >= patience.toNanos()).isPresent();
     }
 
     /** Whether time may cure the fault; every other fault needs an operator. */

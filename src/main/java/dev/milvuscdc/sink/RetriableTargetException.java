@@ -51,6 +51,6 @@ public final class RetriableTargetException extends TargetException {
     /** The permanent failure this one becomes when it outlasted the retries of {@code failingFor}. */
     public PermanentTargetException givenUp(Duration failingFor) {
         return new PermanentTargetException(operation(), object(), "still failing after " + failingFor.toSeconds()
-                + " s of retries: " + getMessage(), "Check the target Milvus's log for the cause, then resume the task", this);
+                + " s of retries: " + detail(), "Check the target Milvus's log for the cause, then resume the task", this);
     }
 }

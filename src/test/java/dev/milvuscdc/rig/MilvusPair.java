@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public final class MilvusPair implements AutoCloseable {
     }
 
     /** These databases go on both sides, with their collections. */
-    private void dropDatabases(List<String> databases) {
+    private void dropDatabases(Collection<String> databases) {
         for (MilvusDriver side : List.of(source, target)) {
             for (String db : databases) {
                 side.tryRun("list_collections", Map.of("db", db)).path("collections")
@@ -74,7 +75,7 @@ public final class MilvusPair implements AutoCloseable {
         try {
             Set<String> created = new TreeSet<>(source.createdDatabases());
             created.addAll(target.createdDatabases());
-            dropDatabases(List.copyOf(created));
+            dropDatabases(created);
         } finally {
             source.close();
             target.close();
