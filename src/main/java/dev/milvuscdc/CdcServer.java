@@ -9,6 +9,7 @@ import dev.milvuscdc.control.TaskLimits;
 import dev.milvuscdc.control.TaskManager;
 import dev.milvuscdc.http.CdcHttpServer;
 import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.source.QueueProbe;
 import dev.milvuscdc.source.SourceProbe;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import dev.milvuscdc.store.StoreException;
@@ -66,7 +67,7 @@ public final class CdcServer implements AutoCloseable {
     public static CdcServer start(CdcConfig config, RunnerWiring engine) {
         CdcMetrics metrics = new CdcMetrics();
         TaskStore store = openStore(config);
-        SourceProbe probe = new SourceProbe(SourceEtcd.of(config.source()), config.source().kafka(), Clock.systemUTC());
+        SourceProbe probe = new SourceProbe(SourceEtcd.of(config.source()), QueueProbe.of(config.source()), Clock.systemUTC());
         try {
             Outside outside = new Outside(store, engine.create(store, metrics), new MilvusTargetProbe(), probe::status);
             CdcServer server = start(config, outside, metrics);
@@ -134,7 +135,7 @@ public final class CdcServer implements AutoCloseable {
     private static Map<String, String> sourceParts(SourceProbe.Status status) {
         Map<String, String> parts = new LinkedHashMap<>();
         parts.put("etcd", status.etcd());
-        parts.put("kafka", status.kafka());
+        parts.put(status.queueName(), status.queue());
         return parts;
     }
 

@@ -6,15 +6,16 @@ import dev.milvuscdc.cli.BuildVersion;
 import dev.milvuscdc.config.CdcConfig;
 import dev.milvuscdc.config.ConfigException;
 import dev.milvuscdc.config.ConfigLoader;
-import dev.milvuscdc.store.StoreException;
+import dev.milvuscdc.config.PulsarConfig;
 import dev.milvuscdc.replication.ReplicationRunnerFactory;
+import dev.milvuscdc.store.StoreException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Starts the CDC server: {@code java dev.milvuscdc.Main [--config cdc.yaml]}. */
 @Command(name = "milvus-cdc", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
@@ -58,8 +59,12 @@ public final class Main implements Callable<Integer> {
         }
         setLogLevel(config.server().logLevel());
         if (config.source().pulsar().isConfigured()) {
-            LOG.warn("sourceConfig.pulsar is set, but a Pulsar source is not supported: the source is read from Kafka {}",
-                    config.source().kafka().address());
+            LOG.info("the source's log is read from Pulsar {} (sourceConfig.pulsar.address is set; sourceConfig.kafka is unused)",
+                    config.source().pulsar().address());
+            if (config.source().pulsar().maxMessageSize() != PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE) {
+                LOG.warn("sourceConfig.pulsar.maxMessageSize is read but unused: a reader takes the messages the broker holds,"
+                        + " whatever their size");
+            }
         }
         LOG.info("starting with {}", config);
         CdcServer server;

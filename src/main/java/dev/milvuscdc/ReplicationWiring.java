@@ -12,6 +12,8 @@ import dev.milvuscdc.snapshot.SnapshotReadException;
 import dev.milvuscdc.snapshot.SnapshotSource;
 import dev.milvuscdc.snapshot.SourceQueries;
 import dev.milvuscdc.source.log.KafkaSource;
+import dev.milvuscdc.source.log.PulsarSource;
+import dev.milvuscdc.source.log.SourceLog;
 import dev.milvuscdc.source.meta.MetadataSource;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import dev.milvuscdc.task.TaskSpec.MilvusConnectParam;
@@ -29,7 +31,7 @@ final class ReplicationWiring {
     static ReplicationSettings settings(CdcConfig config) {
         SourceConfig source = config.source();
         return new ReplicationSettings(
-                kafkaSource(source),
+                sourceLog(source),
                 MetadataSource.etcd(SourceEtcd.of(source)),
                 config.replication().dryRun() ? DryRunTargetWriter.around(TargetConnector.milvus()) : TargetConnector.milvus(),
                 POSITION_FLUSH_INTERVAL,
@@ -55,7 +57,11 @@ final class ReplicationWiring {
         };
     }
 
-    private static KafkaSource kafkaSource(SourceConfig source) {
+    /** Pulsar when {@code sourceConfig.pulsar.address} is set (it wins over Kafka, as in the reference). */
+    private static SourceLog sourceLog(SourceConfig source) {
+        if (source.pulsar().isConfigured()) {
+            return new PulsarSource(source.pulsar(), source.replicateChan());
+        }
         return new KafkaSource(source.kafka().address(), source.kafka().clientProperties(), source.replicateChan());
     }
 }

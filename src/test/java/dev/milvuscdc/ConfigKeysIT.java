@@ -22,6 +22,7 @@ import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.server.TestServers;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.snapshot.SnapshotSource;
+import dev.milvuscdc.source.QueueProbe;
 import dev.milvuscdc.source.SourceProbe;
 import dev.milvuscdc.source.log.KafkaSource;
 import dev.milvuscdc.source.meta.DatabaseMeta;
@@ -262,7 +263,7 @@ class ConfigKeysIT {
                         .with("sourceConfig.etcd.enableTLS", "true"),
                 row("sourceConfig.kafka.address", "127.0.0.1:" + port, s -> {
                     assertThat(s.kafka().bootstrap()).isEqualTo("127.0.0.1:" + port);
-                    assertThat(s.probe().kafka()).startsWith("DOWN: no answer from 127.0.0.1:" + port);
+                    assertThat(s.probe().queue()).startsWith("DOWN: no answer from 127.0.0.1:" + port);
                 }),
                 row("sourceConfig.kafka.saslUsername", "cdc-user", s ->
                         assertThat(s.kafka().clientProperties().get("sasl.jaas.config")).contains("username=\"cdc-user\""))
@@ -274,7 +275,7 @@ class ConfigKeysIT {
                         assertThat(s.kafka().clientProperties()).containsEntry("sasl.mechanism", "SCRAM-SHA-256")),
                 row("sourceConfig.kafka.securityProtocol", "SASL_PLAINTEXT", s -> {
                     assertThat(s.kafka().clientProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT");
-                    assertThat(s.probe().kafka()).startsWith("DOWN: ");
+                    assertThat(s.probe().queue()).startsWith("DOWN: ");
                 }),
                 row("sourceConfig.kafka.consumer", "{client.id: cfg-keys}", s ->
                         assertThat(s.kafka().clientProperties()).containsEntry("client.id", "cfg-keys")),
@@ -440,7 +441,7 @@ class ConfigKeysIT {
         }
 
         SourceProbe.Status probe() {
-            SourceProbe probe = new SourceProbe(SourceEtcd.of(config().source()), config().source().kafka(),
+            SourceProbe probe = new SourceProbe(SourceEtcd.of(config().source()), QueueProbe.of(config().source()),
                     Clock.systemUTC());
             opened.add(probe);
             return probe.status();

@@ -10,6 +10,7 @@ import dev.milvuscdc.rig.MilvusDriver;
 import dev.milvuscdc.rig.MilvusPair;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.rig.TestCertificates;
+import dev.milvuscdc.source.QueueProbe;
 import dev.milvuscdc.source.SourceProbe;
 import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.SourceCatalog;
@@ -132,7 +133,7 @@ class EtcdTlsIT {
     }
 
     private static String probeEtcd(CdcConfig config) {
-        try (SourceProbe probe = new SourceProbe(SourceEtcd.of(config.source()), config.source().kafka(),
+        try (SourceProbe probe = new SourceProbe(SourceEtcd.of(config.source()), QueueProbe.of(config.source()),
                 Clock.systemUTC())) {
             return probe.status().etcd();
         }

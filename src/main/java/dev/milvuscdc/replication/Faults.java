@@ -4,6 +4,7 @@ import dev.milvuscdc.sink.PermanentTargetException;
 import dev.milvuscdc.sink.TargetException;
 import dev.milvuscdc.snapshot.SnapshotReadException;
 import dev.milvuscdc.source.log.PositionLostException;
+import dev.milvuscdc.source.log.PulsarLogException;
 import dev.milvuscdc.source.log.SourceLogException;
 import dev.milvuscdc.source.meta.SourceMetadataException;
 import dev.milvuscdc.store.StoreException;
@@ -24,6 +25,7 @@ final class Faults {
     private static final List<Map.Entry<Class<? extends Throwable>, FaultKind>> KINDS = List.of(
             Map.entry(PositionLostException.class, FaultKind.POSITION_LOST),
             Map.entry(TargetException.class, FaultKind.TARGET),
+            Map.entry(PulsarLogException.class, FaultKind.PULSAR),
             Map.entry(SourceLogException.class, FaultKind.KAFKA),
             Map.entry(SourceMetadataException.class, FaultKind.ETCD),
             Map.entry(SnapshotReadException.class, FaultKind.SOURCE_MILVUS),

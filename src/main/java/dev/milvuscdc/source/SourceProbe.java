@@ -1,6 +1,5 @@
 package dev.milvuscdc.source;
 
-import dev.milvuscdc.config.KafkaConfig;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -11,21 +10,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether the source's etcd and Kafka answer, for {@code /health} and before a task is created.
- * Each check is short (one read of the source's metadata prefix with the configured credentials
- * and TLS, a Kafka cluster description) and its result is reused for a few seconds. A change of the
+ * Whether the source's etcd and message queue answer, for {@code /health} and before a task is
+ * created. Each check is short (one read of the source's metadata prefix with the configured
+ * credentials and TLS, one question to the queue, see {@link QueueProbe}) and its result is reused for a few seconds. A change of the
  * outcome is logged once. Holds one etcd client, opened at the first check, until closed.
  */
 public final class SourceProbe implements AutoCloseable {
@@ -36,17 +31,21 @@ public final class SourceProbe implements AutoCloseable {
     public static final String UP = "UP";
 
     private final SourceEtcd etcd;
-    private final KafkaConfig kafka;
+    private final QueueProbe queue;
     private final Clock clock;
     private Client etcdClient;
     private Status last;
     private Instant checkedAt = Instant.MIN;
 
-    /** Each part is {@code UP} or {@code DOWN: <why>}. */
-    public record Status(String etcd, String kafka) {
+    /**
+     * Each part is {@code UP} or {@code DOWN: <why>}.
+     *
+     * @param queueName the source's message queue, {@code kafka} or {@code pulsar}
+     */
+    public record Status(String etcd, String queueName, String queue) {
 
         public boolean reachable() {
-            return UP.equals(etcd) && UP.equals(kafka);
+            return UP.equals(etcd) && UP.equals(queue);
         }
 
         /** What cannot be reached, for an error message; empty when everything can. */
@@ -58,16 +57,16 @@ public final class SourceProbe implements AutoCloseable {
             if (!UP.equals(etcd)) {
                 text.append("etcd ").append(etcd);
             }
-            if (!UP.equals(kafka)) {
-                text.append(text.isEmpty() ? "" : "; ").append("kafka ").append(kafka);
+            if (!UP.equals(queue)) {
+                text.append(text.isEmpty() ? "" : "; ").append(queueName).append(' ').append(queue);
             }
             return Optional.of(text.toString());
         }
     }
 
-    public SourceProbe(SourceEtcd etcd, KafkaConfig kafka, Clock clock) {
+    public SourceProbe(SourceEtcd etcd, QueueProbe queue, Clock clock) {
         this.etcd = etcd;
-        this.kafka = kafka;
+        this.queue = queue;
         this.clock = clock;
     }
 
@@ -76,10 +75,10 @@ public final class SourceProbe implements AutoCloseable {
         if (last != null && now.isBefore(checkedAt.plus(CACHE_FOR))) {
             return last;
         }
-        Status status = new Status(checkEtcd(), checkKafka());
+        Status status = new Status(checkEtcd(), queue.name(), queue.check(TIMEOUT));
         if (!status.equals(last)) {
             if (status.reachable()) {
-                LOG.info("source reachable: etcd {}, kafka {}", etcd.endpoints(), kafka.address());
+                LOG.info("source reachable: etcd {}, {} {}", etcd.endpoints(), queue.name(), queue.address());
             } else {
                 LOG.warn("source not reachable, tasks cannot be created until it is: {}", status.problem().orElse(""));
             }
@@ -127,32 +126,10 @@ public final class SourceProbe implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        queue.close();
         if (etcdClient != null) {
             etcdClient.close();
             etcdClient = null;
-        }
-    }
-
-    private String checkKafka() {
-        Properties props = new Properties();
-        props.putAll(kafka.clientProperties());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.address());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-        try (Admin admin = Admin.create(props)) {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
-                    .nodes().get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
-            return UP;
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return "DOWN: no answer from " + kafka.address() + " within " + TIMEOUT.toSeconds() + " s ("
-                    + cause.getClass().getSimpleName() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "DOWN: interrupted";
-        } catch (RuntimeException e) {
-            return "DOWN: " + e.getMessage();
         }
     }
 }

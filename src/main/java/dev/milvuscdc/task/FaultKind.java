@@ -6,7 +6,9 @@ public enum FaultKind {
     TARGET("target"),
     /** The source's Kafka. */
     KAFKA("kafka"),
-    /** A position Kafka no longer holds. */
+    /** The source's Pulsar. */
+    PULSAR("pulsar"),
+    /** A position the source's Kafka or Pulsar no longer holds. */
     POSITION_LOST("position_lost"),
     /** The source's etcd (its metadata). */
     ETCD("etcd"),

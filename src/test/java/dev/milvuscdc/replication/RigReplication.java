@@ -2,15 +2,19 @@ package dev.milvuscdc.replication;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.milvuscdc.config.PulsarConfig;
+import dev.milvuscdc.config.Secret;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.snapshot.SnapshotSource;
 import dev.milvuscdc.source.log.KafkaSource;
+import dev.milvuscdc.source.log.PulsarSource;
 import dev.milvuscdc.source.log.SourceLog;
 import dev.milvuscdc.source.meta.MetadataSource;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,18 @@ final class RigReplication {
     }
 
     static ReplicationSettings settings() {
-        return settings(sourceEtcd(), new KafkaSource(Rig.get().kafkaBootstrap(), Map.of(), replicateChannel()));
+        return settings(sourceEtcd(), sourceLog());
+    }
+
+    /** The log of the rig's source, in Kafka or in Pulsar ({@code scripts/rig up --source-mq pulsar}). */
+    static SourceLog sourceLog() {
+        Rig rig = Rig.get();
+        if (rig.pulsarSource()) {
+            URI web = URI.create(rig.pulsarWebUrl());
+            return new PulsarSource(new PulsarConfig(rig.pulsarUrl(), web.getHost(), web.getPort(),
+                    PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE, "public", "default", "", new Secret("")), replicateChannel());
+        }
+        return new KafkaSource(rig.kafkaBootstrap(), Map.of(), replicateChannel());
     }
 
     /** The rig's timings with another source etcd or log, e.g. one that needs credentials. */

@@ -46,10 +46,15 @@ public final class Rig {
     /** The broker's SASL/PLAIN listener; its users are in {@code rig/kafka/server.properties.template}. */
     public String kafkaSaslBootstrap() { return require("RIG_KAFKA_SASL_BOOTSTRAP"); }
     public String mysqlUrl() { return require("RIG_MYSQL_URL"); }
+    /** The source Milvus's message queue: {@code kafka} (also on a rig older than the variable) or {@code pulsar}. */
+    public String sourceMq() { return vars.getOrDefault("RIG_SOURCE_MQ", "kafka"); }
+    public boolean pulsarSource() { return sourceMq().equals("pulsar"); }
+    public String pulsarUrl() { return require("RIG_PULSAR_URL"); }
+    public String pulsarWebUrl() { return require("RIG_PULSAR_WEB_URL"); }
     public String python() { return require("RIG_PYTHON"); }
     public String cdcConfig() { return require("RIG_CDC_CONFIG"); }
 
-    /** Stops one restartable component (milvus-source, milvus-target, kafka) with {@code scripts/rig stop}, keeping its data. */
+    /** Stops one restartable component (milvus-source, milvus-target, kafka or pulsar) with {@code scripts/rig stop}, keeping its data. */
     public void stop(String component) {
         run(projectRoot().resolve("scripts/rig"), "stop", component).requireSuccess("stop " + component);
     }

@@ -120,12 +120,12 @@ class ServerReplicationIT {
     }
 
     @Test
-    void kafkaStoppedTaskShowsWhyAndCatchesUpWhenItReturns() throws InterruptedException {
+    void sourceBrokerStoppedTaskShowsWhyAndCatchesUpWhenItReturns() throws InterruptedException {
         String taskId = createTask();
         createSourceCollection();
         source.run("insert", MilvusPair.with(collection, "start", 1, "count", 100));
         awaitRowsOnTarget();
-        outage("kafka", taskId);
+        outage(Rig.get().sourceMq(), taskId);
         await().atMost(CATCH_UP).ignoreExceptions().untilAsserted(() ->
                 source.run("insert", MilvusPair.with(collection, "start", 100_000, "count", 100)));
 

@@ -12,7 +12,7 @@ import java.util.Map;
 /** Starts servers on a free local port with fakes for what lies outside the process. */
 public final class TestServers {
 
-    public static final SourceProbe.Status SOURCE_UP = new SourceProbe.Status(SourceProbe.UP, SourceProbe.UP);
+    public static final SourceProbe.Status SOURCE_UP = new SourceProbe.Status(SourceProbe.UP, "kafka", SourceProbe.UP);
     public static final TargetProbe TARGET_UP = target -> { };
 
     private TestServers() {

@@ -1,0 +1,75 @@
+package dev.milvuscdc.source.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.milvuscdc.config.PulsarConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pulsar.client.api.Authentication;
+import org.apache.pulsar.client.api.AuthenticationFactory;
+
+/**
+ * What the broker's web service says about a topic's storage: the ledgers it still holds. A reader
+ * started after a position whose ledger is gone silently begins at the oldest message left, so the
+ * channel reader asks here before it trusts a jump to another ledger.
+ */
+final class PulsarTopics {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PulsarConfig config;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    PulsarTopics(PulsarConfig config) {
+        this.config = config;
+    }
+
+    /** The ids of the ledgers the topic holds, oldest first (the one being written last). */
+    List<Long> ledgers(String channel) throws InterruptedException {
+        String url = config.webUrl() + "/admin/v2/persistent/" + config.tenant() + "/" + config.namespace() + "/"
+                + channel + "/internalStats";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET();
+        authHeaders().forEach(request::header);
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
+                        + channel + " holds: HTTP " + response.statusCode() + "; check sourceConfig.pulsar.webAddress and"
+                        + " webPort, and that the CDC's role may read the topic's stats", null, response.statusCode() >= 500);
+            }
+            List<Long> ledgers = new ArrayList<>();
+            for (JsonNode ledger : JSON.readTree(response.body()).path("ledgers")) {
+                ledgers.add(ledger.path("ledgerId").asLong());
+            }
+            return ledgers;
+        } catch (IOException e) {
+            throw new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
+                    + channel + " holds: " + e + "; check sourceConfig.pulsar.webAddress and webPort", e, true);
+        }
+    }
+
+    private Map<String, String> authHeaders() {
+        if (config.authPlugin().isEmpty()) {
+            return Map.of();
+        }
+        try (Authentication auth = AuthenticationFactory.create(config.authPlugin(), config.authParams().value())) {
+            Map<String, String> headers = new HashMap<>();
+            if (auth.getAuthData().hasDataForHttp()) {
+                auth.getAuthData().getHttpHeaders().forEach(h -> headers.put(h.getKey(), h.getValue()));
+            }
+            return headers;
+        } catch (Exception e) {
+            throw new PulsarLogException("cannot build the HTTP credentials of sourceConfig.pulsar.authPlugin "
+                    + config.authPlugin() + ": " + e.getMessage(), e, false);
+        }
+    }
+}
