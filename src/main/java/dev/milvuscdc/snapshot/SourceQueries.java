@@ -1,5 +1,7 @@
 package dev.milvuscdc.snapshot;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.milvuscdc.event.EncodedColumn;
 import io.milvus.grpc.AllocTimestampRequest;
 import io.milvus.grpc.AllocTimestampResponse;
@@ -22,6 +24,7 @@ import io.milvus.grpc.QueryResults;
 import io.milvus.grpc.ReleaseCollectionRequest;
 import io.milvus.shaded.io.grpc.Status;
 import io.milvus.shaded.io.grpc.StatusRuntimeException;
+import io.milvus.shaded.io.grpc.stub.ClientCalls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,17 +69,26 @@ public final class SourceQueries {
                 .setExpr(after.filter(keyField)).addOutputFields("*"), partition), seenAt)
                 .addQueryParams(KeyValuePair.newBuilder().setKey("limit").setValue(Integer.toString(limit))).build();
         String object = db + "." + collection + (partition == null ? "" : " partition " + partition);
-        QueryResults results = call("read rows of " + object, s -> s.query(request), QueryResults::getStatus);
-        FieldData keys = results.getFieldsDataList().stream().filter(f -> f.getFieldName().equals(keyField)).findFirst()
+        String what = "read rows of " + object;
+        ByteString answer = transport(what, s -> ClientCalls.blockingUnaryCall(s.getChannel(), EncodedQueryResults.QUERY,
+                s.getCallOptions(), request));
+        EncodedQueryResults results;
+        try {
+            results = EncodedQueryResults.parse(answer);
+        } catch (InvalidProtocolBufferException e) {
+            throw new SnapshotReadException(what + ": the source's answer is not a QueryResults message (" + e.getMessage()
+                    + ")", e, false, false);
+        }
+        check(what, results.status());
+        EncodedColumn keys = results.columns().stream().filter(c -> c.name().equals(keyField)).findFirst()
                 .orElseThrow(() -> new SnapshotReadException("the source answered a query of " + object
                         + " without its primary key " + keyField, null, false, false));
-        List<Object> keyValues = keyValues(keys);
+        List<Object> keyValues = keyValues(keys.decode());
         if (keyValues.isEmpty()) {
             return new Page(List.of(), 0, after);
         }
-        List<EncodedColumn> columns = new ArrayList<>();
-        results.getFieldsDataList().forEach(f -> columns.add(EncodedColumn.of(f)));
-        return new Page(columns, keyValues.size(), after.after(keyValues.get(keyValues.size() - 1)), results.getSerializedSize());
+        return new Page(results.columns(), keyValues.size(), after.after(keyValues.get(keyValues.size() - 1)),
+                results.bytes());
     }
 
     /** The rows of a partition (of the whole collection when null), with every change before {@code seenAt} ({@code count(*)}). */
