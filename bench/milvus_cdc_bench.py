@@ -749,6 +749,8 @@ class Bench:
                 "db_collections": {self.snapshot_db: [{"name": name}]},
                 "snapshot": "initial",
             })["task_id"]
+            # the server logs the copy's own parts (rows/s, reading, waiting for the target)
+            progress(f"snapshot: create answered in {time.monotonic() - started:.1f} s")
             copied, streaming = self._wait_copied(server, task_id)
             connect("target-snapshot", self.target_uri, self.snapshot_db)
             on_target = strong_count(Collection(name, using="target-snapshot"))

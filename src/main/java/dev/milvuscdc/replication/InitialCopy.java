@@ -91,15 +91,19 @@ final class InitialCopy {
         String db = copy.database;
         String name = copy.name;
         try {
-            CollectionStart start = started(meta, copy);
+            // Allocated after the stream's positions were recorded (create), so that reads seeing
+            // every write before it see every write before those positions.
+            long seenAt = retrier.call("allocate a timestamp on the source", queries::timestamp);
+            CollectionStart start = started(meta, copy, seenAt);
             ensureLoadedOnSource(db, name);
             long began = System.nanoTime();
+            CopyTimes times = new CopyTimes();
             long copiedBefore = progress.current().rowsCopied(meta.id());
             log.info("initial copy of {}.{} (source id {}) started: {} rows on the source at the start, {} copied before",
                     db, name, meta.id(), start.rowsAtStart(), copiedBefore);
             DataType keyType = meta.primaryKey().getDataType();
             for (Unit unit : units(meta)) {
-                copyUnit(meta, copy, unit, keyType);
+                copyUnit(meta, copy, unit, keyType, seenAt, times);
             }
             copyIndexes(db, name);
             if (start.wasLoaded()) {
@@ -112,8 +116,8 @@ final class InitialCopy {
             }
             long rows = progress.current().rowsCopied(meta.id()) - copiedBefore;
             double seconds = Math.max(1e-3, (System.nanoTime() - began) / 1e9);
-            log.info("initial copy of {}.{} finished: {} rows in {} s ({} rows/s), {} in all", db, name, rows,
-                    String.format("%.1f", seconds), Math.round(rows / seconds), progress.current().rowsCopied(meta.id()));
+            log.info("initial copy of {}.{} finished: {} rows in {} s ({} rows/s; {}), {} in all", db, name, rows,
+                    String.format("%.1f", seconds), Math.round(rows / seconds), times, progress.current().rowsCopied(meta.id()));
         } catch (SnapshotReadException e) {
             if (!e.missing() || source.collection(meta.id()).isPresent()) {
                 throw e;
@@ -124,7 +128,7 @@ final class InitialCopy {
     }
 
     /** What the collection held and whether it was loaded when its copy began: recorded once, kept across restarts. */
-    private CollectionStart started(CollectionMeta meta, CollectionReplica copy) throws InterruptedException {
+    private CollectionStart started(CollectionMeta meta, CollectionReplica copy, long seenAt) throws InterruptedException {
         Optional<CollectionStart> known = progress.current().collection(meta.id());
         if (known.isPresent()) {
             return known.get();
@@ -136,7 +140,7 @@ final class InitialCopy {
         long rows = 0;
         for (Unit unit : units(meta)) {
             rows += retrier.call("count the rows of " + db + "." + copy.name + " on the source",
-                    () -> queries.count(db, copy.name, unit.partitionName()));
+                    () -> queries.count(db, copy.name, unit.partitionName(), seenAt));
         }
         CollectionStart start = new CollectionStart(db + "." + copy.name, rows, wasLoaded);
         save(SnapshotProgress.collectionEntry(meta.id(), start));
@@ -181,8 +185,8 @@ final class InitialCopy {
         }
     }
 
-    private void copyUnit(CollectionMeta meta, CollectionReplica copy, Unit partition, DataType keyType)
-            throws InterruptedException {
+    private void copyUnit(CollectionMeta meta, CollectionReplica copy, Unit partition, DataType keyType, long seenAt,
+                          CopyTimes times) throws InterruptedException {
         PartitionState state = progress.current().partition(meta.id(), partition.id());
         if (state.finished()) {
             return;
@@ -197,14 +201,18 @@ final class InitialCopy {
             while (true) {
                 KeyCursor after = cursor;
                 int pageRows = limit;
+                long reading = System.nanoTime();
                 SourceQueries.Page page = retrier.call("read rows of " + db + "." + copy.name + " " + partition
                         + " on the source", () -> queries.page(db, copy.name, partition.partitionName(), keyField,
-                        after, pageRows));
+                        after, pageRows, seenAt));
+                times.read(reading, page.rows());
                 if (page.rows() == 0) {
                     break;
                 }
+                long writing = System.nanoTime();
                 long call = applier.applyCopied(new ChangeEvent.Insert(meta.id(), partition.id(), partition.partitionName(),
                         page.rows(), 0, page.columns()));
+                times.handedOver(writing);
                 copied += page.rows();
                 cursor = page.next();
                 pending.add(new Pending(call, new PartitionState(cursor.encoded(), copied, false), page.rows()));
@@ -217,7 +225,9 @@ final class InitialCopy {
             }
             log.info("initial copy of partition {} of {} passed over: the source dropped it", partition.partitionName(), copy);
         }
+        long draining = System.nanoTime();
         applier.awaitCalls();
+        times.handedOver(draining);
         saveAcknowledged(meta.id(), copy, partition.id(), pending);
         save(SnapshotProgress.partitionEntry(meta.id(), partition.id(), new PartitionState(cursor.encoded(), copied, true)));
     }

@@ -1,6 +1,10 @@
 package dev.milvuscdc.snapshot;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.milvuscdc.event.EncodedColumn;
+import io.milvus.grpc.AllocTimestampRequest;
+import io.milvus.grpc.AllocTimestampResponse;
 import io.milvus.grpc.ConsistencyLevel;
 import io.milvus.grpc.DescribeIndexRequest;
 import io.milvus.grpc.DescribeIndexResponse;
@@ -20,6 +24,7 @@ import io.milvus.grpc.QueryResults;
 import io.milvus.grpc.ReleaseCollectionRequest;
 import io.milvus.shaded.io.grpc.Status;
 import io.milvus.shaded.io.grpc.StatusRuntimeException;
+import io.milvus.shaded.io.grpc.stub.ClientCalls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +33,8 @@ import java.util.function.Function;
 
 /**
  * The initial copy's reads of the source Milvus, through its ordinary gRPC API: rows in pages of
- * primary keys ({@link KeyCursor}), always with Strong consistency so that a page holds every
- * change the source acknowledged before it was asked, row counts, indexes and the load state.
+ * primary keys ({@link KeyCursor}) and row counts, each holding every change the source
+ * acknowledged before a timestamp it allocated ({@link #timestamp()}), indexes and the load state.
  * Thread-safe.
  */
 public final class SourceQueries {
@@ -55,35 +60,63 @@ public final class SourceQueries {
      * returns the smallest keys in its own key order (measured), so the next cursor is the last key
      * it returned; Java's string order differs from Milvus's byte order beyond the BMP. A null
      * partition reads the whole collection: Milvus 2.3.5 refuses partition names on queries of a
-     * collection with a partition key.
+     * collection with a partition key. The page holds every change the source acknowledged before
+     * {@code seenAt} ({@link #timestamp()}).
      */
-    public Page page(String db, String collection, String partition, String keyField, KeyCursor after, int limit) {
-        QueryRequest request = inPartition(QueryRequest.newBuilder().setDbName(db).setCollectionName(collection)
-                .setExpr(after.filter(keyField)).addOutputFields("*"), partition)
-                .addQueryParams(KeyValuePair.newBuilder().setKey("limit").setValue(Integer.toString(limit)))
-                .setConsistencyLevel(ConsistencyLevel.Strong).setUseDefaultConsistency(false).build();
+    public Page page(String db, String collection, String partition, String keyField, KeyCursor after, int limit,
+                     long seenAt) {
+        QueryRequest request = seeing(inPartition(QueryRequest.newBuilder().setDbName(db).setCollectionName(collection)
+                .setExpr(after.filter(keyField)).addOutputFields("*"), partition), seenAt)
+                .addQueryParams(KeyValuePair.newBuilder().setKey("limit").setValue(Integer.toString(limit))).build();
         String object = db + "." + collection + (partition == null ? "" : " partition " + partition);
-        QueryResults results = call("read rows of " + object, s -> s.query(request), QueryResults::getStatus);
-        FieldData keys = results.getFieldsDataList().stream().filter(f -> f.getFieldName().equals(keyField)).findFirst()
+        String what = "read rows of " + object;
+        ByteString answer = transport(what, s -> ClientCalls.blockingUnaryCall(s.getChannel(), EncodedQueryResults.QUERY,
+                s.getCallOptions(), request));
+        EncodedQueryResults results;
+        try {
+            results = EncodedQueryResults.parse(answer);
+        } catch (InvalidProtocolBufferException e) {
+            throw new SnapshotReadException(what + ": the source's answer is not a QueryResults message (" + e.getMessage()
+                    + ")", e, false, false);
+        }
+        check(what, results.status());
+        EncodedColumn keys = results.columns().stream().filter(c -> c.name().equals(keyField)).findFirst()
                 .orElseThrow(() -> new SnapshotReadException("the source answered a query of " + object
                         + " without its primary key " + keyField, null, false, false));
-        List<Object> keyValues = keyValues(keys);
+        List<Object> keyValues = keyValues(keys.decode());
         if (keyValues.isEmpty()) {
             return new Page(List.of(), 0, after);
         }
-        List<EncodedColumn> columns = new ArrayList<>();
-        results.getFieldsDataList().forEach(f -> columns.add(EncodedColumn.of(f)));
-        return new Page(columns, keyValues.size(), after.after(keyValues.get(keyValues.size() - 1)), results.getSerializedSize());
+        return new Page(results.columns(), keyValues.size(), after.after(keyValues.get(keyValues.size() - 1)),
+                results.bytes());
     }
 
-    /** The rows of a partition (of the whole collection when null) now ({@code count(*)}, Strong). */
-    public long count(String db, String collection, String partition) {
-        QueryRequest request = inPartition(QueryRequest.newBuilder().setDbName(db).setCollectionName(collection).setExpr("")
-                .addOutputFields("count(*)"), partition)
-                .setConsistencyLevel(ConsistencyLevel.Strong).setUseDefaultConsistency(false).build();
+    /** The rows of a partition (of the whole collection when null), with every change before {@code seenAt} ({@code count(*)}). */
+    public long count(String db, String collection, String partition, long seenAt) {
+        QueryRequest request = seeing(inPartition(QueryRequest.newBuilder().setDbName(db).setCollectionName(collection).setExpr("")
+                .addOutputFields("count(*)"), partition), seenAt).build();
         QueryResults results = call("count rows of " + db + "." + collection + (partition == null ? "" : " partition " + partition),
                 s -> s.query(request), QueryResults::getStatus);
         return results.getFieldsData(0).getScalars().getLongData().getData(0);
+    }
+
+    /**
+     * A timestamp of the source (its TSO): every write it acknowledged before this call is older.
+     * A query that must see those writes can name it ({@link #page}, {@link #count}) instead of
+     * asking for Strong consistency, which makes every query wait for the source's next time tick
+     * (0.2–0.4 s per query on the rig, measured); with a timestamp allocated once, only the first
+     * query waits.
+     */
+    public long timestamp() {
+        AllocTimestampRequest request = AllocTimestampRequest.getDefaultInstance();
+        return call("allocate a timestamp on the source", s -> s.allocTimestamp(request), AllocTimestampResponse::getStatus)
+                .getTimestamp();
+    }
+
+    /** A query that sees every change the source acknowledged before {@code seenAt} (its guarantee timestamp). */
+    private static QueryRequest.Builder seeing(QueryRequest.Builder request, long seenAt) {
+        return request.setConsistencyLevel(ConsistencyLevel.Customized).setGuaranteeTimestamp(seenAt)
+                .setUseDefaultConsistency(false);
     }
 
     private static QueryRequest.Builder inPartition(QueryRequest.Builder request, String partition) {
