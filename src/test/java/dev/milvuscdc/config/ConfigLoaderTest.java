@@ -352,4 +352,25 @@ class ConfigLoaderTest {
 
         assertThat(loaded.unknownKeys()).isEqualTo(List.of());
     }
+
+    @Test
+    void aPulsarAddressSelectsPulsarWithItsWebServiceAndRefusesWhatCannotWork() {
+        PulsarConfig reference = ConfigLoader.load(null, Map.of("CDC_SOURCECONFIG_PULSAR_ADDRESS", "pulsar://broker:6650",
+                "CDC_SOURCECONFIG_PULSAR_WEBADDRESS", "localhost:80")).config().source().pulsar();
+        PulsarConfig derived = ConfigLoader.load(null, Map.of("CDC_SOURCECONFIG_PULSAR_ADDRESS", "pulsar://broker:6650",
+                "CDC_SOURCECONFIG_PULSAR_WEBPORT", "8080")).config().source().pulsar();
+
+        assertThat(reference.isConfigured()).isTrue();
+        assertThat(reference.webUrl()).isEqualTo("http://localhost:80");
+        assertThat(derived.webUrl()).as("the broker's host and webPort").isEqualTo("http://broker:8080");
+        assertThat(ConfigLoader.load(null, Map.of()).config().source().pulsar().isConfigured()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_SOURCECONFIG_PULSAR_ADDRESS", "broker:6650")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("pulsar://host:6650");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_SOURCECONFIG_PULSAR_ADDRESS", "pulsar://b:6650",
+                "CDC_SOURCECONFIG_PULSAR_AUTHPLUGIN", "org.apache.pulsar.client.impl.auth.AuthenticationToken")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("authPlugin and authParams go together");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CDC_SOURCECONFIG_PULSAR_ADDRESS", "pulsar://b:6650",
+                "CDC_SOURCECONFIG_PULSAR_WEBADDRESS", "http://")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sourceConfig.pulsar.webAddress");
+    }
 }

@@ -4,6 +4,7 @@ import static dev.milvuscdc.rig.MilvusPair.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.rig.MilvusDriver;
 import dev.milvuscdc.rig.MilvusPair;
 import dev.milvuscdc.rig.Rig;
@@ -12,21 +13,14 @@ import dev.milvuscdc.source.meta.SourceCatalog;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import dev.milvuscdc.source.meta.SourceMetadata;
 import dev.milvuscdc.task.TaskSpec;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import milvus.proto.msg.Msg;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,16 +114,15 @@ class HandOverIT {
         }
     }
 
-    /** A MsgPosition naming the last message of a channel now, base64 as the API takes it. */
+    /**
+     * A MsgPosition naming the last message of a channel now, base64 as the API takes it: the id
+     * bytes are the queue's own (Kafka's offset, Pulsar's message id), as Milvus records them.
+     */
     private static String position(String physicalChannel, String channelName) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Rig.get().kafkaBootstrap()))) {
-            TopicPartition partition = new TopicPartition(physicalChannel, 0);
-            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get(30, TimeUnit.SECONDS)
-                    .get(partition).offset();
-            byte[] id = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(end - 1).array();
-            return Base64.getEncoder().encodeToString(Msg.MsgPosition.newBuilder().setChannelName(channelName)
-                    .setMsgID(ByteString.copyFrom(id)).build().toByteArray());
-        }
+        ChannelPosition end = RigReplication.sourceLog().endPositions(List.of(physicalChannel), Duration.ofSeconds(30))
+                .get(physicalChannel);
+        return Base64.getEncoder().encodeToString(Msg.MsgPosition.newBuilder().setChannelName(channelName)
+                .setMsgID(ByteString.copyFrom(Base64.getDecoder().decode(end.messageId()))).build().toByteArray());
     }
 
     private static String replicateChannel() {

@@ -2,8 +2,6 @@ package dev.milvuscdc.replication;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.milvuscdc.config.PulsarConfig;
-import dev.milvuscdc.config.Secret;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.snapshot.SnapshotSource;
@@ -14,7 +12,6 @@ import dev.milvuscdc.source.meta.MetadataSource;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +30,7 @@ final class RigReplication {
     static SourceLog sourceLog() {
         Rig rig = Rig.get();
         if (rig.pulsarSource()) {
-            URI web = URI.create(rig.pulsarWebUrl());
-            return new PulsarSource(new PulsarConfig(rig.pulsarUrl(), web.getHost(), web.getPort(),
-                    PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE, "public", "default", "", new Secret("")), replicateChannel());
+            return new PulsarSource(rig.pulsarConfig(rig.pulsarToken()), replicateChannel());
         }
         return new KafkaSource(rig.kafkaBootstrap(), Map.of(), replicateChannel());
     }

@@ -1,5 +1,7 @@
 package dev.milvuscdc.rig;
 
+import dev.milvuscdc.config.PulsarConfig;
+import dev.milvuscdc.config.Secret;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -51,6 +53,15 @@ public final class Rig {
     public boolean pulsarSource() { return sourceMq().equals("pulsar"); }
     public String pulsarUrl() { return require("RIG_PULSAR_URL"); }
     public String pulsarWebUrl() { return require("RIG_PULSAR_WEB_URL"); }
+    /** A token the rig's Pulsar accepts (a client without one is let in as the anonymous role, as Milvus is). */
+    public String pulsarToken() { return require("RIG_PULSAR_TOKEN"); }
+
+    /** The rig's Pulsar as a {@code sourceConfig.pulsar} with token authentication and the given token. */
+    public PulsarConfig pulsarConfig(String token) {
+        URI web = URI.create(pulsarWebUrl());
+        return new PulsarConfig(pulsarUrl(), web.getHost(), web.getPort(), PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE, "public",
+                "default", "org.apache.pulsar.client.impl.auth.AuthenticationToken", new Secret("token:" + token));
+    }
     public String python() { return require("RIG_PYTHON"); }
     public String cdcConfig() { return require("RIG_CDC_CONFIG"); }
 

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
-import dev.milvuscdc.config.PulsarConfig;
-import dev.milvuscdc.config.Secret;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.rig.Rig;
@@ -47,9 +45,7 @@ class PulsarChannelReaderIT {
     @BeforeEach
     void connect(Rig rig) throws Exception {
         assumeTrue(rig.pulsarSource(), "the rig's source is on Kafka; run it with scripts/rig up --source-mq pulsar");
-        URI web = URI.create(rig.pulsarWebUrl());
-        source = new PulsarSource(new PulsarConfig(rig.pulsarUrl(), web.getHost(), web.getPort(),
-                PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE, "public", "default", "", new Secret("")), "by-dev-replicate-msg");
+        source = new PulsarSource(rig.pulsarConfig(rig.pulsarToken()), "by-dev-replicate-msg");
         client = PulsarClient.builder().serviceUrl(rig.pulsarUrl()).build();
         producer = client.newProducer().topic(source.topic(topic))
                 .batchingMaxPublishDelay(1, TimeUnit.SECONDS).batchingMaxMessages(2).create();
@@ -133,6 +129,25 @@ class PulsarChannelReaderIT {
                     .hasMessageContaining("ledger " + ((MessageIdAdv) first.get(0)).getLedgerId())
                     .hasMessageContaining("Re-create the task");
         }
+    }
+
+    /** The rig's broker checks tokens (Milvus, which has none, comes in as the anonymous role). */
+    @Test
+    void aTokenTheBrokerRefusesPausesWithTheCredentialsToFixAndIsNeverShown() throws Exception {
+        String forged = rig().pulsarToken().substring(0, rig().pulsarToken().lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
+        try (PulsarSource refused = new PulsarSource(rig().pulsarConfig(forged), "by-dev-replicate-msg")) {
+            assertThatThrownBy(() -> refused.endPositions(List.of(topic), Duration.ofSeconds(10)))
+                    .isInstanceOf(PulsarLogException.class)
+                    .hasMessageContaining("refused the credentials")
+                    .hasMessageContaining("sourceConfig.pulsar.authPlugin and authParams")
+                    .hasMessageNotContaining(forged)
+                    .satisfies(e -> assertThat(((SourceLogException) e).retriable()).isFalse());
+        }
+        assertThat(source.endPositions(List.of(topic), Duration.ofSeconds(10))).containsKey(topic);
+    }
+
+    private static Rig rig() {
+        return Rig.get();
     }
 
     private ChannelPosition at(MessageId id) {
