@@ -33,6 +33,9 @@ public final class PulsarSource implements SourceLog, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PulsarSource.class);
     static final String SUBSCRIPTION_PREFIX = "milvus-cdc";
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(10);
+    // Messages a reader fetches ahead. Milvus splits inserts at 5 MB, so this bounds what one channel
+    // may hold in memory (Kafka's readers are bounded by bytes instead); ticks arrive 5 a second.
+    private static final int RECEIVER_QUEUE = 100;
 
     private final PulsarConfig config;
     private final String replicateChannel;
@@ -80,7 +83,7 @@ public final class PulsarSource implements SourceLog, AutoCloseable {
                 .topic(topic(channel))
                 .startMessageId(after)
                 .subscriptionRolePrefix(SUBSCRIPTION_PREFIX)
-                .receiverQueueSize(1000);
+                .receiverQueueSize(RECEIVER_QUEUE);
         return builder.create();
     }
 
