@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pulsar.client.api.Authentication;
 import org.apache.pulsar.client.api.AuthenticationFactory;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -140,11 +141,16 @@ public final class PulsarSource implements SourceLog, AutoCloseable {
                     .operationTimeout((int) OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .connectionTimeout((int) OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (!config.authPlugin().isEmpty()) {
-                builder.authentication(AuthenticationFactory.create(config.authPlugin(), config.authParams().value()));
+                builder.authentication(authentication(config));
             }
             client = builder.build();
         }
         return client;
+    }
+
+    /** The client authentication {@code authPlugin} and {@code authParams} name, for the broker and its web service. */
+    static Authentication authentication(PulsarConfig config) throws PulsarClientException {
+        return AuthenticationFactory.create(config.authPlugin(), config.authParams().value());
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pulsar.client.api.Authentication;
-import org.apache.pulsar.client.api.AuthenticationFactory;
 
 /**
  * What the broker's web service says about a topic's storage: the ledgers it still holds. A reader
@@ -61,7 +60,7 @@ final class PulsarTopics {
         if (config.authPlugin().isEmpty()) {
             return Map.of();
         }
-        try (Authentication auth = AuthenticationFactory.create(config.authPlugin(), config.authParams().value())) {
+        try (Authentication auth = PulsarSource.authentication(config)) {
             Map<String, String> headers = new HashMap<>();
             if (auth.getAuthData().hasDataForHttp()) {
                 auth.getAuthData().getHttpHeaders().forEach(h -> headers.put(h.getKey(), h.getValue()));
