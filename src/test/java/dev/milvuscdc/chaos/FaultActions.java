@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Carries out a {@link FaultSchedule} on the rig: {@code kill -9} and restart of the CDC server,
- * {@code scripts/rig stop} and {@code start} of the target Milvus and of Kafka. Each kind of fault
+ * {@code scripts/rig stop} and {@code start} of the target Milvus and of the source's broker (Kafka or Pulsar, whichever the rig runs). Each kind of fault
  * has a thread of its own, so faults of different kinds overlap as planned. A heal waits until its
  * component is healthy, which on a busy machine takes long (a server restart 10-30 s, a target stop
  * up to its 120 s grace), and the next fault of that kind comes no earlier than its planned moment
@@ -91,7 +91,7 @@ final class FaultActions {
         switch (kind) {
             case KILL_SERVER -> server.kill();
             case TARGET_OUTAGE -> rig.stop("milvus-target");
-            case KAFKA_RESTART -> rig.stop("kafka");
+            case BROKER_RESTART -> rig.stop(rig.sourceMq());
         }
     }
 
@@ -99,7 +99,7 @@ final class FaultActions {
         switch (kind) {
             case KILL_SERVER -> server.start();
             case TARGET_OUTAGE -> rig.start("milvus-target");
-            case KAFKA_RESTART -> rig.start("kafka");
+            case BROKER_RESTART -> rig.start(rig.sourceMq());
         }
     }
 }

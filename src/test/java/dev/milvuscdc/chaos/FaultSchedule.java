@@ -23,9 +23,12 @@ record FaultSchedule(long seed, List<Fault> faults) {
     enum Kind {
         KILL_SERVER("server", "kill -9 the CDC server", "restart the CDC server", 0, 8_000),
         TARGET_OUTAGE("target", "stop the target Milvus", "start the target Milvus", 5_000, 25_000),
-        KAFKA_RESTART("kafka", "stop Kafka", "start Kafka", 3_000, 15_000);
+        BROKER_RESTART("broker", "stop the source's broker", "start the source's broker", 3_000, 15_000);
 
-        /** The name {@code scripts/chaos --without} knows the kind by. */
+        /**
+         * The name {@code scripts/chaos --without} knows the kind by; the broker is also known by the
+         * name of the queue it runs ({@code kafka}, {@code pulsar}), so that older commands still work.
+         */
         final String shortName;
         final String inject;
         final String heal;
@@ -40,6 +43,8 @@ record FaultSchedule(long seed, List<Fault> faults) {
             this.maxMillis = maxMillis;
         }
 
+        private static final Set<String> BROKER_ALIASES = Set.of("kafka", "pulsar");
+
         /** The kinds named in a comma-separated list of short names; an unknown name is refused. */
         static Set<Kind> parse(String shortNames) {
             Set<Kind> kinds = EnumSet.noneOf(Kind.class);
@@ -47,9 +52,10 @@ record FaultSchedule(long seed, List<Fault> faults) {
                 if (name.isBlank()) {
                     continue;
                 }
-                kinds.add(Arrays.stream(values()).filter(k -> k.shortName.equals(name.strip())).findFirst()
+                String known = BROKER_ALIASES.contains(name.strip()) ? BROKER_RESTART.shortName : name.strip();
+                kinds.add(Arrays.stream(values()).filter(k -> k.shortName.equals(known)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("unknown fault kind '" + name.strip()
-                                + "'; known: server, target, kafka")));
+                                + "'; known: server, target, broker (or kafka, pulsar)")));
             }
             return kinds;
         }

@@ -28,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Jepsen's habit on the rig: one task over two source databases replicates a mixed write stream
  * (see {@link ChaosWorkload}) while a seeded schedule of faults runs (see {@link FaultSchedule}):
- * {@code kill -9} of the server, target Milvus outages, Kafka restarts. At the end the target must
+ * {@code kill -9} of the server, target Milvus outages, restarts of the source's broker (Kafka or Pulsar). At the end the target must
  * equal the source, every key, every field and {@code count(*)}.
  *
  * <p>System properties: {@code chaos.seed} (default: random, printed) replays a schedule,
  * {@code chaos.faults} (default 8) sets its length ({@code scripts/chaos --soak} runs 200),
- * {@code chaos.without} (short names: server, target, kafka) leaves kinds of faults out, and
+ * {@code chaos.without} (short names: server, target, broker) leaves kinds of faults out, and
  * {@code chaos.catchUpSeconds} (default 300; a loaded 2-core machine needed over 180) bounds the
  * wait for the target after the last write.
  */

@@ -55,10 +55,12 @@ class FaultScheduleTest {
         FaultSchedule withoutTarget = schedule.without(Kind.parse("target"));
 
         assertThat(withoutTarget.faults()).extracting(Fault::kind).doesNotContain(Kind.TARGET_OUTAGE)
-                .contains(Kind.KILL_SERVER, Kind.KAFKA_RESTART);
+                .contains(Kind.KILL_SERVER, Kind.BROKER_RESTART);
         assertThat(withoutTarget.faults()).containsExactlyElementsOf(schedule.faults().stream()
                 .filter(f -> f.kind() != Kind.TARGET_OUTAGE).toList());
-        assertThat(Kind.parse("server, kafka")).containsExactlyInAnyOrder(Kind.KILL_SERVER, Kind.KAFKA_RESTART);
+        assertThat(Kind.parse("server, kafka")).containsExactlyInAnyOrder(Kind.KILL_SERVER, Kind.BROKER_RESTART);
+        assertThat(Kind.parse("pulsar")).containsExactly(Kind.BROKER_RESTART);
+        assertThat(Kind.parse("broker,target")).containsExactlyInAnyOrder(Kind.BROKER_RESTART, Kind.TARGET_OUTAGE);
         assertThatThrownBy(() -> Kind.parse("etcd")).hasMessageContaining("unknown fault kind 'etcd'");
     }
 }

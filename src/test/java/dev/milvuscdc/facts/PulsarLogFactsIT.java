@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.milvuscdc.rig.MilvusDriver;
+import dev.milvuscdc.rig.PulsarAdmin;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.rig.RigExtension;
 import dev.milvuscdc.source.meta.proto.EtcdMeta.CollectionInfo;
@@ -14,15 +14,12 @@ import dev.milvuscdc.source.meta.proto.EtcdMeta.KeyDataPair;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.MsgHeader;
 import io.milvus.grpc.MsgType;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import milvus.proto.msg.Msg.CreateCollectionRequest;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
@@ -43,10 +40,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RigExtension.class)
 class PulsarLogFactsIT {
 
-    private static final String NAMESPACE = "persistent://public/default/";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Rig rig;
+    private static PulsarAdmin admin;
     private static PulsarClient client;
     private static MilvusDriver source;
     private static SourceMetaKeys keys;
@@ -56,6 +52,7 @@ class PulsarLogFactsIT {
     static void createACollectionOnTheSource(Rig theRig) throws Exception {
         rig = theRig;
         assumeTrue(rig.pulsarSource(), "the rig's source is on Kafka; run it with scripts/rig up --source-mq pulsar");
+        admin = new PulsarAdmin(rig);
         client = PulsarClient.builder().serviceUrl(rig.pulsarUrl()).build();
         source = MilvusDriver.source();
         keys = new SourceMetaKeys(rig.etcdEndpoints(), rig.sourceEtcdRoot());
@@ -74,12 +71,12 @@ class PulsarLogFactsIT {
     }
 
     @Test
-    void everyChannelIsANonPartitionedTopicOfThePublicDefaultNamespace() throws Exception {
-        JsonNode topics = get("/admin/v2/persistent/public/default");
-        JsonNode partitioned = get("/admin/v2/persistent/public/default/partitioned");
+    void everyChannelIsANonPartitionedTopicOfTheConfiguredTenantAndNamespace() throws Exception {
+        JsonNode topics = admin.get("");
+        JsonNode partitioned = admin.get("/partitioned");
 
-        assertThat(topics).extracting(JsonNode::asText).contains(NAMESPACE + "by-dev-replicate-msg")
-                .allMatch(t -> t.matches(NAMESPACE + "(by-dev-replicate-msg|by-dev-rootcoord-dml_[0-3])"));
+        assertThat(topics).extracting(JsonNode::asText).contains(admin.topic("by-dev-replicate-msg"))
+                .allMatch(t -> t.matches(Pattern.quote(admin.topic("")) + "(by-dev-replicate-msg|by-dev-rootcoord-dml_[0-3])"));
         assertThat(partitioned).isEmpty();
     }
 
@@ -87,14 +84,14 @@ class PulsarLogFactsIT {
     @Test
     void milvusHoldsDurableSubscriptionsAndAReaderLeavesNoneBehind() throws Exception {
         String topic = info().getPhysicalChannelNames(0);
-        JsonNode before = get("/admin/v2/persistent/public/default/" + topic + "/stats").path("subscriptions");
+        JsonNode before = admin.get("/" + topic + "/stats").path("subscriptions");
         List<String> during;
-        try (Reader<byte[]> reader = client.newReader().topic(NAMESPACE + topic).startMessageId(MessageId.latest)
+        try (Reader<byte[]> reader = client.newReader().topic(admin.topic(topic)).startMessageId(MessageId.latest)
                 .subscriptionRolePrefix("milvus-cdc").create()) {
-            during = names(get("/admin/v2/persistent/public/default/" + topic + "/stats").path("subscriptions"));
+            during = names(admin.get("/" + topic + "/stats").path("subscriptions"));
             assertThat(reader.isConnected()).isTrue();
         }
-        JsonNode after = get("/admin/v2/persistent/public/default/" + topic + "/stats").path("subscriptions");
+        JsonNode after = admin.get("/" + topic + "/stats").path("subscriptions");
 
         assertThat(names(before)).isNotEmpty().allSatisfy(s -> assertThat(before.path(s).path("isDurable").asBoolean()).isTrue());
         assertThat(during).anyMatch(s -> s.startsWith("milvus-cdc"));
@@ -115,7 +112,7 @@ class PulsarLogFactsIT {
             assertThat(id.getBatchIndex()).isZero();
             assertThat(id.getPartitionIndex()).isZero();
 
-            try (Reader<byte[]> reader = client.newReader().topic(NAMESPACE + start.getKey()).startMessageId(id)
+            try (Reader<byte[]> reader = client.newReader().topic(admin.topic(start.getKey())).startMessageId(id)
                     .startMessageIdInclusive().create()) {
                 Message<byte[]> first = reader.readNext(10, TimeUnit.SECONDS);
                 MessageIdAdv read = (MessageIdAdv) first.getMessageId();
@@ -140,7 +137,7 @@ class PulsarLogFactsIT {
         KeyDataPair start = info().getStartPositions(0);
         MessageIdAdv recorded = (MessageIdAdv) MessageId.fromByteArray(start.getData().toByteArray());
         MessageIdAdv create = new BatchMessageIdImpl(recorded.getLedgerId(), recorded.getEntryId(), -1, recorded.getBatchIndex());
-        String topic = NAMESPACE + start.getKey();
+        String topic = admin.topic(start.getKey());
 
         List<MessageIdAdv> afterCreate = read(topic, create, 2);
         MessageId beforeCreate = new MessageIdImpl(create.getLedgerId(), create.getEntryId() - 1, -1);
@@ -176,13 +173,5 @@ class PulsarLogFactsIT {
         List<String> names = new ArrayList<>();
         object.fieldNames().forEachRemaining(names::add);
         return names;
-    }
-
-    private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(rig.pulsarWebUrl() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path).isEqualTo(200);
-        return JSON.readTree(response.body());
     }
 }

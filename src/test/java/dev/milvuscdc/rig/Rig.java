@@ -55,12 +55,15 @@ public final class Rig {
     public String pulsarWebUrl() { return require("RIG_PULSAR_WEB_URL"); }
     /** A token the rig's Pulsar accepts (a client without one is let in as the anonymous role, as Milvus is). */
     public String pulsarToken() { return require("RIG_PULSAR_TOKEN"); }
+    /** Where the source Milvus's topics are: not Pulsar's public/default (see {@code scripts/rig}). */
+    public String pulsarTenant() { return require("RIG_PULSAR_TENANT"); }
+    public String pulsarNamespace() { return require("RIG_PULSAR_NAMESPACE"); }
 
     /** The rig's Pulsar as a {@code sourceConfig.pulsar} with token authentication and the given token. */
     public PulsarConfig pulsarConfig(String token) {
         URI web = URI.create(pulsarWebUrl());
-        return new PulsarConfig(pulsarUrl(), web.getHost(), web.getPort(), PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE, "public",
-                "default", "org.apache.pulsar.client.impl.auth.AuthenticationToken", new Secret("token:" + token));
+        return new PulsarConfig(pulsarUrl(), web.getHost(), web.getPort(), PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE,
+                pulsarTenant(), pulsarNamespace(), "org.apache.pulsar.client.impl.auth.AuthenticationToken", new Secret("token:" + token));
     }
     public String python() { return require("RIG_PYTHON"); }
     public String cdcConfig() { return require("RIG_CDC_CONFIG"); }

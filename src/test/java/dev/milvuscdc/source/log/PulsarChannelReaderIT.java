@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.protobuf.ByteString;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.event.LogMessage;
+import dev.milvuscdc.rig.PulsarAdmin;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.rig.RigExtension;
 import io.milvus.grpc.MsgBase;
 import io.milvus.grpc.MsgType;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PulsarChannelReaderIT {
 
     private final String topic = "cdc-reader-it-" + UUID.randomUUID();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private PulsarAdmin admin;
     private PulsarSource source;
     private PulsarClient client;
     private Producer<byte[]> producer;
@@ -45,6 +42,7 @@ class PulsarChannelReaderIT {
     @BeforeEach
     void connect(Rig rig) throws Exception {
         assumeTrue(rig.pulsarSource(), "the rig's source is on Kafka; run it with scripts/rig up --source-mq pulsar");
+        admin = new PulsarAdmin(rig);
         source = new PulsarSource(rig.pulsarConfig(rig.pulsarToken()), "by-dev-replicate-msg");
         client = PulsarClient.builder().serviceUrl(rig.pulsarUrl()).build();
         producer = client.newProducer().topic(source.topic(topic))
@@ -57,7 +55,7 @@ class PulsarChannelReaderIT {
             producer.close();
             client.close();
             source.close();
-            admin("DELETE", "?force=true");
+            admin.send("DELETE", "/" + topic + "?force=true");
         }
     }
 
@@ -111,7 +109,7 @@ class PulsarChannelReaderIT {
     @Test
     void aPositionWhoseLedgerIsGoneIsReportedNeverSkipped() throws Exception {
         List<MessageId> first = produce(2);
-        admin("PUT", "/unload");
+        admin.send("PUT", "/" + topic + "/unload");
         List<MessageId> second = produce(2);
         assertThat(((MessageIdAdv) second.get(0)).getLedgerId()).isGreaterThan(((MessageIdAdv) first.get(1)).getLedgerId());
         try (ChannelReader reader = source.open(topic)) {
@@ -120,7 +118,7 @@ class PulsarChannelReaderIT {
                     .isEqualTo(entry(second.get(0)));
         }
 
-        admin("DELETE", "/truncate");
+        admin.send("DELETE", "/" + topic + "/truncate");
         try (ChannelReader reader = source.open(topic)) {
             reader.seekAfter(at(first.get(0)));
 
@@ -194,12 +192,5 @@ class PulsarChannelReaderIT {
     private static byte[] tick(long timestamp) {
         return Msg.TimeTickMsg.newBuilder()
                 .setBase(MsgBase.newBuilder().setMsgType(MsgType.TimeTick).setTimestamp(timestamp)).build().toByteArray();
-    }
-
-    private void admin(String method, String suffix) throws Exception {
-        URI uri = URI.create(Rig.get().pulsarWebUrl() + "/admin/v2/persistent/public/default/" + topic + suffix);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(method + " " + uri + ": " + response.body()).isBetween(200, 299);
     }
 }
