@@ -6,7 +6,6 @@ import dev.milvuscdc.cli.BuildVersion;
 import dev.milvuscdc.config.CdcConfig;
 import dev.milvuscdc.config.ConfigException;
 import dev.milvuscdc.config.ConfigLoader;
-import dev.milvuscdc.config.PulsarConfig;
 import dev.milvuscdc.replication.ReplicationRunnerFactory;
 import dev.milvuscdc.store.StoreException;
 import java.nio.file.Path;
@@ -61,10 +60,6 @@ public final class Main implements Callable<Integer> {
         if (config.source().pulsar().isConfigured()) {
             LOG.info("the source's log is read from Pulsar {} (sourceConfig.pulsar.address is set; sourceConfig.kafka is unused)",
                     config.source().pulsar().address());
-            if (config.source().pulsar().maxMessageSize() != PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE) {
-                LOG.warn("sourceConfig.pulsar.maxMessageSize is read but unused: a reader takes the messages the broker holds,"
-                        + " whatever their size");
-            }
         }
         LOG.info("starting with {}", config);
         CdcServer server;

@@ -14,13 +14,10 @@ public record PulsarConfig(
         String address,
         String webAddress,
         int webPort,
-        int maxMessageSize,
         String tenant,
         String namespace,
         String authPlugin,
         Secret authParams) {
-
-    public static final int DEFAULT_MAX_MESSAGE_SIZE = 5242880;
 
     static PulsarConfig read(ConfigTree tree) {
         String p = "sourceConfig.pulsar.";
@@ -28,7 +25,6 @@ public record PulsarConfig(
                 tree.string(p + "address", ""),
                 tree.string(p + "webAddress", ""),
                 tree.integer(p + "webPort", 80),
-                tree.integer(p + "maxMessageSize", DEFAULT_MAX_MESSAGE_SIZE),
                 tree.string(p + "tenant", "public"),
                 tree.string(p + "namespace", "default"),
                 tree.string(p + "authPlugin", ""),

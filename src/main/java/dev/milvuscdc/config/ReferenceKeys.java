@@ -31,6 +31,7 @@ final class ReferenceKeys {
             "sourceConfig.timeTickInterval", "the target is written through its ordinary API and gets no time ticks",
             "batchMode", "the source log is always read as fast as the target takes it",
             "sourceConfig.kafka.producer.*", "this server never writes to the source's Kafka",
+            "sourceConfig.pulsar.maxMessageSize", "a reader takes the messages the broker holds, whatever their size",
             "detectDeadLock", "a lock-debugging switch of the reference's Go code",
             "enableReverse", "unused by the reference too",
             "reverseMilvus.*", "unused by the reference too",

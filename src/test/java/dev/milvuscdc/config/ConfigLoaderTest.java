@@ -257,6 +257,8 @@ class ConfigLoaderTest {
                 batchMode: false
                 sourceConfig:
                   readChanLen: 8
+                  pulsar:
+                    maxMessageSize: 1048576
                 """);
 
         ConfigLoader.Loaded loaded = ConfigLoader.load(file, Map.of("CDC_SOURCECONFIG_TIMETICKINTERVAL", "200"));
@@ -266,7 +268,8 @@ class ConfigLoaderTest {
                 "retry.retryTimes (a retriable fault is retried for as long as it lasts)",
                 "sourceConfig.readChanLen (the engine sizes its own buffers)",
                 "sourceConfig.timeTickInterval (the target is written through its ordinary API and gets no time ticks)",
-                "batchMode (the source log is always read as fast as the target takes it)");
+                "batchMode (the source log is always read as fast as the target takes it)",
+                "sourceConfig.pulsar.maxMessageSize (a reader takes the messages the broker holds, whatever their size)");
         assertThat(loaded.unknownKeys()).isEmpty();
     }
 

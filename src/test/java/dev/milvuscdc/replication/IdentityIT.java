@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.rig.MilvusDriver;
 import dev.milvuscdc.rig.MilvusPair;
+import dev.milvuscdc.rig.PulsarAdmin;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.source.log.KafkaMessageIds;
 import java.time.Duration;
@@ -158,8 +159,10 @@ class IdentityIT {
     }
 
     /**
-     * Retention removes a topic's oldest messages by moving its log start offset; the Admin API's
-     * deleteRecords moves it the same way, at once, as a pause longer than the retention would.
+     * Retention removes a log's oldest messages. On Kafka the Admin API's deleteRecords moves a
+     * topic's log start the same way, at once; on Pulsar unloading a topic closes its ledger and
+     * truncating it deletes every ledger but the one being written. Either stands for a pause longer
+     * than the retention.
      */
     @Test
     void aPositionTheLogNoLongerHoldsPausesTheTaskAndSaysWhere() throws Exception {
@@ -173,17 +176,25 @@ class IdentityIT {
 
         Map<String, ChannelPosition> stored = new HashMap<>(task.positions());
         stored.remove(replicateChannel());
-        Map<TopicPartition, Long> ends = removeEverythingFrom(stored.keySet());
-        task.startAgain();
-
-        await().atMost(CATCH_UP).untilAsserted(() -> assertThat(task.listener.failed).anySatisfy(reason -> assertThat(reason)
-                .contains("no longer in Kafka")
-                .containsAnyOf(stored.keySet().toArray(String[]::new))
-                .contains("holds offsets")));
-        String channel = stored.keySet().stream().filter(c -> task.listener.failed.get(0).contains(c)).findFirst().orElseThrow();
-        long next = KafkaMessageIds.decode(stored.get(channel).messageId()) + 1;
-        assertThat(task.listener.failed.get(0)).contains("next offset to read is " + next)
-                .contains("holds offsets " + ends.get(new TopicPartition(channel, 0)));
+        if (Rig.get().pulsarSource()) {
+            removeEveryLedgerFrom(stored.keySet());
+            task.startAgain();
+            await().atMost(CATCH_UP).untilAsserted(() -> assertThat(task.listener.failed).anySatisfy(reason -> assertThat(reason)
+                    .contains("is no longer in Pulsar")
+                    .containsAnyOf(stored.keySet().toArray(String[]::new))
+                    .contains("holds ledgers")));
+        } else {
+            Map<TopicPartition, Long> ends = removeEverythingFrom(stored.keySet());
+            task.startAgain();
+            await().atMost(CATCH_UP).untilAsserted(() -> assertThat(task.listener.failed).anySatisfy(reason -> assertThat(reason)
+                    .contains("no longer in Kafka")
+                    .containsAnyOf(stored.keySet().toArray(String[]::new))
+                    .contains("holds offsets")));
+            String channel = stored.keySet().stream().filter(c -> task.listener.failed.get(0).contains(c)).findFirst().orElseThrow();
+            long next = KafkaMessageIds.decode(stored.get(channel).messageId()) + 1;
+            assertThat(task.listener.failed.get(0)).contains("next offset to read is " + next)
+                    .contains("holds offsets " + ends.get(new TopicPartition(channel, 0)));
+        }
         assertThat(task.metrics.scrape()).containsPattern(
                 "milvus_cdc_position_lost_total\\{[^}]*task_id=\"" + task.taskId + "\"[^}]*\\} 1\\.0");
         assertThat(target.run("count", coll).get("count").asInt()).as("nothing after the lost position was applied")
@@ -219,6 +230,17 @@ class IdentityIT {
             ends.forEach((p, end) -> deletes.put(p, RecordsToDelete.beforeOffset(end)));
             admin.deleteRecords(deletes).all().get(30, TimeUnit.SECONDS);
             return ends;
+        }
+    }
+
+    /** Closes each channel's ledger and deletes all but the new one. */
+    private static void removeEveryLedgerFrom(Iterable<String> channels) throws Exception {
+        PulsarAdmin admin = new PulsarAdmin(Rig.get());
+        for (String channel : channels) {
+            admin.send("PUT", "/" + channel + "/unload");
+        }
+        for (String channel : channels) {
+            admin.send("DELETE", "/" + channel + "/truncate");
         }
     }
 

@@ -4,6 +4,8 @@ import static dev.milvuscdc.rig.MilvusPair.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.milvuscdc.config.KafkaConfig;
 import dev.milvuscdc.config.Secret;
@@ -12,6 +14,7 @@ import dev.milvuscdc.rig.EtcdServer;
 import dev.milvuscdc.rig.MilvusPair;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.source.log.KafkaSource;
+import dev.milvuscdc.source.log.PulsarSource;
 import dev.milvuscdc.source.log.SourceLog;
 import dev.milvuscdc.source.log.SourceLogException;
 import dev.milvuscdc.source.meta.CollectionMeta;
@@ -46,10 +49,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Credentials the source refuses pause a task with a reason that names what to fix, instead of
- * being retried while the task shows Running: a wrong SASL password and a user denied read access
- * on the rig's SASL listener, and a wrong password for an etcd with authentication on. A task with
- * stored positions meets them in the background and pauses; a new task meets them in
- * {@code start()}, which fails with the same reason.
+ * being retried while the task shows Running: on a Kafka rig a wrong SASL password and a user denied
+ * read access on the rig's SASL listener, on a Pulsar rig a token the broker refuses, and on both a
+ * wrong password for an etcd with authentication on. A task with stored positions meets them in the
+ * background and pauses; a new task meets them in {@code start()}, which fails with the same reason.
+ * (The rig's Pulsar checks tokens but not permissions, so access denied is covered on Kafka only.)
  */
 class SourceCredentialsIT {
 
@@ -70,6 +74,8 @@ class SourceCredentialsIT {
 
     private static final MilvusPair milvus = new MilvusPair();
     private final List<EngineTask> tasks = new ArrayList<>();
+    /** What no failure may show. */
+    private final List<String> secrets = new ArrayList<>(List.of(PASSWORDS));
 
     @TempDir
     Path dir;
@@ -90,6 +96,7 @@ class SourceCredentialsIT {
 
     @Test
     void theRightSaslCredentialsReplicateRows() {
+        assumeKafka();
         String name = "sasl_ok_" + unique();
         Map<String, Object> coll = Map.of("name", name, "schema", "basic");
         milvus.source.run("create_collection", coll);
@@ -106,6 +113,7 @@ class SourceCredentialsIT {
 
     @Test
     void aWrongSaslPasswordPausesTheTaskNamingTheKafkaCredentials() {
+        assumeKafka();
         String name = sourceCollection("sasl_bad_");
         ReplicationSettings settings = RigReplication.settings(RigReplication.sourceEtcd(), kafka(KAFKA_USER, WRONG_PASSWORD));
 
@@ -117,6 +125,7 @@ class SourceCredentialsIT {
 
     @Test
     void aUserDeniedReadAccessPausesTheTaskSayingSo() throws Exception {
+        assumeKafka();
         String name = sourceCollection("sasl_denied_");
         ReplicationSettings settings = RigReplication.settings(RigReplication.sourceEtcd(), kafka(LIMITED_USER, LIMITED_PASSWORD));
         List<AclBinding> denials = channelsOf(name).stream()
@@ -137,10 +146,27 @@ class SourceCredentialsIT {
         }
     }
 
+    /** The right token is every Pulsar test's: the rig's cdc.yaml and RigReplication read with it. */
+    @Test
+    void aTokenThePulsarBrokerRefusesPausesTheTaskNamingThePulsarCredentials() {
+        assumeTrue(Rig.get().pulsarSource(), "the rig's source is on Kafka");
+        String name = sourceCollection("token_bad_");
+        String token = Rig.get().pulsarToken();
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
+        secrets.addAll(List.of(token, forged));
+        ReplicationSettings settings = RigReplication.settings(RigReplication.sourceEtcd(),
+                new PulsarSource(Rig.get().pulsarConfig(forged), RigReplication.replicateChannel()));
+
+        assertStartFails(settings, name, SourceLogException.class, "refused the credentials",
+                "check sourceConfig.pulsar.authPlugin and authParams");
+        assertPausesInTheBackground(settings, name, "refused the credentials",
+                "check sourceConfig.pulsar.authPlugin and authParams");
+    }
+
     @Test
     void aWrongEtcdPasswordPausesTheTaskNamingTheEtcdCredentials() throws Exception {
         String name = sourceCollection("etcd_bad_");
-        ReplicationSettings settings = RigReplication.settings(etcdWithAuthentication(WRONG_PASSWORD), plainKafka());
+        ReplicationSettings settings = RigReplication.settings(etcdWithAuthentication(WRONG_PASSWORD), rigSourceLog());
 
         assertStartFails(settings, name, SourceMetadataException.class, "the source etcd refused the credentials",
                 "check sourceConfig.etcd.username and password");
@@ -155,7 +181,7 @@ class SourceCredentialsIT {
     @Test
     void theRightEtcdPasswordDoesNotPauseTheTask() throws Exception {
         String name = sourceCollection("etcd_ok_");
-        ReplicationSettings settings = RigReplication.settings(etcdWithAuthentication(ETCD_PASSWORD), plainKafka());
+        ReplicationSettings settings = RigReplication.settings(etcdWithAuthentication(ETCD_PASSWORD), rigSourceLog());
 
         EngineTask created = newTask(settings, name);
         created.startAgain();
@@ -177,7 +203,7 @@ class SourceCredentialsIT {
             String... reason) {
         EngineTask task = newTask(settings, collection);
         Instant started = Instant.now();
-        assertThatThrownBy(task::startAgain).isInstanceOf(type).message().contains(reason).doesNotContain(PASSWORDS);
+        assertThatThrownBy(task::startAgain).isInstanceOf(type).message().contains(reason).doesNotContain(secrets);
         Duration took = Duration.between(started, Instant.now());
         log.info("a new task's start failed after {} ms", took.toMillis());
         assertThat(took).isLessThan(START_WITHIN);
@@ -196,7 +222,7 @@ class SourceCredentialsIT {
         assertThat(listener.retrying).as("a refused credential is not retried").isEmpty();
         // Each of the task's threads that meets the refusal reports it; the task manager acts on the first.
         assertThat(listener.failed).isNotEmpty()
-                .allSatisfy(failure -> assertThat(failure).contains(reason).doesNotContain(PASSWORDS));
+                .allSatisfy(failure -> assertThat(failure).contains(reason).doesNotContain(secrets));
     }
 
     private EngineTask newTask(ReplicationSettings settings, String collection) {
@@ -231,10 +257,10 @@ class SourceCredentialsIT {
         return List.copyOf(channels);
     }
 
-    /** Where the collection's channels end now, read without credentials on the rig's plain listener. */
+    /** Where the collection's channels end now, read as every other test reads the rig's source log. */
     private static Map<String, ChannelPosition> endPositions(String collection) {
         try {
-            return plainKafka().endPositions(channelsOf(collection), Duration.ofSeconds(10));
+            return rigSourceLog().endPositions(channelsOf(collection), Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -249,7 +275,8 @@ class SourceCredentialsIT {
         return new KafkaSource(bootstrap, config.clientProperties(), RigReplication.replicateChannel());
     }
 
-    private static SourceLog plainKafka() {
+    /** The rig's source log as every other test reads it (Kafka's plain listener, or Pulsar with the rig's token). */
+    private static SourceLog rigSourceLog() {
         return RigReplication.settings().log();
     }
 
@@ -266,6 +293,10 @@ class SourceCredentialsIT {
         Properties properties = new Properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Rig.get().kafkaBootstrap());
         return Admin.create(properties);
+    }
+
+    private static void assumeKafka() {
+        assumeFalse(Rig.get().pulsarSource(), "the rig's source is on Pulsar");
     }
 
     private static String unique() {

@@ -39,12 +39,21 @@ public final class PulsarAdmin {
 
     /** GET of a path under {@code /admin/v2/persistent/<tenant>/<namespace>} ("" for the namespace's topics). */
     public JsonNode get(String path) throws IOException, InterruptedException {
-        return JSON.readTree(send("GET", path));
+        return get(namespace(), path);
+    }
+
+    /** GET of a path under {@code /admin/v2/persistent/<namespace>}, another {@code tenant/namespace} than the source's. */
+    public JsonNode get(String namespace, String path) throws IOException, InterruptedException {
+        return JSON.readTree(send("GET", namespace, path));
     }
 
     /** Any method on a path under {@code /admin/v2/persistent/<tenant>/<namespace>}, without a body. */
     public String send(String method, String path) throws IOException, InterruptedException {
-        URI uri = URI.create(rig.pulsarWebUrl() + "/admin/v2/persistent/" + namespace() + path);
+        return send(method, namespace(), path);
+    }
+
+    private String send(String method, String namespace, String path) throws IOException, InterruptedException {
+        URI uri = URI.create(rig.pulsarWebUrl() + "/admin/v2/persistent/" + namespace + path);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
                 .header("Authorization", "Bearer " + rig.pulsarToken()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(method + " " + uri + ": " + response.body()).isBetween(200, 299);

@@ -62,7 +62,7 @@ public final class Rig {
     /** The rig's Pulsar as a {@code sourceConfig.pulsar} with token authentication and the given token. */
     public PulsarConfig pulsarConfig(String token) {
         URI web = URI.create(pulsarWebUrl());
-        return new PulsarConfig(pulsarUrl(), web.getHost(), web.getPort(), PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE,
+        return new PulsarConfig(pulsarUrl(), web.getHost(), web.getPort(),
                 pulsarTenant(), pulsarNamespace(), "org.apache.pulsar.client.impl.auth.AuthenticationToken", new Secret("token:" + token));
     }
     public String python() { return require("RIG_PYTHON"); }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rig's, start the real server process, which replicates rows that a task created the way the
  * reference's scripts create one (credentials in the uri, {@code channel_num} 16 against the rig's
  * 4 target channels, every other option at its default). No answer and no log line shows the password.
+ * On a Pulsar rig the files get a {@code pulsar} section and the server reads Pulsar.
  */
 class ReferenceConfigIT {
 
@@ -54,7 +56,7 @@ class ReferenceConfigIT {
         ConfigFiles.set(config, "metaStoreConfig.rootPath", text("ref1x-" + UUID.randomUUID()));
         ConfigFiles.set(config, "sourceConfig.etcdAddress", YAML.createArrayNode().add(etcd));
         ConfigFiles.set(config, "sourceConfig.etcdRootPath", text(Rig.get().sourceEtcdRoot()));
-        ConfigFiles.set(config, "sourceConfig.kafka.address", text(Rig.get().kafkaBootstrap()));
+        pointAtTheRigsSourceLog(config);
 
         List<String> log = replicateWith(config);
 
@@ -71,13 +73,33 @@ class ReferenceConfigIT {
         ConfigFiles.set(config, "sourceConfig.etcd.address",
                 YAML.createArrayNode().add(Rig.get().etcdEndpoints().split(",")[0]));
         ConfigFiles.set(config, "sourceConfig.etcd.rootPath", text(Rig.get().sourceEtcdRoot()));
-        ConfigFiles.set(config, "sourceConfig.kafka.address", text(Rig.get().kafkaBootstrap()));
+        pointAtTheRigsSourceLog(config);
 
         List<String> log = replicateWith(config);
 
         assertThat(log).anySatisfy(line -> assertThat(line)
                 .contains("configuration keys read but without effect in this server: packer.* (")
                 .contains("retry.retryTimes (").contains("batchMode ("));
+    }
+
+    /**
+     * The rig's Kafka, or its Pulsar as the reference's sample writes a {@code pulsar} section (a
+     * host:port webAddress, maxMessageSize), with the rig's tenant, namespace and token. The sample's
+     * {@code kafka} section stays: a set {@code pulsar.address} wins, as in the reference.
+     */
+    private static void pointAtTheRigsSourceLog(ObjectNode config) {
+        Rig rig = Rig.get();
+        if (!rig.pulsarSource()) {
+            ConfigFiles.set(config, "sourceConfig.kafka.address", text(rig.kafkaBootstrap()));
+            return;
+        }
+        ConfigFiles.set(config, "sourceConfig.pulsar.address", text(rig.pulsarUrl()));
+        ConfigFiles.set(config, "sourceConfig.pulsar.webAddress", text(URI.create(rig.pulsarWebUrl()).getAuthority()));
+        ConfigFiles.set(config, "sourceConfig.pulsar.maxMessageSize", IntNode.valueOf(5242880));
+        ConfigFiles.set(config, "sourceConfig.pulsar.tenant", text(rig.pulsarTenant()));
+        ConfigFiles.set(config, "sourceConfig.pulsar.namespace", text(rig.pulsarNamespace()));
+        ConfigFiles.set(config, "sourceConfig.pulsar.authPlugin", text("org.apache.pulsar.client.impl.auth.AuthenticationToken"));
+        ConfigFiles.set(config, "sourceConfig.pulsar.authParams", text("token:" + rig.pulsarToken()));
     }
 
     /** Starts the server on the file, replicates a fresh database through it, and returns the server's log. */
@@ -117,6 +139,12 @@ class ReferenceConfigIT {
         List<String> log = Files.readAllLines(serverDir.resolve("server.log"));
         assertThat(log).noneMatch(line -> line.contains(URI_PASSWORD));
         assertThat(log).noneMatch(line -> line.contains("ignoring unknown configuration keys"));
+        if (Rig.get().pulsarSource()) {
+            assertThat(log).noneMatch(line -> line.contains(Rig.get().pulsarToken()));
+            assertThat(log).anySatisfy(line -> assertThat(line).contains("the source's log is read from Pulsar"));
+            assertThat(log).anySatisfy(line -> assertThat(line).contains("configuration keys read but without effect")
+                    .contains("sourceConfig.pulsar.maxMessageSize (a reader takes the messages the broker holds"));
+        }
         return log;
     }
 

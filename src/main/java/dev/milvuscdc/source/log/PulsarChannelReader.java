@@ -33,6 +33,8 @@ final class PulsarChannelReader implements ChannelReader {
     private final PulsarSource source;
     private final String channel;
     private Reader<byte[]> reader;
+    /** The position the reader starts after. */
+    private MessageIdAdv start;
     /** The position the reader started after, until a message after it is read. */
     private MessageIdAdv unconfirmedStart;
     private MessageIdAdv lastAtStart;
@@ -48,21 +50,17 @@ final class PulsarChannelReader implements ChannelReader {
         return channel;
     }
 
+    /** The reader itself is created at the next read, which may wait for the broker and be interrupted. */
     @Override
     public void seekAfter(ChannelPosition position) {
-        MessageIdAdv after = PulsarMessageIds.decode(position.messageId());
         closeReader();
-        try {
-            reader = source.reader(channel, after);
-        } catch (PulsarClientException e) {
-            throw PulsarFailures.classify("read channel " + channel, source.address(), e);
-        }
-        unconfirmedStart = after;
+        start = PulsarMessageIds.decode(position.messageId());
+        unconfirmedStart = start;
         lastHeard = System.nanoTime();
     }
 
     @Override
-    public boolean writtenBeforeStart(ChannelPosition position) {
+    public boolean writtenBeforeStart(ChannelPosition position) throws InterruptedException {
         if (lastAtStart == null) {
             try {
                 lastAtStart = (MessageIdAdv) open().getLastMessageIds().get(0);
@@ -147,9 +145,16 @@ final class PulsarChannelReader implements ChannelReader {
         }
     }
 
-    private Reader<byte[]> open() {
-        if (reader == null) {
+    private Reader<byte[]> open() throws InterruptedException {
+        if (start == null) {
             throw new IllegalStateException("channel " + channel + ": read before seekAfter");
+        }
+        if (reader == null) {
+            try {
+                reader = source.reader(channel, start);
+            } catch (PulsarClientException e) {
+                throw PulsarFailures.classify("read channel " + channel, source.address(), e);
+            }
         }
         return reader;
     }

@@ -78,8 +78,9 @@ public final class PulsarSource implements SourceLog, AutoCloseable {
         return new PulsarChannelReader(this, channel);
     }
 
-    /** A reader of the channel that starts just after {@code after}. */
-    Reader<byte[]> reader(String channel, MessageId after) throws PulsarClientException {
+    /** A reader of the channel's existing topic that starts just after {@code after}. */
+    Reader<byte[]> reader(String channel, MessageId after) throws PulsarClientException, InterruptedException {
+        topics.requireTopic(channel);
         ReaderBuilder<byte[]> builder = client().newReader()
                 .topic(topic(channel))
                 .startMessageId(after)

@@ -16,9 +16,12 @@ import java.util.Map;
 import org.apache.pulsar.client.api.Authentication;
 
 /**
- * What the broker's web service says about a topic's storage: the ledgers it still holds. A reader
- * started after a position whose ledger is gone silently begins at the oldest message left, so the
- * channel reader asks here before it trusts a jump to another ledger.
+ * What the broker's web service says about a topic's storage, without creating it: whether it
+ * exists and the ledgers it still holds. Both guard against a reader quietly reading nothing: a
+ * reader of a topic that does not exist creates it empty (the broker's auto-creation, on by default),
+ * which is what a wrong tenant or namespace looks like from the client; and a reader started after a
+ * position whose ledger is gone silently begins at the oldest message left, so the channel reader
+ * asks here before it trusts a jump to another ledger.
  */
 final class PulsarTopics {
 
@@ -32,6 +35,15 @@ final class PulsarTopics {
         this.config = config;
     }
 
+    /**
+     * Fails, for good, when the channel's topic does not exist: Milvus creates its channels' topics
+     * when it starts and writes every collection's first message into them, so a missing one means
+     * the CDC looks in another tenant or namespace than the source Milvus writes to.
+     */
+    void requireTopic(String channel) throws InterruptedException {
+        ledgers(channel);
+    }
+
     /** The ids of the ledgers the topic holds, oldest first (the one being written last). */
     List<Long> ledgers(String channel) throws InterruptedException {
         String url = config.webUrl() + "/admin/v2/persistent/" + config.tenant() + "/" + config.namespace() + "/"
@@ -40,6 +52,17 @@ final class PulsarTopics {
         authHeaders().forEach(request::header);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404) {
+                throw new PulsarLogException("Pulsar holds no topic persistent://" + config.tenant() + "/" + config.namespace()
+                        + "/" + channel + " (" + JSON.readTree(response.body()).path("reason").asText(response.body())
+                        + "): the source Milvus writes its channels elsewhere; set sourceConfig.pulsar.tenant and namespace"
+                        + " to the source Milvus's pulsar.tenant and pulsar.namespace, then resume the task", null, false);
+            }
+            if (response.statusCode() == 401) {
+                throw new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
+                        + channel + " holds: it refused the credentials (HTTP 401); check sourceConfig.pulsar.authPlugin and"
+                        + " authParams, then resume the task", null, false);
+            }
             if (response.statusCode() != 200) {
                 throw new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
                         + channel + " holds: HTTP " + response.statusCode() + "; check sourceConfig.pulsar.webAddress and"

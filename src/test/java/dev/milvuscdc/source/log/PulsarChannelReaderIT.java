@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
+import dev.milvuscdc.config.PulsarConfig;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.rig.PulsarAdmin;
@@ -129,12 +130,44 @@ class PulsarChannelReaderIT {
         }
     }
 
+    /**
+     * The rig's Milvus writes into its own tenant and namespace; a CDC left on Pulsar's defaults
+     * would otherwise create the channels' topics empty there and replicate nothing, while Running.
+     */
+    @Test
+    void aNamespaceWithoutTheSourcesTopicsIsRefusedAndNothingIsCreatedThere() throws Exception {
+        PulsarConfig rigConfig = rig().pulsarConfig(rig().pulsarToken());
+        PulsarConfig defaults = new PulsarConfig(rigConfig.address(), rigConfig.webAddress(), rigConfig.webPort(),
+                "public", "default", rigConfig.authPlugin(), rigConfig.authParams());
+        String channel = source.replicateChannel();
+        try (PulsarSource elsewhere = new PulsarSource(defaults, channel)) {
+            assertThatThrownBy(() -> elsewhere.endPositions(List.of(channel), Duration.ofSeconds(10)))
+                    .isInstanceOf(PulsarLogException.class)
+                    .hasMessageContaining("no topic persistent://public/default/" + channel)
+                    .hasMessageContaining("sourceConfig.pulsar.tenant and namespace")
+                    .satisfies(e -> assertThat(((SourceLogException) e).retriable()).isFalse());
+            try (ChannelReader reader = elsewhere.open(channel)) {
+                reader.seekAfter(source.endPositions(List.of(channel), Duration.ofSeconds(10)).get(channel));
+                assertThatThrownBy(() -> reader.poll(Duration.ofMillis(100))).isInstanceOf(PulsarLogException.class)
+                        .hasMessageContaining("no topic persistent://public/default/" + channel);
+            }
+        }
+        assertThat(new PulsarAdmin(rig()).get("public/default", "")).as("topics of public/default").isEmpty();
+    }
+
     /** The rig's broker checks tokens (Milvus, which has none, comes in as the anonymous role). */
     @Test
     void aTokenTheBrokerRefusesPausesWithTheCredentialsToFixAndIsNeverShown() throws Exception {
         String forged = rig().pulsarToken().substring(0, rig().pulsarToken().lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
         try (PulsarSource refused = new PulsarSource(rig().pulsarConfig(forged), "by-dev-replicate-msg")) {
             assertThatThrownBy(() -> refused.endPositions(List.of(topic), Duration.ofSeconds(10)))
+                    .isInstanceOf(PulsarLogException.class)
+                    .hasMessageContaining("refused the credentials")
+                    .hasMessageContaining("sourceConfig.pulsar.authPlugin and authParams")
+                    .hasMessageNotContaining(forged)
+                    .satisfies(e -> assertThat(((SourceLogException) e).retriable()).isFalse());
+            // the web service answers endPositions' topic check; the broker itself answers this one
+            assertThatThrownBy(() -> refused.checkReachable(Duration.ofSeconds(10)))
                     .isInstanceOf(PulsarLogException.class)
                     .hasMessageContaining("refused the credentials")
                     .hasMessageContaining("sourceConfig.pulsar.authPlugin and authParams")

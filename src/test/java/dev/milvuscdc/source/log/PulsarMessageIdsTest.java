@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PulsarMessageIdsTest {
 
     private final PulsarSource source = new PulsarSource(new PulsarConfig("pulsar://p:6650", "", 8080,
-            PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE, "public", "default", "", new Secret("")), "by-dev-replicate-msg");
+            "public", "default", "", new Secret("")), "by-dev-replicate-msg");
 
     /** What Milvus 2.3.5 records: a batch of one, index 0, partition 0 (measured in PulsarLogFactsIT). */
     private static ByteString milvusId(long ledger, long entry) {
@@ -76,7 +76,7 @@ class PulsarMessageIdsTest {
 
     @Test
     void theTokenNeverAppearsWhenTheSourceIsPrinted() {
-        PulsarSource withToken = new PulsarSource(new PulsarConfig("pulsar://p:6650", "", 8080, PulsarConfig.DEFAULT_MAX_MESSAGE_SIZE,
+        PulsarSource withToken = new PulsarSource(new PulsarConfig("pulsar://p:6650", "", 8080,
                 "public", "default", "org.apache.pulsar.client.impl.auth.AuthenticationToken", new Secret("token:abc.def")),
                 "r");
 
