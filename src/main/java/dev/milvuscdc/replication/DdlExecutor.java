@@ -9,6 +9,8 @@ import dev.milvuscdc.source.meta.DatabaseMeta;
 import dev.milvuscdc.source.meta.PartitionMeta;
 import dev.milvuscdc.source.meta.QualifiedName;
 import dev.milvuscdc.source.meta.SourceCatalog;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -59,12 +61,20 @@ final class DdlExecutor {
         this.collectionFound = collectionFound;
     }
 
-    /** Creates on the target every database and collection of the scope that the source has now. */
+    /**
+     * Creates on the target every database and collection of the scope that the source has now,
+     * oldest collection first: a channel not read yet is read from the start of the first collection
+     * found on it, so a newer one found first would leave out the older one's earlier rows there
+     * (seen on the rig: a task restarted before it had read its collections' creation lost the first
+     * rows of two collections). Milvus allocates collection ids in increasing order.
+     */
     void createExisting(PartitionCopies partitions) throws InterruptedException {
         for (DatabaseMeta db : source.databases()) {
             databaseCreated(db.name());
         }
-        for (CollectionMeta meta : source.collections()) {
+        List<CollectionMeta> oldestFirst = source.collections().stream()
+                .sorted(Comparator.comparingLong(CollectionMeta::id)).toList();
+        for (CollectionMeta meta : oldestFirst) {
             Optional<CollectionReplica> copy = collection(meta.id());
             if (copy.isPresent()) {
                 for (PartitionMeta partition : source.partitions(meta.id())) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.milvuscdc.sink.PermanentTargetException;
+import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.task.CollectionPattern;
 import java.util.List;
 import java.util.OptionalLong;
@@ -29,6 +30,18 @@ class DdlExecutorTest {
         assertThat(fixture.target.calls).containsExactly("create collection default.c of 11");
         assertThat(fixture.target.collection("default", "c").orElseThrow().sourceId).hasValue(11);
         assertThat(fixture.channelsNeeded).extracting(m -> m.id()).containsExactly(11L);
+    }
+
+    /** A channel is read from the start of the first collection found on it, so the oldest must come first. */
+    @Test
+    void existingCollectionsAreCopiedOldestFirst() throws Exception {
+        for (long id : new long[] {30, 10, 20}) {
+            fixture.source.collection(id, 1, "c" + id, id);
+        }
+
+        fixture.ddl.createExisting(fixture.partitions);
+
+        assertThat(fixture.channelsNeeded).extracting(CollectionMeta::id).containsExactly(10L, 20L, 30L);
     }
 
     /**
