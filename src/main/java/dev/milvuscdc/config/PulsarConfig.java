@@ -50,6 +50,11 @@ public record PulsarConfig(
         webUrl();
     }
 
+    /** The full name of a channel's topic: Milvus writes each channel to one non-partitioned topic. */
+    public String topic(String channel) {
+        return "persistent://" + tenant + "/" + namespace + "/" + channel;
+    }
+
     public boolean isConfigured() {
         return !address.isEmpty();
     }

@@ -65,7 +65,7 @@ public final class PulsarSource implements SourceLog, AutoCloseable {
     }
 
     String topic(String channel) {
-        return "persistent://" + config.tenant() + "/" + config.namespace() + "/" + channel;
+        return config.topic(channel);
     }
 
     @Override

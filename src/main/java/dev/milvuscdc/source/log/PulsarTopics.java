@@ -53,9 +53,8 @@ final class PulsarTopics {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 404) {
-                throw new PulsarLogException("Pulsar holds no topic persistent://" + config.tenant() + "/" + config.namespace()
-                        + "/" + channel + " (" + JSON.readTree(response.body()).path("reason").asText(response.body())
-                        + "): the source Milvus writes its channels elsewhere; set sourceConfig.pulsar.tenant and namespace"
+                throw new PulsarLogException("Pulsar holds no topic " + config.topic(channel) + " ("
+                        + JSON.readTree(response.body()).path("reason").asText(response.body()) + "): the source Milvus writes its channels elsewhere; set sourceConfig.pulsar.tenant and namespace"
                         + " to the source Milvus's pulsar.tenant and pulsar.namespace, then resume the task", null, false);
             }
             if (response.statusCode() == 401) {
