@@ -151,9 +151,8 @@ class SourceCredentialsIT {
     void aTokenThePulsarBrokerRefusesPausesTheTaskNamingThePulsarCredentials() {
         assumeTrue(Rig.get().pulsarSource(), "the rig's source is on Kafka");
         String name = sourceCollection("token_bad_");
-        String token = Rig.get().pulsarToken();
-        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
-        secrets.addAll(List.of(token, forged));
+        String forged = Rig.get().forgedPulsarToken();
+        secrets.addAll(List.of(Rig.get().pulsarToken(), forged));
         ReplicationSettings settings = RigReplication.settings(RigReplication.sourceEtcd(),
                 new PulsarSource(Rig.get().pulsarConfig(forged), RigReplication.replicateChannel()));
 

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class Rig {
 
+    /** The {@code authPlugin} of Pulsar's token authentication, which the rig's broker checks. */
+    public static final String PULSAR_TOKEN_AUTH = "org.apache.pulsar.client.impl.auth.AuthenticationToken";
     private static final Pattern EXPORT = Pattern.compile("^export (RIG_[A-Z_]+)=['\"]?(.*?)['\"]?$");
     private static Rig instance;
 
@@ -55,6 +57,11 @@ public final class Rig {
     public String pulsarWebUrl() { return require("RIG_PULSAR_WEB_URL"); }
     /** A token the rig's Pulsar accepts (a client without one is let in as the anonymous role, as Milvus is). */
     public String pulsarToken() { return require("RIG_PULSAR_TOKEN"); }
+    /** The rig's token with its signature replaced: well formed, so the broker refuses it for its signature. */
+    public String forgedPulsarToken() {
+        String token = pulsarToken();
+        return token.substring(0, token.lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
+    }
     /** Where the source Milvus's topics are: not Pulsar's public/default (see {@code scripts/rig}). */
     public String pulsarTenant() { return require("RIG_PULSAR_TENANT"); }
     public String pulsarNamespace() { return require("RIG_PULSAR_NAMESPACE"); }
@@ -63,7 +70,7 @@ public final class Rig {
     public PulsarConfig pulsarConfig(String token) {
         URI web = URI.create(pulsarWebUrl());
         return new PulsarConfig(pulsarUrl(), web.getHost(), web.getPort(),
-                pulsarTenant(), pulsarNamespace(), "org.apache.pulsar.client.impl.auth.AuthenticationToken", new Secret("token:" + token));
+                pulsarTenant(), pulsarNamespace(), PULSAR_TOKEN_AUTH, new Secret("token:" + token));
     }
     public String python() { return require("RIG_PYTHON"); }
     public String cdcConfig() { return require("RIG_CDC_CONFIG"); }

@@ -98,7 +98,7 @@ class ReferenceConfigIT {
         ConfigFiles.set(config, "sourceConfig.pulsar.maxMessageSize", IntNode.valueOf(5242880));
         ConfigFiles.set(config, "sourceConfig.pulsar.tenant", text(rig.pulsarTenant()));
         ConfigFiles.set(config, "sourceConfig.pulsar.namespace", text(rig.pulsarNamespace()));
-        ConfigFiles.set(config, "sourceConfig.pulsar.authPlugin", text("org.apache.pulsar.client.impl.auth.AuthenticationToken"));
+        ConfigFiles.set(config, "sourceConfig.pulsar.authPlugin", text(Rig.PULSAR_TOKEN_AUTH));
         ConfigFiles.set(config, "sourceConfig.pulsar.authParams", text("token:" + rig.pulsarToken()));
     }
 
