@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,6 +65,8 @@ public final class ReplicationRunner implements TaskRunner {
     private static final Duration DEFAULT_START_DEADLINE = Duration.ofSeconds(5);
     /** The catalog entry where a run publishes where a later run would read again from after a target outage. */
     static final String REPLAY_FROM_KEY = "replay-from";
+    /** The catalog entry with the target's data nodes when the task last ran: a change means a restart it did not see. */
+    static final String TARGET_DATA_NODES_KEY = "target-data-nodes";
     private static final Duration REPLAY_FROM_EVERY = Duration.ofMinutes(1);
     private static final String REPLAY_EXTENT = "where it stood " + ReplayWindow.WINDOW.toMinutes()
             + " minutes ago or before an earlier target outage within those minutes";
@@ -79,6 +82,7 @@ public final class ReplicationRunner implements TaskRunner {
     private final AtomicBoolean restartAsked = new AtomicBoolean();
     private volatile boolean channelsOpen;
     private volatile boolean targetDownAtSetup;
+    private volatile String setBackCause = "the target Milvus was unreachable when the task started";
     private volatile ReplayWindow<ChannelPosition> replayWindow;
     private volatile ProgressLine progress;
     private volatile CopyProgress copyProgress;
@@ -174,6 +178,13 @@ public final class ReplicationRunner implements TaskRunner {
             metadata = retrier.call("read the source metadata", () -> settings.metadata().watch(changes::add));
             Map<String, String> entries = retrier.call("read the task's catalog", storeWriter::catalog);
             catalog = catalog(metadata, entries);
+            Optional<String> dataNodes = targetDataNodes();
+            String knownDataNodes = entries.get(TARGET_DATA_NODES_KEY);
+            if (dataNodes.isPresent() && knownDataNodes != null && !knownDataNodes.equals(dataNodes.get())) {
+                targetDownAtSetup = true;
+                setBackCause = "the target Milvus restarted while the task did not watch it (its data nodes were "
+                        + knownDataNodes + ", now " + dataNodes.get() + ")";
+            }
             replayWindow = new ReplayWindow<>(ReplayWindow.WINDOW, ReplayPositions.decode(entries.getOrDefault(REPLAY_FROM_KEY, "")));
             copyProgress = new CopyProgress(task.taskId(), entries, store, storeWriter);
             if (targetDownAtSetup && task.spec().snapshotInitial()) {
@@ -186,11 +197,16 @@ public final class ReplicationRunner implements TaskRunner {
             if (targetDownAtSetup) {
                 Map<String, ChannelPosition> from = replayFrom();
                 retrier.run("set the positions back", () -> storeWriter.run(() -> committer.rewindTo(from.values())));
-                log.warn("task {}: the target Milvus was unreachable when the task started; it reads again {}, {},"
-                        + " so that writes a restarting target lost are made again", task.taskId(),
-                        ReplayPositions.describe(from.values(), Instant.now()), REPLAY_EXTENT);
+                log.warn("task {}: {}; it reads again {}, {}, so that writes a restarting target lost are made again",
+                        task.taskId(), setBackCause, ReplayPositions.describe(from.values(), Instant.now()), REPLAY_EXTENT);
+            }
+            if (dataNodes.isPresent()) {
+                retrier.run("record the target's data nodes", () -> storeWriter.updateCatalog(
+                        Map.of(TARGET_DATA_NODES_KEY, dataNodes.get()), List.of()));
             }
             channelsOpen = true;
+            dataNodes.ifPresent(names -> startThread(ReplicationWorker.thread(task.taskId(),
+                    new TargetRestartWatch(writer, names, this::targetRestarted, this::targetUnreachable), listener)));
             openStoredChannels();
             catalog.createExisting();
             startThread(ReplicationWorker.thread(task.taskId(), new MetadataWorker(changes, metadata, catalog), listener));
@@ -231,8 +247,8 @@ public final class ReplicationRunner implements TaskRunner {
         boolean[] wentBack = {false};
         retrier.run("set the initial copy back", () -> storeWriter.run(() -> wentBack[0] = copyProgress.rewind(Instant.now(), false)));
         if (wentBack[0]) {
-            log.warn("task {}: the target Milvus was unreachable when the task started; its initial copy goes back to where"
-                    + " it stood {} minutes ago", task.taskId(), ReplayWindow.WINDOW.toMinutes());
+            log.warn("task {}: {}; its initial copy goes back to where it stood {} minutes ago", task.taskId(), setBackCause,
+                    ReplayWindow.WINDOW.toMinutes());
         }
     }
 
@@ -328,12 +344,35 @@ public final class ReplicationRunner implements TaskRunner {
         }
     }
 
+    /**
+     * The target's data nodes, which {@link TargetRestartWatch} watches; empty when the target does
+     * not tell them (then only a failed call shows a restart).
+     */
+    private Optional<String> targetDataNodes() throws InterruptedException {
+        try {
+            return retrier.call("ask the target for its data nodes", writer::dataNodes);
+        } catch (PermanentTargetException e) {
+            log.warn("task {}: the target refused to tell its data nodes ({}); a target restart while the task writes"
+                    + " nothing is not noticed", task.taskId(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** The target is down or starting: it may restart, and lose what it acknowledged but had not persisted. */
     private void targetUnreachable() {
         if (!channelsOpen && !copying) {
             targetDownAtSetup = true;
             return;
         }
+        setBack("the target Milvus is unreachable");
+    }
+
+    /** The target's data nodes changed while the task ran: they may have lost what they had not persisted. */
+    private void targetRestarted() {
+        setBack("the target Milvus restarted (its data nodes changed)");
+    }
+
+    private void setBack(String cause) {
         if (restartAsked.compareAndSet(false, true)) {
             Map<String, ChannelPosition> from = replayFrom();
             try {
@@ -341,17 +380,19 @@ public final class ReplicationRunner implements TaskRunner {
                     committer.freeze();
                     committer.rewindTo(from.values());
                     copyProgress.rewind(Instant.now(), true);
+                    // Set back for this restart already: the next run must not take it for one it did not see.
+                    store.updateCatalog(task.taskId(), Map.of(), List.of(TARGET_DATA_NODES_KEY));
                 });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                listener.failed(FaultKind.TASK_STORE, "the target Milvus is unreachable and the task could not set its positions back to"
+                listener.failed(FaultKind.TASK_STORE, cause + " and the task could not set its positions back to"
                         + " where it stood " + ReplayWindow.WINDOW.toMinutes() + " minutes ago: " + e.getMessage()
-                        + "; resume the task once the task store answers (writes a restarting target lost are then not made again)");
+                        + "; resume the task once the task store answers");
                 return;
             }
-            String reason = "the target Milvus is unreachable; the task restarts and reads again "
+            String reason = cause + "; the task restarts and reads again "
                     + ReplayPositions.describe(from.values(), Instant.now()) + ", " + REPLAY_EXTENT
                     + ", so that writes a restarting target loses are made again";
             log.warn("task {}: {}", task.taskId(), reason);

@@ -129,6 +129,12 @@ public final class DryRunTargetWriter implements TargetWriter {
         wouldDo("flush " + db + "." + collections);
     }
 
+    /** Nothing is written, so a target that restarts loses nothing of the task's. */
+    @Override
+    public Optional<String> dataNodes() {
+        return Optional.empty();
+    }
+
     private static String partitionText(String partition) {
         return partition == null ? "" : " partition " + partition;
     }

@@ -15,6 +15,7 @@ public final class MilvusTargetWriter implements TargetWriter {
     private final DdlApplier ddl;
     private final DmlApplier dml;
     private final IndexApplier indexes;
+    private final TargetDataNodes dataNodes;
 
     public MilvusTargetWriter(MilvusConnection connection) {
         this(connection, DEFAULT_RPC_TIMEOUT);
@@ -25,6 +26,7 @@ public final class MilvusTargetWriter implements TargetWriter {
         this.ddl = new DdlApplier(calls);
         this.dml = new DmlApplier(calls, ddl);
         this.indexes = new IndexApplier(calls, ddl);
+        this.dataNodes = new TargetDataNodes(calls);
     }
 
     @Override
@@ -117,5 +119,10 @@ public final class MilvusTargetWriter implements TargetWriter {
     @Override
     public void flush(String db, List<String> collections) {
         indexes.flush(db, collections);
+    }
+
+    @Override
+    public Optional<String> dataNodes() {
+        return dataNodes.names();
     }
 }

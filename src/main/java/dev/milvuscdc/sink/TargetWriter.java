@@ -80,4 +80,10 @@ public interface TargetWriter {
 
     /** Flushes those of the collections that exist. */
     void flush(String db, List<String> collections);
+
+    /**
+     * The names of the target's data nodes, which change when one of them restarts (Milvus gives
+     * every process start a new node id); empty when the target does not tell them.
+     */
+    Optional<String> dataNodes();
 }

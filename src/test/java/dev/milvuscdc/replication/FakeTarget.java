@@ -48,10 +48,21 @@ final class FakeTarget implements TargetWriter {
     private final Set<String> databases = new HashSet<>(Set.of("default"));
     private final Map<String, Collection> collections = new LinkedHashMap<>();
     private volatile Consumer<String> duringCall = call -> { };
+    private volatile int dataNodeId = 1;
 
     /** Runs {@code action} inside every later call, with the call's description (e.g. {@code insert db.c/p [1, 2]}). */
     void duringCalls(Consumer<String> action) {
         duringCall = action;
+    }
+
+    /** The target's data node restarts: it gets a new id, as Milvus gives every process start. */
+    void restartDataNode() {
+        dataNodeId++;
+    }
+
+    @Override
+    public Optional<String> dataNodes() {
+        return Optional.of("datanode" + dataNodeId);
     }
 
     /** A collection made by someone else (no source id), or a copy of {@code sourceId}. */

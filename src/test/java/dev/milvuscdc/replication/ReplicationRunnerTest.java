@@ -171,6 +171,58 @@ class ReplicationRunnerTest {
                 + " less than 12 minutes ago").isEqualTo("before 7");
     }
 
+    @Test
+    void aTargetWhoseDataNodeRestartedWhileTheTaskWroteNothingSetsThePositionsBackAndRestartsTheTask() {
+        FakeReader channel = readingOrdersOnDml1();
+        channel.next(insertIntoOrders(8, 20, 1), new LogMessage(new ChannelPosition("dml_1", "9", 21), new ChangeEvent.TimeTick(21)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.positions("t1").get("dml_1").messageId().equals("9"));
+        assertThat(store.catalog("t1")).containsEntry(ReplicationRunner.TARGET_DATA_NODES_KEY, "datanode1");
+
+        target.restartDataNode();
+
+        await().atMost(TargetRestartWatch.EVERY.multipliedBy(3)).until(() -> !listener.restarts.isEmpty());
+        assertThat(listener.restarts).hasSize(1).allSatisfy(reason -> assertThat(reason)
+                .startsWith("the target Milvus restarted (its data nodes changed)").contains("12 minutes ago"));
+        assertThat(listener.failed).isEmpty();
+        assertThat(store.positions("t1").get("dml_1").messageId()).isEqualTo("before 7");
+        assertThat(store.catalog("t1")).as("set back already: the next run must not set back again")
+                .doesNotContainKey(ReplicationRunner.TARGET_DATA_NODES_KEY);
+    }
+
+    @Test
+    void aTaskThatStartsAfterItsTargetRestartedUnseenReadsAgainFromWhereItStood12MinutesAgo() {
+        task("shop");
+        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
+        store.updateCatalog("t1", Map.of(ReplicationRunner.TARGET_DATA_NODES_KEY, "datanode0",
+                ReplicationRunner.REPLAY_FROM_KEY, ReplayPositions.encode(Map.of(REPLICATE, new ChannelPosition(REPLICATE, "1", 0)))),
+                List.of());
+        watchMayOpen.countDown();
+        runner = runner(store.get("t1").orElseThrow());
+
+        runner.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "datanode1".equals(store.catalog("t1")
+                .get(ReplicationRunner.TARGET_DATA_NODES_KEY)));
+        assertThat(store.positions("t1").get(REPLICATE).messageId()).isEqualTo("1");
+        assertThat(listener.failed).isEmpty();
+    }
+
+    @Test
+    void aTaskThatStartsOnTheDataNodesItLastSawKeepsItsPositions() {
+        task("shop");
+        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
+        store.updateCatalog("t1", Map.of(ReplicationRunner.TARGET_DATA_NODES_KEY, "datanode1",
+                ReplicationRunner.REPLAY_FROM_KEY, ReplayPositions.encode(Map.of(REPLICATE, new ChannelPosition(REPLICATE, "1", 0)))),
+                List.of());
+        watchMayOpen.countDown();
+        runner = runner(store.get("t1").orElseThrow());
+
+        runner.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey(REPLICATE));
+        assertThat(store.positions("t1").get(REPLICATE).messageId()).isEqualTo("3");
+    }
+
     /** Runs task t1 over database shop, whose collection orders (source id 13) is on channel dml_1. */
     private FakeReader readingOrdersOnDml1() {
         source.database(5, "shop");

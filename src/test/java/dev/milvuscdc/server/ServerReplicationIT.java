@@ -119,6 +119,28 @@ class ServerReplicationIT {
         awaitRecovered(taskId);
     }
 
+    /**
+     * A target that restarts while no server watches it may lose writes it acknowledged (docs/rig.md)
+     * without any call of the task failing: the task finds its data nodes changed when it starts, and
+     * writes again what the target may have lost.
+     */
+    @Test
+    void targetRestartedWhileTheServerWasDownIsNoticedWhenTheTaskStarts() throws InterruptedException, IOException {
+        createTask();
+        try (SourceWriteStream stream = startStream()) {
+            awaitRowsOnTarget();
+        }
+        server.kill();
+        Rig.get().stop("milvus-target");
+        Rig.get().start("milvus-target");
+        server.start();
+
+        await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(Files.readAllLines(server.log()))
+                .anyMatch(line -> line.contains("the target Milvus restarted while the task did not watch it (its data nodes were")
+                        && line.contains("it reads again")));
+        awaitTargetEqualsSource();
+    }
+
     @Test
     void sourceBrokerStoppedTaskShowsWhyAndCatchesUpWhenItReturns() throws InterruptedException {
         String taskId = createTask();
