@@ -191,15 +191,7 @@ class ReplicationRunnerTest {
 
     @Test
     void aTaskThatStartsAfterItsTargetRestartedUnseenReadsAgainFromWhereItStood12MinutesAgo() {
-        task("shop");
-        store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
-        store.updateCatalog("t1", Map.of(ReplicationRunner.TARGET_DATA_NODES_KEY, "datanode0",
-                ReplicationRunner.REPLAY_FROM_KEY, ReplayPositions.encode(Map.of(REPLICATE, new ChannelPosition(REPLICATE, "1", 0)))),
-                List.of());
-        watchMayOpen.countDown();
-        runner = runner(store.get("t1").orElseThrow());
-
-        runner.start();
+        startAtReplicatePosition3WhoseRunLastSawDataNodes("datanode0");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> "datanode1".equals(store.catalog("t1")
                 .get(ReplicationRunner.TARGET_DATA_NODES_KEY)));
@@ -209,18 +201,25 @@ class ReplicationRunnerTest {
 
     @Test
     void aTaskThatStartsOnTheDataNodesItLastSawKeepsItsPositions() {
+        startAtReplicatePosition3WhoseRunLastSawDataNodes("datanode1");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey(REPLICATE));
+        assertThat(store.positions("t1").get(REPLICATE).messageId()).isEqualTo("3");
+    }
+
+    /**
+     * Starts task t1 over database shop as a server restart does, from position 3 of the replicate
+     * channel; its last run saw the target's data nodes {@code dataNodes} and would read again from 1.
+     */
+    private void startAtReplicatePosition3WhoseRunLastSawDataNodes(String dataNodes) {
         task("shop");
         store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
-        store.updateCatalog("t1", Map.of(ReplicationRunner.TARGET_DATA_NODES_KEY, "datanode1",
+        store.updateCatalog("t1", Map.of(ReplicationRunner.TARGET_DATA_NODES_KEY, dataNodes,
                 ReplicationRunner.REPLAY_FROM_KEY, ReplayPositions.encode(Map.of(REPLICATE, new ChannelPosition(REPLICATE, "1", 0)))),
                 List.of());
         watchMayOpen.countDown();
         runner = runner(store.get("t1").orElseThrow());
-
         runner.start();
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey(REPLICATE));
-        assertThat(store.positions("t1").get(REPLICATE).messageId()).isEqualTo("3");
     }
 
     /** Runs task t1 over database shop, whose collection orders (source id 13) is on channel dml_1. */
