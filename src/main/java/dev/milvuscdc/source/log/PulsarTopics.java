@@ -54,7 +54,8 @@ final class PulsarTopics {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 404) {
                 throw new PulsarLogException("Pulsar holds no topic " + config.topic(channel) + " ("
-                        + JSON.readTree(response.body()).path("reason").asText(response.body()) + "): the source Milvus writes its channels elsewhere; set sourceConfig.pulsar.tenant and namespace"
+                        + JSON.readTree(response.body()).path("reason").asText(response.body())
+                        + "): the source Milvus writes its channels elsewhere; set sourceConfig.pulsar.tenant and namespace"
                         + " to the source Milvus's pulsar.tenant and pulsar.namespace, then resume the task", null, false);
             }
             if (response.statusCode() == 401) {
