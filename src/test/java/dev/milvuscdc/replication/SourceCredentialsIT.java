@@ -12,6 +12,7 @@ import dev.milvuscdc.config.Secret;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.rig.EtcdServer;
 import dev.milvuscdc.rig.MilvusPair;
+import dev.milvuscdc.rig.PulsarAdmin;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.source.log.KafkaSource;
 import dev.milvuscdc.source.log.PulsarSource;
@@ -50,16 +51,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Credentials the source refuses pause a task with a reason that names what to fix, instead of
  * being retried while the task shows Running: on a Kafka rig a wrong SASL password and a user denied
- * read access on the rig's SASL listener, on a Pulsar rig a token the broker refuses, and on both a
- * wrong password for an etcd with authentication on. A task with stored positions meets them in the
- * background and pauses; a new task meets them in {@code start()}, which fails with the same reason.
- * (The rig's Pulsar checks tokens but not permissions, so access denied is covered on Kafka only.)
+ * read access on the rig's SASL listener, on a Pulsar rig a token the broker refuses and a role it
+ * grants nothing, and on both a wrong password for an etcd with authentication on. A task with stored
+ * positions meets them in the background and pauses; a new task meets them in {@code start()}, which
+ * fails with the same reason. The right credentials, with no more than the access they need, replicate.
  */
 class SourceCredentialsIT {
 
     private static final Logger log = LoggerFactory.getLogger(SourceCredentialsIT.class);
 
-    // The broker's users, from rig/kafka/server.properties.template (test credentials).
+    // The broker's users, from rig/kafka/server.properties.template (test credentials); the rig's Pulsar
+    // names its token without grants after the same user.
     private static final String KAFKA_USER = "cdc";
     private static final String KAFKA_PASSWORD = "cdc-secret";
     private static final String LIMITED_USER = "limited";
@@ -160,6 +162,46 @@ class SourceCredentialsIT {
                 "check sourceConfig.pulsar.authPlugin and authParams");
         assertPausesInTheBackground(settings, name, "refused the credentials",
                 "check sourceConfig.pulsar.authPlugin and authParams");
+    }
+
+    /** Without a grant, the broker denies the role both the reader and the web service's topic stats. */
+    @Test
+    void aPulsarRoleWithoutAGrantPausesTheTaskSayingWhatToGrant() {
+        assumeTrue(Rig.get().pulsarSource(), "the rig's source is on Kafka");
+        String name = sourceCollection("role_denied_");
+        String limited = Rig.get().pulsarLimitedToken();
+        secrets.add(limited);
+        ReplicationSettings settings = RigReplication.settings(RigReplication.sourceEtcd(),
+                new PulsarSource(Rig.get().pulsarConfig(limited), RigReplication.replicateChannel()));
+
+        assertStartFails(settings, name, SourceLogException.class, "denied access", "grant the CDC's role consume");
+        assertPausesInTheBackground(settings, name, "denied access", "grant the CDC's role consume");
+    }
+
+    /** {@code consume} on the namespace is all the CDC's role needs: the reader, the lookups and the topic stats. */
+    @Test
+    void aPulsarRoleGrantedConsumeOnTheNamespaceReplicatesRows() throws Exception {
+        assumeTrue(Rig.get().pulsarSource(), "the rig's source is on Kafka");
+        String name = "role_consume_" + unique();
+        Map<String, Object> coll = Map.of("name", name, "schema", "basic");
+        PulsarAdmin pulsar = new PulsarAdmin(Rig.get());
+        pulsar.grant(LIMITED_USER, "consume");
+        try {
+            milvus.source.run("create_collection", coll);
+            EngineTask task = newTask(RigReplication.settings(RigReplication.sourceEtcd(),
+                    new PulsarSource(Rig.get().pulsarConfig(Rig.get().pulsarLimitedToken()), RigReplication.replicateChannel())),
+                    name);
+            task.startAgain();
+            milvus.source.run("insert", with(coll, "start", 1, "count", 100, "batch", 50));
+            milvus.source.run("create_index", coll);
+            milvus.source.run("load", coll);
+
+            milvus.awaitTargetEqualsSource(coll, CATCH_UP);
+            assertThat(task.listener.failed).isEmpty();
+            assertThat(task.listener.retrying).isEmpty();
+        } finally {
+            pulsar.revoke(LIMITED_USER);
+        }
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.net.http.HttpResponse;
 /**
  * The rig's Pulsar through its admin REST API, in the tenant and namespace the source Milvus writes
  * to ({@code RIG_PULSAR_TENANT}/{@code RIG_PULSAR_NAMESPACE}): what the tests ask of the broker
- * besides reading and writing (topic lists and stats, unloading, truncating, deleting). It sends the
+ * besides reading and writing (topic lists and stats, unloading, truncating, deleting, granting a role
+ * access to the namespace). It sends the
  * rig's token, and a call the broker refuses fails the test with the broker's answer.
  */
 public final class PulsarAdmin {
@@ -52,9 +53,25 @@ public final class PulsarAdmin {
         return send(method, namespace(), path);
     }
 
+    /** Grants {@code role} the actions ({@code consume}, {@code produce}) on the source's namespace. */
+    public void grant(String role, String... actions) throws IOException, InterruptedException {
+        call("POST", "/admin/v2/namespaces/" + namespace() + "/permissions/" + role,
+                HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(actions)));
+    }
+
+    /** Takes back every grant of {@code role} on the source's namespace. */
+    public void revoke(String role) throws IOException, InterruptedException {
+        call("DELETE", "/admin/v2/namespaces/" + namespace() + "/permissions/" + role, HttpRequest.BodyPublishers.noBody());
+    }
+
     private String send(String method, String namespace, String path) throws IOException, InterruptedException {
-        URI uri = URI.create(rig.pulsarWebUrl() + "/admin/v2/persistent/" + namespace + path);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
+        return call(method, "/admin/v2/persistent/" + namespace + path, HttpRequest.BodyPublishers.noBody());
+    }
+
+    private String call(String method, String path, HttpRequest.BodyPublisher body) throws IOException, InterruptedException {
+        URI uri = URI.create(rig.pulsarWebUrl() + path);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).method(method, body)
+                .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + rig.pulsarToken()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(method + " " + uri + ": " + response.body()).isBetween(200, 299);
         return response.body();

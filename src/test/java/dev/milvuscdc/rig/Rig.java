@@ -57,6 +57,8 @@ public final class Rig {
     public String pulsarWebUrl() { return require("RIG_PULSAR_WEB_URL"); }
     /** A token the rig's Pulsar accepts (a client without one is let in as the anonymous role, as Milvus is). */
     public String pulsarToken() { return require("RIG_PULSAR_TOKEN"); }
+    /** A token of the role {@code limited}, which the rig's Pulsar grants nothing ({@link PulsarAdmin#grant} can). */
+    public String pulsarLimitedToken() { return require("RIG_PULSAR_LIMITED_TOKEN"); }
     /** The rig's token with its signature replaced: well formed, so the broker refuses it for its signature. */
     public String forgedPulsarToken() {
         String token = pulsarToken();

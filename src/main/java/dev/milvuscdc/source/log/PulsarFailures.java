@@ -9,6 +9,11 @@ import org.apache.pulsar.client.api.PulsarClientException;
  */
 final class PulsarFailures {
 
+    /** What an operator does about a role the broker denies: the grant the CDC's reading needs. */
+    static final String GRANT_HINT = "grant the CDC's role consume on the source's namespace"
+            + " (pulsar-admin namespaces grant-permission <tenant>/<namespace> --role <role> --actions consume),"
+            + " then resume the task";
+
     private PulsarFailures() {
     }
 
@@ -18,8 +23,11 @@ final class PulsarFailures {
             return new PulsarLogException("cannot " + what + ": Pulsar " + address + " refused the credentials: "
                     + e.getMessage() + "; check sourceConfig.pulsar.authPlugin and authParams, then resume the task", failure, false);
         }
-        if (e instanceof PulsarClientException.AuthorizationException
-                || e instanceof PulsarClientException.NotAllowedException
+        if (e instanceof PulsarClientException.AuthorizationException) {
+            return new PulsarLogException("cannot " + what + ": Pulsar " + address + " denied access: " + e.getMessage()
+                    + "; " + GRANT_HINT, failure, false);
+        }
+        if (e instanceof PulsarClientException.NotAllowedException
                 || e instanceof PulsarClientException.TopicDoesNotExistException) {
             return new PulsarLogException("cannot " + what + ": Pulsar " + address + " refused: " + e.getMessage()
                     + "; check sourceConfig.pulsar.tenant and namespace and that the CDC's role may read the source's topics,"
