@@ -332,13 +332,13 @@ class CdcServer:
         return subprocess.run(["jcmd", str(self.pid), *args], check=True, capture_output=True, text=True).stdout
 
     def live_heap_mb(self):
-        """Java heap in use right after a full GC: what the server holds, whatever the heap's size
-        (scripts/run sets no -Xmx, so the JVM may grow its heap, and the RSS, far beyond that)."""
+        """Java heap in use right after a full GC: what the server holds, whatever the heap's size.
+        G1 prints one heap line, the serial and parallel collectors one line per generation."""
         self.jcmd("GC.run")
-        used = re.search(r"heap\s+total \d+K, used (\d+)K", self.jcmd("GC.heap_info"))
+        used = re.findall(r"(?:heap|generation|gen)\s+total \d+K, used (\d+)K", self.jcmd("GC.heap_info"))
         if not used:
             raise BenchError("jcmd GC.heap_info printed no heap usage")
-        return int(used.group(1)) / 1024
+        return sum(int(kilobytes) for kilobytes in used) / 1024
 
     def log_tail(self, lines=30):
         try:
