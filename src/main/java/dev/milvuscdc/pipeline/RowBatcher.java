@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Joins consecutive row changes of one collection partition into target calls that may run at the
@@ -50,6 +51,14 @@ public final class RowBatcher {
      * @param primaryKeyField the name of the collection's primary key field
      */
     public List<JoinedInsert> joinInserts(List<ChangeEvent.Insert> inserts, String primaryKeyField) {
+        return joinInserts(inserts, insert -> primaryKeys(insert, primaryKeyField));
+    }
+
+    /**
+     * Joins inserts as {@link #joinInserts(List, String)} does, with their primary keys from
+     * {@code keysOf}: a caller that has read them already saves decoding and boxing them again.
+     */
+    public List<JoinedInsert> joinInserts(List<ChangeEvent.Insert> inserts, Function<ChangeEvent.Insert, List<?>> keysOf) {
         long rowsPerCall = callRows(inserts.stream().mapToLong(ChangeEvent.Insert::rowCount).sum());
         List<JoinedInsert> joined = new ArrayList<>();
         List<ChangeEvent.Insert> call = new ArrayList<>();
@@ -57,7 +66,7 @@ public final class RowBatcher {
         long rows = 0;
         long bytes = 0;
         for (ChangeEvent.Insert insert : inserts) {
-            List<?> keys = primaryKeys(insert, primaryKeyField);
+            List<?> keys = keysOf.apply(insert);
             long insertRows = insert.rowCount();
             long insertBytes = insert.serializedSize();
             boolean fits = !call.isEmpty() && sameColumns(call.get(0), insert)

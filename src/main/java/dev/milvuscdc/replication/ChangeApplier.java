@@ -11,10 +11,12 @@ import dev.milvuscdc.pipeline.RowRun;
 import dev.milvuscdc.sink.TargetWriter;
 import io.milvus.grpc.IDs;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Applies the changes of one pack to the target, in the pack's order: rows as inserts (upserts where
@@ -80,7 +82,14 @@ final class ChangeApplier implements AutoCloseable {
             while (end < messages.size() && RowRun.of(messages.get(end).event()).isPresent()) {
                 end++;
             }
-            applyRowChanges(RowChangeGrouper.group(messages.subList(i, end), this::primaryKeys), replayed);
+            // The grouper reads every insert's keys; the batcher reuses them instead of decoding them again.
+            Map<ChangeEvent, List<?>> keys = new IdentityHashMap<>();
+            List<LogMessage> grouped = RowChangeGrouper.group(messages.subList(i, end), change -> {
+                Optional<List<?>> read = primaryKeys(change);
+                read.ifPresent(found -> keys.put(change, found));
+                return read;
+            });
+            applyRowChanges(grouped, replayed, keys);
             i = end;
         }
         return calls.submitted();
@@ -91,7 +100,7 @@ final class ChangeApplier implements AutoCloseable {
      * that follows the copy may write them again. Returns the number of its last target call.
      */
     long applyCopied(ChangeEvent.Insert rows) throws InterruptedException {
-        insert(List.of(rows), true);
+        insert(List.of(rows), true, Map.of());
         return calls.submitted();
     }
 
@@ -106,7 +115,8 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /** Applies row changes run by run: each run of one kind into one partition as few calls. */
-    private void applyRowChanges(List<LogMessage> changes, boolean replayed) throws InterruptedException {
+    private void applyRowChanges(List<LogMessage> changes, boolean replayed, Map<ChangeEvent, List<?>> keys)
+            throws InterruptedException {
         int i = 0;
         while (i < changes.size()) {
             RowRun run = RowRun.of(changes.get(i).event()).orElseThrow();
@@ -116,7 +126,7 @@ final class ChangeApplier implements AutoCloseable {
             }
             List<ChangeEvent> events = changes.subList(i, end).stream().map(LogMessage::event).toList();
             if (run.insert()) {
-                insert(events.stream().map(ChangeEvent.Insert.class::cast).toList(), replayed);
+                insert(events.stream().map(ChangeEvent.Insert.class::cast).toList(), replayed, keys);
             } else {
                 delete(events.stream().map(ChangeEvent.Delete.class::cast).toList());
             }
@@ -137,15 +147,21 @@ final class ChangeApplier implements AutoCloseable {
         return collection.map(replica -> RowBatcher.primaryKeys(insert, replica.primaryKeyField));
     }
 
-    /** A run of inserts into one partition. */
-    private void insert(List<ChangeEvent.Insert> run, boolean replayed) throws InterruptedException {
+    /** A run of inserts into one partition; {@code keys} holds the primary keys of those already read. */
+    private void insert(List<ChangeEvent.Insert> run, boolean replayed, Map<ChangeEvent, List<?>> keys)
+            throws InterruptedException {
         ChangeEvent.Insert first = run.get(0);
         Optional<Destination> destination = catalog.destination(first.collectionId(), first.partitionId(),
                 first.partitionName());
         if (destination.isEmpty()) {
             return;
         }
-        for (RowBatcher.JoinedInsert joined : batcher.joinInserts(run, destination.get().collection().primaryKeyField)) {
+        String primaryKeyField = destination.get().collection().primaryKeyField;
+        Function<ChangeEvent.Insert, List<?>> keysOf = insert -> {
+            List<?> read = keys.get(insert);
+            return read != null ? read : RowBatcher.primaryKeys(insert, primaryKeyField);
+        };
+        for (RowBatcher.JoinedInsert joined : batcher.joinInserts(run, keysOf)) {
             submit(destination.get(), joined.keys(), () -> write(destination.get(), joined.rows(), replayed));
         }
     }

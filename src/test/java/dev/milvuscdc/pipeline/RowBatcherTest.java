@@ -49,6 +49,17 @@ class RowBatcherTest {
     }
 
     @Test
+    void keysAlreadyReadAreTakenAsGivenInsteadOfDecodedAgain() {
+        ChangeEvent.Insert first = insert(1);
+        ChangeEvent.Insert second = insert(2);
+
+        List<RowBatcher.JoinedInsert> joined = oneCallAtATime.joinInserts(List.of(first, second), insert -> List.of(7L));
+
+        assertThat(joined).as("the given keys say both rewrite key 7, so they may not share a call").hasSize(2);
+        assertThat(joined).allSatisfy(call -> assertThat(call.keys()).containsExactly(7L));
+    }
+
+    @Test
     void aRunIsSharedAmongTheConcurrentCallsButNoCallIsSmallerThanTheMinimum() {
         List<ChangeEvent.Insert> inserts = List.of(insert(1), insert(2), insert(3), insert(4), insert(5));
 
