@@ -99,18 +99,7 @@ class SourceCredentialsIT {
     @Test
     void theRightSaslCredentialsReplicateRows() {
         assumeKafka();
-        String name = "sasl_ok_" + unique();
-        Map<String, Object> coll = Map.of("name", name, "schema", "basic");
-        milvus.source.run("create_collection", coll);
-        EngineTask task = newTask(RigReplication.settings(RigReplication.sourceEtcd(), kafka(KAFKA_USER, KAFKA_PASSWORD)), name);
-        task.startAgain();
-        milvus.source.run("insert", with(coll, "start", 1, "count", 100, "batch", 50));
-        milvus.source.run("create_index", coll);
-        milvus.source.run("load", coll);
-
-        milvus.awaitTargetEqualsSource(coll, CATCH_UP);
-        assertThat(task.listener.failed).isEmpty();
-        assertThat(task.listener.retrying).isEmpty();
+        assertReplicatesRows("sasl_ok_", kafka(KAFKA_USER, KAFKA_PASSWORD));
     }
 
     @Test
@@ -182,23 +171,11 @@ class SourceCredentialsIT {
     @Test
     void aPulsarRoleGrantedConsumeOnTheNamespaceReplicatesRows() throws Exception {
         assumeTrue(Rig.get().pulsarSource(), "the rig's source is on Kafka");
-        String name = "role_consume_" + unique();
-        Map<String, Object> coll = Map.of("name", name, "schema", "basic");
         PulsarAdmin pulsar = new PulsarAdmin(Rig.get());
         pulsar.grant(LIMITED_USER, "consume");
         try {
-            milvus.source.run("create_collection", coll);
-            EngineTask task = newTask(RigReplication.settings(RigReplication.sourceEtcd(),
-                    new PulsarSource(Rig.get().pulsarConfig(Rig.get().pulsarLimitedToken()), RigReplication.replicateChannel())),
-                    name);
-            task.startAgain();
-            milvus.source.run("insert", with(coll, "start", 1, "count", 100, "batch", 50));
-            milvus.source.run("create_index", coll);
-            milvus.source.run("load", coll);
-
-            milvus.awaitTargetEqualsSource(coll, CATCH_UP);
-            assertThat(task.listener.failed).isEmpty();
-            assertThat(task.listener.retrying).isEmpty();
+            assertReplicatesRows("role_consume_",
+                    new PulsarSource(Rig.get().pulsarConfig(Rig.get().pulsarLimitedToken()), RigReplication.replicateChannel()));
         } finally {
             pulsar.revoke(LIMITED_USER);
         }
@@ -237,6 +214,22 @@ class SourceCredentialsIT {
             assertThat(task.listener.failed).isEmpty();
             assertThat(task.listener.retrying).isEmpty();
         }
+    }
+
+    /** A task reading {@code sourceLog} replicates a new collection's rows, index and load without a failure or a retry. */
+    private void assertReplicatesRows(String prefix, SourceLog sourceLog) {
+        String name = prefix + unique();
+        Map<String, Object> coll = Map.of("name", name, "schema", "basic");
+        milvus.source.run("create_collection", coll);
+        EngineTask task = newTask(RigReplication.settings(RigReplication.sourceEtcd(), sourceLog), name);
+        task.startAgain();
+        milvus.source.run("insert", with(coll, "start", 1, "count", 100, "batch", 50));
+        milvus.source.run("create_index", coll);
+        milvus.source.run("load", coll);
+
+        milvus.awaitTargetEqualsSource(coll, CATCH_UP);
+        assertThat(task.listener.failed).isEmpty();
+        assertThat(task.listener.retrying).isEmpty();
     }
 
     /** A new task's start lists etcd and asks Kafka where the channels end: it must fail at once, with the reason. */
