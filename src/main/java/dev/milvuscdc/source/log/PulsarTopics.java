@@ -30,7 +30,9 @@ final class PulsarTopics {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PulsarConfig config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    /** Follows redirects: in a cluster of brokers, one that does not own the topic redirects to the one that does. */
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     PulsarTopics(PulsarConfig config) {
         this.config = config;
@@ -72,8 +74,8 @@ final class PulsarTopics {
             }
             if (status != 200) {
                 throw new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
-                        + channel + " holds: HTTP " + status + "; check sourceConfig.pulsar.webAddress and"
-                        + " webPort", null, status >= 500);
+                        + channel + " holds: HTTP " + status + " (" + reason + "); check sourceConfig.pulsar.webAddress and"
+                        + " webPort, and that the broker is up", null, passes(status));
             }
             List<Long> ledgers = new ArrayList<>();
             for (JsonNode ledger : JSON.readTree(response.body()).path("ledgers")) {
@@ -84,6 +86,16 @@ final class PulsarTopics {
             throw new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
                     + channel + " holds: " + e + "; check sourceConfig.pulsar.webAddress and webPort", e, true);
         }
+    }
+
+    /**
+     * Whether an answer other than 200, 401 or 404 may change by itself. Only a request the web
+     * service calls malformed cannot; the rest are a broker's passing states, such as HTTP 412
+     * "pulsar service is not ready" for seconds after a broker starts (seen in a fault schedule,
+     * where taking it for final paused the task until an operator resumed it).
+     */
+    static boolean passes(int status) {
+        return status != 400;
     }
 
     /**

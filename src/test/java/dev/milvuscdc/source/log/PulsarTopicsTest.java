@@ -20,4 +20,13 @@ class PulsarTopicsTest {
         assertThat(PulsarTopics.deniesAccess(401, "")).isFalse();
         assertThat(PulsarTopics.deniesAccess(404, "Topic not found")).isFalse();
     }
+
+    @Test
+    void aBrokerThatIsNotReadyIsAskedAgainButAMalformedRequestIsNot() {
+        assertThat(PulsarTopics.passes(412)).as("service not ready, right after a broker starts").isTrue();
+        assertThat(PulsarTopics.passes(503)).isTrue();
+        assertThat(PulsarTopics.passes(500)).isTrue();
+        assertThat(PulsarTopics.passes(307)).as("a redirect the client could not follow").isTrue();
+        assertThat(PulsarTopics.passes(400)).isFalse();
+    }
 }
