@@ -53,39 +53,46 @@ final class PulsarTopics {
                 + channel + "/internalStats";
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET();
         authHeaders().forEach(request::header);
+        HttpResponse<String> response;
+        JsonNode stats;
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            int status = response.statusCode();
-            String reason = reason(response.body());
-            if (status == 404) {
-                throw new PulsarLogException("Pulsar holds no topic " + config.topic(channel) + " (" + reason
-                        + "): the source Milvus writes its channels elsewhere; set sourceConfig.pulsar.tenant and namespace"
-                        + " to the source Milvus's pulsar.tenant and pulsar.namespace, then resume the task", null, false);
-            }
-            if (deniesAccess(status, reason)) {
-                throw new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
-                        + channel + " holds: it denied access (HTTP " + status + ": " + reason + "); "
-                        + PulsarFailures.GRANT_HINT, null, false);
-            }
-            if (status == 401) {
-                throw new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
-                        + channel + " holds: it refused the credentials (HTTP 401); check sourceConfig.pulsar.authPlugin and"
-                        + " authParams, then resume the task", null, false);
-            }
-            if (status != 200) {
-                throw new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
-                        + channel + " holds: HTTP " + status + " (" + reason + "); check sourceConfig.pulsar.webAddress and"
-                        + " webPort, and that the broker is up", null, passes(status));
-            }
-            List<Long> ledgers = new ArrayList<>();
-            for (JsonNode ledger : JSON.readTree(response.body()).path("ledgers")) {
-                ledgers.add(ledger.path("ledgerId").asLong());
-            }
-            return ledgers;
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            stats = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
         } catch (IOException e) {
-            throw new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
-                    + channel + " holds: " + e + "; check sourceConfig.pulsar.webAddress and webPort", e, true);
+            throw unanswered(channel, e + "; check sourceConfig.pulsar.webAddress and webPort", e, true);
         }
+        if (stats == null) {
+            throw refusal(channel, response.statusCode(), reason(response.body()));
+        }
+        List<Long> ledgers = new ArrayList<>();
+        for (JsonNode ledger : stats.path("ledgers")) {
+            ledgers.add(ledger.path("ledgerId").asLong());
+        }
+        return ledgers;
+    }
+
+    /** What an answer other than 200 means for the task, with what to fix. */
+    private PulsarLogException refusal(String channel, int status, String reason) {
+        if (status == 404) {
+            return new PulsarLogException("Pulsar holds no topic " + config.topic(channel) + " (" + reason
+                    + "): the source Milvus writes its channels elsewhere; set sourceConfig.pulsar.tenant and namespace"
+                    + " to the source Milvus's pulsar.tenant and pulsar.namespace, then resume the task", null, false);
+        }
+        if (deniesAccess(status, reason)) {
+            return unanswered(channel, "it denied access (HTTP " + status + ": " + reason + "); " + PulsarFailures.GRANT_HINT,
+                    null, false);
+        }
+        if (status == 401) {
+            return unanswered(channel, "it refused the credentials (HTTP 401); check sourceConfig.pulsar.authPlugin and"
+                    + " authParams, then resume the task", null, false);
+        }
+        return unanswered(channel, "HTTP " + status + " (" + reason + "); check sourceConfig.pulsar.webAddress and"
+                + " webPort, and that the broker is up", null, passes(status));
+    }
+
+    private PulsarLogException unanswered(String channel, String detail, Throwable cause, boolean retriable) {
+        return new PulsarLogException("cannot ask Pulsar's web service " + config.webUrl() + " which ledgers channel "
+                + channel + " holds: " + detail, cause, retriable);
     }
 
     /**
