@@ -6,11 +6,33 @@ import java.util.List;
 /**
  * The messages of one channel between two time ticks, in the order they must be applied. Once all
  * of them are applied, the task may store {@link #end()} as its position on the channel.
+ *
+ * @param messages     what remains to be applied, in order
+ * @param end          the position to store once the pack is applied
+ * @param wentAhead    the pack's inserts that were applied ahead of it, before its tick came
+ * @param rewritesRows whether some of {@code messages} were applied ahead and must be written again
+ *                     over what the target holds (as upserts)
  */
-public record MessagePack(List<LogMessage> messages, ChannelPosition end) {
+public record MessagePack(List<LogMessage> messages, ChannelPosition end, List<LogMessage> wentAhead,
+                          boolean rewritesRows) {
 
     public MessagePack {
         messages = List.copyOf(messages);
+        wentAhead = List.copyOf(wentAhead);
+    }
+
+    public MessagePack(List<LogMessage> messages, ChannelPosition end) {
+        this(messages, end, List.of(), false);
+    }
+
+    /** Every change of the pack, whether it went ahead or not. */
+    public List<LogMessage> allMessages() {
+        if (wentAhead.isEmpty()) {
+            return messages;
+        }
+        List<LogMessage> all = new ArrayList<>(wentAhead);
+        all.addAll(messages);
+        return all;
     }
 
     /**
@@ -22,7 +44,13 @@ public record MessagePack(List<LogMessage> messages, ChannelPosition end) {
             return packs.get(0);
         }
         List<LogMessage> messages = new ArrayList<>();
-        packs.forEach(pack -> messages.addAll(pack.messages()));
-        return new MessagePack(messages, packs.get(packs.size() - 1).end());
+        List<LogMessage> wentAhead = new ArrayList<>();
+        boolean rewrites = false;
+        for (MessagePack pack : packs) {
+            messages.addAll(pack.messages());
+            wentAhead.addAll(pack.wentAhead());
+            rewrites |= pack.rewritesRows();
+        }
+        return new MessagePack(messages, packs.get(packs.size() - 1).end(), wentAhead, rewrites);
     }
 }

@@ -2,7 +2,6 @@ package dev.milvuscdc.replication;
 
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.LogMessage;
-import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.CallPipeline;
 import dev.milvuscdc.pipeline.RowBatcher;
@@ -62,13 +61,13 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /**
-     * Starts applying a pack; returns the number of its last target call (see {@link #completedThrough()}).
+     * Starts applying a pack's changes, in order; returns the number of its last target call (see
+     * {@link #completedThrough()}).
      *
      * @param replayed whether the target may hold some of the pack's rows already: then inserts are
      *                 written as upserts, so that a replay never duplicates a row
      */
-    long apply(MessagePack pack, boolean replayed) throws InterruptedException {
-        List<LogMessage> messages = pack.messages();
+    long apply(List<LogMessage> messages, boolean replayed) throws InterruptedException {
         int i = 0;
         while (i < messages.size()) {
             ChangeEvent event = messages.get(i).event();

@@ -71,7 +71,8 @@ final class ChannelWorker implements ReplicationWorker.Loop {
      * calls in flight while the worker reads on; a pack's end is acknowledged once every call up to
      * its last one has succeeded. A pack that holds a message written before the task started may
      * have been applied by the task's previous run, whose position was not stored yet: it is
-     * replayed, its inserts as upserts.
+     * replayed, its inserts as upserts. Then the inserts the assembler lets go ahead of their tick
+     * are applied at once; they are acknowledged with the pack that their tick releases.
      */
     @Override
     public void runOnce() throws InterruptedException {
@@ -96,21 +97,28 @@ final class ChannelWorker implements ReplicationWorker.Loop {
         }
         if (!packs.isEmpty()) {
             MessagePack joined = MessagePack.join(packs);
-            boolean replayed = retrier.call("find where channel " + reader.channel() + " ended when the task started",
-                    () -> writtenBeforeStart(joined));
+            boolean replayed = joined.rewritesRows() || writtenBeforeStart(joined.messages());
             progress.accept("read", releasedBy);
-            unacknowledged.add(new Applying(applier.apply(joined, replayed), joined, releasedBy));
+            unacknowledged.add(new Applying(applier.apply(joined.messages(), replayed), joined, releasedBy));
+        }
+        if (ticked) {
+            List<LogMessage> ahead = assembler.takeAhead();
+            if (!ahead.isEmpty()) {
+                applier.apply(ahead, writtenBeforeStart(ahead));
+            }
         }
         acknowledgeCompleted();
     }
 
-    private boolean writtenBeforeStart(MessagePack pack) throws InterruptedException {
-        for (LogMessage message : pack.messages()) {
-            if (reader.writtenBeforeStart(message.position())) {
-                return true;
+    private boolean writtenBeforeStart(List<LogMessage> messages) throws InterruptedException {
+        return retrier.call("find where channel " + reader.channel() + " ended when the task started", () -> {
+            for (LogMessage message : messages) {
+                if (reader.writtenBeforeStart(message.position())) {
+                    return true;
+                }
             }
-        }
-        return false;
+            return false;
+        });
     }
 
     private void acknowledgeCompleted() throws InterruptedException {
@@ -118,7 +126,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
         while (!unacknowledged.isEmpty() && unacknowledged.peek().lastCall() <= completed) {
             Applying done = unacknowledged.poll();
             committer.acknowledged(done.pack().end());
-            lag.held(done.pack().messages());
+            lag.held(done.pack().allMessages());
             progress.accept("write", done.releasedBy());
         }
     }

@@ -95,6 +95,92 @@ class PackAssemblerTest {
         assertThat(assembler.add(tick(41, 8)).orElseThrow().messages()).isEmpty();
     }
 
+    @Test
+    void insertsGoAheadOfTheirTickOnceAndTheTickAcknowledgesThem() {
+        assembler.add(insert(10, 0));
+        assembler.add(insert(11, 1));
+
+        assertThat(assembler.takeAhead()).extracting(m -> m.position().messageId()).containsExactly("0", "1");
+        assertThat(assembler.takeAhead()).isEmpty();
+
+        MessagePack pack = assembler.add(tick(12, 2)).orElseThrow();
+
+        assertThat(pack.messages()).isEmpty();
+        assertThat(pack.wentAhead()).extracting(m -> m.position().messageId()).containsExactly("0", "1");
+        assertThat(pack.allMessages()).hasSize(2);
+        assertThat(pack.rewritesRows()).isFalse();
+        assertThat(pack.end().messageId()).isEqualTo("2");
+    }
+
+    @Test
+    void nothingGoesAheadWhileADeleteOrAnotherChangeWaits() {
+        assembler.add(delete(10, 0));
+        assembler.add(insert(11, 1));
+        assertThat(assembler.takeAhead()).isEmpty();
+        assembler.add(tick(11, 2));
+
+        assembler.add(message(new ChangeEvent.CollectionDropped(1, "c", 12), 3));
+        assembler.add(insert(13, 4));
+        assertThat(assembler.takeAhead()).isEmpty();
+    }
+
+    @Test
+    void afterAPackWithADeleteInsertsWaitForTheirTickUntilAPackWithoutOne() {
+        assembler.add(delete(10, 0));
+        assembler.add(tick(10, 1));
+        assembler.add(insert(11, 2));
+
+        assertThat(assembler.takeAhead()).isEmpty();
+
+        assertThat(assembler.add(tick(11, 3)).orElseThrow().messages()).hasSize(1);
+        assembler.add(insert(12, 4));
+        assertThat(assembler.takeAhead()).hasSize(1);
+    }
+
+    @Test
+    void anUpsertsInsertThatWentAheadIsWrittenAgainAfterItsDelete() {
+        assembler.add(insert(20, 0));
+        assertThat(assembler.takeAhead()).hasSize(1);
+        assembler.add(delete(20, 1));
+
+        MessagePack pack = assembler.add(tick(21, 2)).orElseThrow();
+
+        assertThat(pack.messages()).extracting(m -> m.position().messageId()).containsExactly("1", "0");
+        assertThat(pack.wentAhead()).isEmpty();
+        assertThat(pack.rewritesRows()).isTrue();
+    }
+
+    @Test
+    void anInsertThatWentAheadIsWrittenAgainInItsOwnPackWhenAnEarlierDeleteIsReleasedBeforeIt() {
+        assembler.add(insert(30, 0));
+        assembler.takeAhead();
+        assembler.add(delete(25, 1));
+
+        MessagePack first = assembler.add(tick(26, 2)).orElseThrow();
+        assertThat(first.messages()).extracting(m -> m.position().messageId()).containsExactly("1");
+        assertThat(first.end().messageId()).isEqualTo("start");
+
+        MessagePack second = assembler.add(tick(30, 3)).orElseThrow();
+        assertThat(second.messages()).extracting(m -> m.position().messageId()).containsExactly("0");
+        assertThat(second.rewritesRows()).isTrue();
+    }
+
+    @Test
+    void onlyInsertsOfTheDeletesCollectionAtOrAfterItsTimestampAreWrittenAgain() {
+        assembler.add(insert(40, 0));
+        assembler.add(message(new ChangeEvent.Insert(9, 2, "_default", 1, 40, List.of()), 1));
+        assembler.takeAhead();
+        assembler.add(delete(41, 2));
+        assembler.add(message(new ChangeEvent.Delete(9, 2, "_default", IDs.getDefaultInstance(), 39), 3));
+
+        MessagePack pack = assembler.add(tick(41, 4)).orElseThrow();
+
+        // collection 1's insert (40) precedes its delete (41); collection 9's (40) follows its delete (39)
+        assertThat(pack.messages()).extracting(m -> m.position().messageId()).containsExactly("3", "1", "2");
+        assertThat(pack.wentAhead()).extracting(m -> m.position().messageId()).containsExactly("0");
+        assertThat(pack.rewritesRows()).isTrue();
+    }
+
     private static LogMessage insert(long ts, int offset) {
         return message(new ChangeEvent.Insert(1, 2, "_default", 1, ts, List.of()), offset);
     }

@@ -8,7 +8,6 @@ import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.event.EncodedColumn;
 import dev.milvuscdc.event.LogMessage;
-import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.sink.TargetObjectMissingException;
 import io.milvus.grpc.DataType;
@@ -106,16 +105,15 @@ class ChangeApplierTest {
         assertThat(fixture.target.collection("default", "c")).isEmpty();
     }
 
-    private void applyAndWait(MessagePack pack, boolean replayed) throws Exception {
+    private void applyAndWait(List<LogMessage> pack, boolean replayed) throws Exception {
         long last = applier.apply(pack, replayed);
         await().atMost(Duration.ofSeconds(10)).until(() -> applier.completedThrough() >= last);
     }
 
-    private MessagePack pack(ChangeEvent... events) {
-        List<LogMessage> messages = Arrays.stream(events)
+    private List<LogMessage> pack(ChangeEvent... events) {
+        return Arrays.stream(events)
                 .map(e -> new LogMessage(new ChannelPosition("dml_0", Integer.toString(offset++), e.timestamp()), e))
                 .toList();
-        return new MessagePack(messages, messages.get(messages.size() - 1).position());
     }
 
     private static ChangeEvent.Insert insert(long collection, long partition, String name, long... keys) {

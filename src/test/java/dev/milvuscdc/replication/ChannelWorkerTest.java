@@ -2,6 +2,7 @@ package dev.milvuscdc.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.ChannelPosition;
@@ -12,9 +13,11 @@ import dev.milvuscdc.pipeline.PositionCommitter;
 import dev.milvuscdc.source.log.PositionLostException;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.FieldData;
+import io.milvus.grpc.IDs;
 import io.milvus.grpc.LongArray;
 import io.milvus.grpc.ScalarField;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,20 +52,57 @@ class ChannelWorkerTest {
     @Test
     void aTickReleasesItsRowsAndThePositionAdvancesOnlyOnceTheTargetHoldsThem() throws Exception {
         ChannelWorker worker = worker(true);
-        reader.next(insert(0, 10, 1, 2), insert(1, 30, 3), tick(2, 20));
+        reader.next(delete(0, 5, 9), insert(1, 10, 1, 2), insert(2, 30, 3), tick(3, 20));
 
         runUntilAcknowledged(worker, 1);
 
         assertThat(fixture.target.collection("default", "c").orElseThrow().keys()).containsExactly(1L, 2L);
-        assertThat(committer.positions().get("dml_0").messageId()).as("before the row the tick did not release").isEqualTo("0");
+        assertThat(committer.positions().get("dml_0").messageId()).as("before the row the tick did not release").isEqualTo("1");
         assertThat(progress).contains("read 20", "write 20");
         assertThat(lag.seconds(System.currentTimeMillis())).as("row 3 waits for a later tick").isPositive();
 
-        reader.next(tick(3, 40));
+        reader.next(tick(4, 40));
         runUntilAcknowledged(worker, 2);
         assertThat(fixture.target.collection("default", "c").orElseThrow().keys()).containsExactly(1L, 2L, 3L);
-        assertThat(committer.positions().get("dml_0").messageId()).isEqualTo("3");
+        assertThat(committer.positions().get("dml_0").messageId()).isEqualTo("4");
         assertThat(lag.seconds(System.currentTimeMillis())).as("the target holds every change read").isZero();
+    }
+
+    @Test
+    void insertsGoAheadOfTheirTickButThePositionWaitsForIt() throws Exception {
+        ChannelWorker worker = worker(true);
+        reader.next(insert(0, 10, 1), tick(1, 10));
+        runUntilAcknowledged(worker, 1);
+        reader.next(insert(2, 30, 3));
+
+        worker.runOnce();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.target.collection("default", "c").orElseThrow().keys().contains(3L));
+        committer.flush();
+        assertThat(committer.positions().get("dml_0").messageId()).as("the tick of row 3 has not come").isEqualTo("1");
+        assertThat(lag.seconds(System.currentTimeMillis())).as("acknowledged with its pack").isPositive();
+
+        reader.next(tick(3, 30));
+        runUntilAcknowledged(worker, 2);
+        assertThat(committer.positions().get("dml_0").messageId()).isEqualTo("3");
+        assertThat(lag.seconds(System.currentTimeMillis())).isZero();
+        assertThat(fixture.target.calls).endsWith("insert default.c/_default [1]", "insert default.c/_default [3]");
+    }
+
+    @Test
+    void anUpsertWhoseInsertWentAheadEndsWithTheRowAsTheSourceHasIt() throws Exception {
+        ChannelWorker worker = worker(true);
+        reader.next(insert(0, 10, 1), tick(1, 10));
+        runUntilAcknowledged(worker, 1);
+        reader.next(insert(2, 20, 1));
+        worker.runOnce();
+        reader.next(delete(3, 20, 1), tick(4, 21));
+
+        runUntilAcknowledged(worker, 2);
+
+        assertThat(fixture.target.collection("default", "c").orElseThrow().keys()).containsExactly(1L);
+        assertThat(fixture.target.calls).containsSubsequence("insert default.c/_default [1]", "delete default.c/_default [1]",
+                "upsert default.c/_default [1]");
     }
 
     @Test
@@ -120,6 +160,11 @@ class ChannelWorkerTest {
                 .setScalars(ScalarField.newBuilder().setLongData(data)).build();
         return new LogMessage(position(offset, ts),
                 new ChangeEvent.Insert(11, 110, "_default", keys.length, ts, List.of(EncodedColumn.of(ids))));
+    }
+
+    private static LogMessage delete(int offset, long ts, long... keys) {
+        IDs ids = IDs.newBuilder().setIntId(LongArray.newBuilder().addAllData(Arrays.stream(keys).boxed().toList())).build();
+        return new LogMessage(position(offset, ts), new ChangeEvent.Delete(11, 110, "_default", ids, ts));
     }
 
     private static LogMessage tick(int offset, long ts) {
