@@ -10,11 +10,11 @@ import java.util.List;
  * @param messages     what remains to be applied, in order
  * @param end          the position to store once the pack is applied
  * @param wentAhead    the pack's inserts that were applied ahead of it, before its tick came
- * @param rewritesRows whether some of {@code messages} were applied ahead and must be written again
- *                     over what the target holds (as upserts)
+ * @param rewrittenRows rows of inserts among {@code messages} that were applied ahead and must be
+ *                      written again over what the target holds (as upserts)
  */
 public record MessagePack(List<LogMessage> messages, ChannelPosition end, List<LogMessage> wentAhead,
-                          boolean rewritesRows) {
+                          long rewrittenRows) {
 
     public MessagePack {
         messages = List.copyOf(messages);
@@ -22,7 +22,12 @@ public record MessagePack(List<LogMessage> messages, ChannelPosition end, List<L
     }
 
     public MessagePack(List<LogMessage> messages, ChannelPosition end) {
-        this(messages, end, List.of(), false);
+        this(messages, end, List.of(), 0);
+    }
+
+    /** Whether some of the pack's rows were applied ahead and must be written again as upserts. */
+    public boolean rewritesRows() {
+        return rewrittenRows > 0;
     }
 
     /** Every change of the pack, whether it went ahead or not. */
@@ -45,12 +50,12 @@ public record MessagePack(List<LogMessage> messages, ChannelPosition end, List<L
         }
         List<LogMessage> messages = new ArrayList<>();
         List<LogMessage> wentAhead = new ArrayList<>();
-        boolean rewrites = false;
+        long rewritten = 0;
         for (MessagePack pack : packs) {
             messages.addAll(pack.messages());
             wentAhead.addAll(pack.wentAhead());
-            rewrites |= pack.rewritesRows();
+            rewritten += pack.rewrittenRows();
         }
-        return new MessagePack(messages, packs.get(packs.size() - 1).end(), wentAhead, rewrites);
+        return new MessagePack(messages, packs.get(packs.size() - 1).end(), wentAhead, rewritten);
     }
 }

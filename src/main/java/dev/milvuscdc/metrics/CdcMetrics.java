@@ -219,6 +219,25 @@ public final class CdcMetrics {
                 Tags.of("task_id", taskId)).set(phase);
     }
 
+    /** Rows of inserts applied ahead of the time tick that releases them. */
+    public void rowsAhead(String taskId, String channel, long rows) {
+        Counter.builder("milvus.cdc.ahead.rows")
+                .description("rows of inserts applied before the time tick that releases them")
+                .tags("task_id", taskId, "channel_name", channel)
+                .register(registry).increment(rows);
+    }
+
+    /**
+     * Rows applied ahead of their tick that a delete released after them made the CDC write again, as
+     * upserts: the price of going ahead, high when a stream upserts the keys it has just inserted.
+     */
+    public void aheadRowsRewritten(String taskId, String channel, long rows) {
+        Counter.builder("milvus.cdc.ahead.rewritten.rows")
+                .description("rows applied ahead of their time tick and written again after a delete released later")
+                .tags("task_id", taskId, "channel_name", channel)
+                .register(registry).increment(rows);
+    }
+
     /** A channel's position was no longer in the source's log: the task stopped rather than skip changes. */
     public void positionLost(String taskId, String channel) {
         positionLostCounter(taskId, channel).increment();

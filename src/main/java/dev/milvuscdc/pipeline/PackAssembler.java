@@ -81,20 +81,20 @@ public final class PackAssembler {
         }
         List<LogMessage> toApply = new ArrayList<>();
         List<LogMessage> wentAhead = new ArrayList<>();
-        boolean rewrites = false;
+        long rewritten = 0;
         for (Buffered buffered : released) {
             switch (buffered.state) {
                 case AHEAD -> wentAhead.add(buffered.message());
                 case UNDONE -> {
                     toApply.add(buffered.message());
-                    rewrites = true;
+                    rewritten += ((ChangeEvent.Insert) buffered.message().event()).rowCount();
                 }
                 case WAITING -> toApply.add(buffered.message());
             }
         }
         toApply.sort(APPLY_ORDER);
         ChannelPosition end = pending.isEmpty() ? message.position() : pending.get(0).before();
-        return Optional.of(new MessagePack(toApply, end, wentAhead, rewrites));
+        return Optional.of(new MessagePack(toApply, end, wentAhead, rewritten));
     }
 
     /**

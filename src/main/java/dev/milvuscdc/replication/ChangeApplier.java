@@ -2,6 +2,7 @@ package dev.milvuscdc.replication;
 
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.LogMessage;
+import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.CallPipeline;
 import dev.milvuscdc.pipeline.RowBatcher;
@@ -94,6 +95,24 @@ final class ChangeApplier implements AutoCloseable {
             i = end;
         }
         return calls.submitted();
+    }
+
+    /**
+     * Starts applying inserts ahead of the time tick that releases them (see {@link
+     * dev.milvuscdc.pipeline.PackAssembler#takeAhead()}); returns the number of its last target call.
+     */
+    long applyAhead(List<LogMessage> inserts, boolean replayed) throws InterruptedException {
+        metrics.rowsAhead(taskId, channel, inserts.stream()
+                .mapToLong(m -> ((ChangeEvent.Insert) m.event()).rowCount()).sum());
+        return apply(inserts, replayed);
+    }
+
+    /** Starts applying a pack's changes, as {@link #apply}, counting the rows it writes again after going ahead. */
+    long apply(MessagePack pack, boolean replayed) throws InterruptedException {
+        if (pack.rewritesRows()) {
+            metrics.aheadRowsRewritten(taskId, channel, pack.rewrittenRows());
+        }
+        return apply(pack.messages(), replayed || pack.rewritesRows());
     }
 
     /**

@@ -99,12 +99,12 @@ final class ChannelWorker implements ReplicationWorker.Loop {
             MessagePack joined = MessagePack.join(packs);
             boolean replayed = joined.rewritesRows() || writtenBeforeStart(joined.messages());
             progress.accept("read", releasedBy);
-            unacknowledged.add(new Applying(applier.apply(joined.messages(), replayed), joined, releasedBy));
+            unacknowledged.add(new Applying(applier.apply(joined, replayed), joined, releasedBy));
         }
         if (ticked) {
             List<LogMessage> ahead = assembler.takeAhead();
             if (!ahead.isEmpty()) {
-                applier.apply(ahead, writtenBeforeStart(ahead));
+                applier.applyAhead(ahead, writtenBeforeStart(ahead));
             }
         }
         acknowledgeCompleted();

@@ -178,7 +178,7 @@ class PackAssemblerTest {
         // collection 1's insert (40) precedes its delete (41); collection 9's (40) follows its delete (39)
         assertThat(pack.messages()).extracting(m -> m.position().messageId()).containsExactly("3", "1", "2");
         assertThat(pack.wentAhead()).extracting(m -> m.position().messageId()).containsExactly("0");
-        assertThat(pack.rewritesRows()).isTrue();
+        assertThat(pack.rewrittenRows()).as("collection 9's insert of one row").isEqualTo(1);
     }
 
     private static LogMessage insert(long ts, int offset) {

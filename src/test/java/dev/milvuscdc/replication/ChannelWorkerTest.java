@@ -36,8 +36,9 @@ class ChannelWorkerTest {
     private final List<String> progress = new CopyOnWriteArrayList<>();
     private final AtomicInteger lost = new AtomicInteger();
     private final ChannelLag lag = new ChannelLag();
+    private final CdcMetrics metrics = new CdcMetrics();
     private final ChangeApplier applier = new ChangeApplier(fixture.catalog, fixture.target, fixture.retrier,
-            new CdcMetrics(), "t1", "dml_0");
+            metrics, "t1", "dml_0");
 
     @BeforeEach
     void source() {
@@ -87,6 +88,8 @@ class ChannelWorkerTest {
         assertThat(committer.positions().get("dml_0").messageId()).isEqualTo("3");
         assertThat(lag.seconds(System.currentTimeMillis())).isZero();
         assertThat(fixture.target.calls).endsWith("insert default.c/_default [1]", "insert default.c/_default [3]");
+        assertThat(metrics.scrape()).contains("milvus_cdc_ahead_rows_total{channel_name=\"dml_0\",task_id=\"t1\"} 1.0")
+                .doesNotContain("milvus_cdc_ahead_rewritten_rows_total{");
     }
 
     @Test
@@ -103,6 +106,8 @@ class ChannelWorkerTest {
         assertThat(fixture.target.collection("default", "c").orElseThrow().keys()).containsExactly(1L);
         assertThat(fixture.target.calls).containsSubsequence("insert default.c/_default [1]", "delete default.c/_default [1]",
                 "upsert default.c/_default [1]");
+        assertThat(metrics.scrape()).contains("milvus_cdc_ahead_rows_total{channel_name=\"dml_0\",task_id=\"t1\"} 1.0",
+                "milvus_cdc_ahead_rewritten_rows_total{channel_name=\"dml_0\",task_id=\"t1\"} 1.0");
     }
 
     @Test
