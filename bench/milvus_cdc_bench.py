@@ -1131,6 +1131,54 @@ def summary(settings, r):
     }
 
 
+# The reference Go CDC (zilliztech/milvus-cdc v1.0.0) measured on this rig in issue 13: the better
+# of its two runs, writing through ReplicateMessage into a target with common.ttMsgEnabled=false;
+# 100,000 rows, batches of 1,000 from 4 threads, lag at a steady 4,000 rows/s (docs/performance.md).
+REFERENCE = {"flow_ratio": 0.95, "catch_up_s": 0.30, "lag_p50_ms": 113, "lag_p99_ms": 1123,
+             "cpu_s_per_million_rows": 11.2, "peak_rss_mb": 79}
+REFERENCE_LAG_RATE = 4000
+
+
+def bar_rows(settings, r):
+    """(figure, this run, reference, goal, met) for every figure issue 13 compares; a figure is met
+    when it reaches both the reference's value and the goal."""
+    lag = next((x for x in r.lags if not x.direct), None)
+    floor = next((x for x in r.lags if x.direct), None)
+    flow = r.cdc.rows_per_s / r.cdc.acked_rows_per_s
+    rows = [("replicated / source rate (phase 2)", fmt(flow, 2), fmt(REFERENCE["flow_ratio"], 2), ">= 0.95",
+             flow >= max(0.95, REFERENCE["flow_ratio"])),
+            ("catch_up_s (phase 2)", fmt(r.cdc.catch_up_seconds, 2), fmt(REFERENCE["catch_up_s"], 2), "<= 0.40",
+             r.cdc.catch_up_seconds <= min(0.4, REFERENCE["catch_up_s"])),
+            ("cpu_s_per_million_rows (phase 2)", fmt(r.cdc.cpu_s_per_million_rows, 1),
+             fmt(REFERENCE["cpu_s_per_million_rows"], 1), "<= 10", r.cdc.cpu_s_per_million_rows <= 10),
+            ("peak_rss_mb (end of run)", fmt(r.peak_rss_end_mb), fmt(REFERENCE["peak_rss_mb"]), "<= 200",
+             r.peak_rss_end_mb <= min(200, REFERENCE["peak_rss_mb"]))]
+    if lag:
+        rows.append((f"cpu_s_per_million_rows (lag at {fmt(lag.target_rate)} rows/s)", fmt(lag.cpu_s_per_million_rows, 1),
+                     fmt(REFERENCE["cpu_s_per_million_rows"], 1), "<= 10", lag.cpu_s_per_million_rows <= 10))
+    if lag and floor:
+        same_rate = abs(lag.target_rate - REFERENCE_LAG_RATE) < 1
+        for p, slack in ((50, 100), (99, 300)):
+            goal = floor.percentile(p) + slack
+            reference = REFERENCE[f"lag_p{p}_ms"]
+            rows.append((f"lag_p{p}_ms at {fmt(lag.target_rate)} rows/s", fmt(lag.percentile(p)),
+                         fmt(reference) if same_rate else f"{fmt(reference)} (at {fmt(REFERENCE_LAG_RATE)} rows/s)",
+                         f"<= {fmt(goal)} (target alone + {slack})",
+                         lag.percentile(p) <= goal and (not same_rate or lag.percentile(p) <= reference)))
+    return rows
+
+
+def print_bar(settings, results):
+    print()
+    print(f"Against the reference (issue 13; its workload: 100,000 rows, batch 1,000, concurrency 4; this run: "
+          f"rows {settings.rows}, batch {settings.batch}, concurrency {settings.concurrency}):")
+    print()
+    print("| figure | this run | reference v1.0.0 | goal | met |")
+    print("|---|---:|---:|---|---|")
+    for figure, value, reference, goal, met in bar_rows(settings, results):
+        print(f"| {figure} | {value} | {reference} | {goal} | {'yes' if met else 'no'} |")
+
+
 def report(settings, results):
     print("| phase | figure | value | settings | conditions |")
     print("|---|---|---:|---|---|")
@@ -1138,6 +1186,7 @@ def report(settings, results):
         print("| " + " | ".join(row) + " |")
     if results.profile:
         print_profile(settings, results.profile, results.cdc.seconds)
+    print_bar(settings, results)
     print()
     print(json.dumps(summary(settings, results)))
 
