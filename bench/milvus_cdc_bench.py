@@ -1139,7 +1139,7 @@ REFERENCE = {"flow_ratio": 0.95, "catch_up_s": 0.30, "lag_p50_ms": 113, "lag_p99
 REFERENCE_LAG_RATE = 4000
 
 
-def bar_rows(settings, r):
+def bar_rows(r):
     """(figure, this run, reference, goal, met) for every figure issue 13 compares; a figure is met
     when it reaches both the reference's value and the goal."""
     lag = next((x for x in r.lags if not x.direct), None)
@@ -1175,7 +1175,7 @@ def print_bar(settings, results):
     print()
     print("| figure | this run | reference v1.0.0 | goal | met |")
     print("|---|---:|---:|---|---|")
-    for figure, value, reference, goal, met in bar_rows(settings, results):
+    for figure, value, reference, goal, met in bar_rows(results):
         print(f"| {figure} | {value} | {reference} | {goal} | {'yes' if met else 'no'} |")
 
 

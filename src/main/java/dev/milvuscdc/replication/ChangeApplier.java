@@ -107,12 +107,15 @@ final class ChangeApplier implements AutoCloseable {
         return apply(inserts, replayed);
     }
 
-    /** Starts applying a pack's changes, as {@link #apply}, counting the rows it writes again after going ahead. */
+    /**
+     * Starts applying a pack's changes, as {@link #apply(List, boolean)}, counting the rows it writes
+     * again after they went ahead ({@code replayed} must then be true).
+     */
     long apply(MessagePack pack, boolean replayed) throws InterruptedException {
         if (pack.rewritesRows()) {
             metrics.aheadRowsRewritten(taskId, channel, pack.rewrittenRows());
         }
-        return apply(pack.messages(), replayed || pack.rewritesRows());
+        return apply(pack.messages(), replayed);
     }
 
     /**
