@@ -45,6 +45,7 @@ final class CreateValidator {
         checkTaskId(spec.taskId());
         checkSupported(spec);
         checkSnapshot(spec);
+        checkWriteMode(spec.writeMode());
     }
 
     /**
@@ -71,6 +72,19 @@ final class CreateValidator {
             throw client("snapshot \"initial\" starts the stream where the copy begins: it cannot be combined with "
                     + "positions, use_start_position or rpc_channel_info.position; leave those out or the snapshot");
         }
+    }
+
+    /** {@code write_mode}: {@code api} (the default); {@code replicate} is refused until it is built. */
+    private static void checkWriteMode(String writeMode) {
+        if (writeMode == null || writeMode.equals(TaskSpec.WRITE_MODE_API)) {
+            return;
+        }
+        if (writeMode.equals(TaskSpec.WRITE_MODE_REPLICATE)) {
+            throw client("write_mode \"replicate\" (writing through the target's ReplicateMessage) is not built yet in "
+                    + "this server (docs/replicate-mode.md); leave write_mode out or set \"api\"");
+        }
+        throw client("the write_mode is invalid, it can be \"api\" (the target's ordinary insert, upsert and delete, "
+                + "the default), write_mode: " + writeMode);
     }
 
     private static List<CollectionInfo> namedCollections(TaskSpec spec) {

@@ -27,20 +27,29 @@ public record TaskSpec(
         @JsonProperty("buffer_config") BufferConfig bufferConfig,
         @JsonProperty("disable_auto_start") boolean disableAutoStart,
         @JsonProperty("task_id") String taskId,
-        @JsonProperty("snapshot") String snapshot) {
+        @JsonProperty("snapshot") String snapshot,
+        @JsonProperty("write_mode") String writeMode) {
 
     /** {@code snapshot}: copy what the source holds first, then stream. */
     public static final String SNAPSHOT_INITIAL = "initial";
     /** {@code snapshot}, the default: stream from the task's creation on. */
     public static final String SNAPSHOT_NEVER = "never";
+    /** {@code write_mode}, the default and the only one built: rows go through the target's ordinary API. */
+    public static final String WRITE_MODE_API = "api";
+    /**
+     * {@code write_mode} of issue 13, not built yet: the source's own messages through the target's
+     * {@code ReplicateMessage} (docs/replicate-mode.md). Refused, so that a task asking for it never
+     * runs in the other mode unawares.
+     */
+    public static final String WRITE_MODE_REPLICATE = "replicate";
 
-    /** A task without the {@code snapshot} field (the default, {@code never}). */
+    /** A task without the {@code snapshot} and {@code write_mode} fields (the defaults). */
     public TaskSpec(MilvusConnectParam milvusConnectParam, KafkaConnectParam kafkaConnectParam,
                     List<CollectionInfo> collectionInfos, Map<String, List<CollectionInfo>> dbCollections,
                     RpcChannelInfo rpcChannelInfo, ExtraInfo extraInfo, List<NameMapping> nameMapping,
                     BufferConfig bufferConfig, boolean disableAutoStart, String taskId) {
         this(milvusConnectParam, kafkaConnectParam, collectionInfos, dbCollections, rpcChannelInfo, extraInfo, nameMapping,
-                bufferConfig, disableAutoStart, taskId, null);
+                bufferConfig, disableAutoStart, taskId, null, null);
     }
 
     /** Whether the task copies what the source holds before it streams. */
@@ -51,13 +60,13 @@ public record TaskSpec(
     /** A copy with this task id. */
     public TaskSpec withTaskId(String id) {
         return new TaskSpec(milvusConnectParam, kafkaConnectParam, collectionInfos, dbCollections, rpcChannelInfo,
-                extraInfo, nameMapping, bufferConfig, disableAutoStart, id, snapshot);
+                extraInfo, nameMapping, bufferConfig, disableAutoStart, id, snapshot, writeMode);
     }
 
     /** A copy with this target. */
     public TaskSpec withMilvusConnectParam(MilvusConnectParam param) {
         return new TaskSpec(param, kafkaConnectParam, collectionInfos, dbCollections, rpcChannelInfo,
-                extraInfo, nameMapping, bufferConfig, disableAutoStart, taskId, snapshot);
+                extraInfo, nameMapping, bufferConfig, disableAutoStart, taskId, snapshot, writeMode);
     }
 
     /** A copy without token, password and key material, for answers and logs. */
@@ -66,7 +75,7 @@ public record TaskSpec(
                 milvusConnectParam == null ? null : milvusConnectParam.redacted(),
                 kafkaConnectParam == null ? null : kafkaConnectParam.redacted(),
                 collectionInfos, dbCollections, rpcChannelInfo, extraInfo, nameMapping, bufferConfig,
-                disableAutoStart, taskId, snapshot);
+                disableAutoStart, taskId, snapshot, writeMode);
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
