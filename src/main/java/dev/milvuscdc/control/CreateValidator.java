@@ -45,7 +45,7 @@ final class CreateValidator {
         checkTaskId(spec.taskId());
         checkSupported(spec);
         checkSnapshot(spec);
-        checkWriteMode(spec.writeMode());
+        checkWriteMode(spec);
     }
 
     /**
@@ -74,17 +74,24 @@ final class CreateValidator {
         }
     }
 
-    /** {@code write_mode}: {@code api} (the default); {@code replicate} is refused until it is built. */
-    private static void checkWriteMode(String writeMode) {
+    /**
+     * {@code write_mode}: {@code api} (the default) or {@code replicate}. The initial copy writes rows
+     * through the ordinary API, which a target in replicate mode refuses.
+     */
+    private static void checkWriteMode(TaskSpec spec) {
+        String writeMode = spec.writeMode();
         if (writeMode == null || writeMode.equals(TaskSpec.WRITE_MODE_API)) {
             return;
         }
-        if (writeMode.equals(TaskSpec.WRITE_MODE_REPLICATE)) {
-            throw client("write_mode \"replicate\" (writing through the target's ReplicateMessage) is not built yet in "
-                    + "this server (docs/replicate-mode.md); leave write_mode out or set \"api\"");
+        if (!writeMode.equals(TaskSpec.WRITE_MODE_REPLICATE)) {
+            throw client("the write_mode is invalid, it can be \"api\" (the target's ordinary insert, upsert and "
+                    + "delete, the default) or \"replicate\" (the source's messages through the target's "
+                    + "ReplicateMessage, into a target with common.ttMsgEnabled=false), write_mode: " + writeMode);
         }
-        throw client("the write_mode is invalid, it can be \"api\" (the target's ordinary insert, upsert and delete, "
-                + "the default), write_mode: " + writeMode);
+        if (spec.snapshotInitial()) {
+            throw client("write_mode \"replicate\" cannot be combined with snapshot \"initial\": the copy writes rows "
+                    + "through the ordinary API, which a target in replicate mode refuses; leave one of them out");
+        }
     }
 
     private static List<CollectionInfo> namedCollections(TaskSpec spec) {

@@ -50,6 +50,21 @@ final class ReachabilityCheck {
         });
     }
 
+    /** A task with {@code write_mode "replicate"} needs a target that takes ReplicateMessage. */
+    void checkReplicateMode(MilvusConnectParam target) {
+        boolean replicateMode;
+        try {
+            replicateMode = targetProbe.replicateMode(target);
+        } catch (TargetProbe.TargetUnreachableException e) {
+            throw server("fail to connect the milvus: " + e.getMessage());
+        }
+        if (!replicateMode) {
+            throw TaskRequestException.client("write_mode \"replicate\" needs a target Milvus in replicate mode, and this "
+                    + "one refuses ReplicateMessage (code 1900): start it with common.ttMsgEnabled=false in milvus.yaml, "
+                    + "or leave write_mode out to write through its ordinary API");
+        }
+    }
+
     private Optional<String> targetProblem(MilvusConnectParam target) {
         try {
             targetProbe.check(target);

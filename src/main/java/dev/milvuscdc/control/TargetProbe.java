@@ -12,6 +12,15 @@ public interface TargetProbe {
      */
     void check(TaskSpec.MilvusConnectParam target) throws TargetUnreachableException;
 
+    /**
+     * Whether the target takes the source's messages through ReplicateMessage (it runs with
+     * {@code common.ttMsgEnabled=false}), as {@code write_mode "replicate"} needs. A fake target
+     * takes them.
+     */
+    default boolean replicateMode(TaskSpec.MilvusConnectParam target) throws TargetUnreachableException {
+        return true;
+    }
+
     /** The target could not be reached or refused the credentials. */
     final class TargetUnreachableException extends Exception {
         public TargetUnreachableException(String message) {

@@ -103,6 +103,9 @@ public final class TaskManager implements AutoCloseable {
         TaskSpec spec = requested.withMilvusConnectParam(requested.milvusConnectParam().withUriCredentialsAsToken());
         requests.refuseWhenClosing();
         reachability.check(spec.milvusConnectParam());
+        if (spec.replicateWrites()) {
+            reachability.checkReplicateMode(spec.milvusConnectParam());
+        }
         long deadline = System.nanoTime() + requestWaitNanos;
         while (true) {
             Optional<NewTask> created = creations.reserve(spec);

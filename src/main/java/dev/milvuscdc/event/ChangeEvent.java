@@ -1,5 +1,6 @@
 package dev.milvuscdc.event;
 
+import com.google.protobuf.ByteString;
 import io.milvus.grpc.IDs;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +21,20 @@ public sealed interface ChangeEvent {
      *
      * @param partitionName the source partition's name, empty when the message names none
      * @param columns       the insert's {@code fields_data}, still encoded
+     * @param message       the whole message as the source wrote it (sharing its bytes with the columns)
+     * @param shard         the source's virtual channel of the rows, e.g. {@code by-dev-rootcoord-dml_0_4470v0}
      */
     record Insert(long collectionId, long partitionId, String partitionName, long rowCount, long timestamp,
-                  List<EncodedColumn> columns) implements ChangeEvent {
+                  List<EncodedColumn> columns, ByteString message, String shard) implements ChangeEvent {
 
         public Insert {
             columns = List.copyOf(columns);
+        }
+
+        /** Rows that no source message carried as such (a copy's page, a test's rows). */
+        public Insert(long collectionId, long partitionId, String partitionName, long rowCount, long timestamp,
+                      List<EncodedColumn> columns) {
+            this(collectionId, partitionId, partitionName, rowCount, timestamp, columns, ByteString.EMPTY, "");
         }
 
         /** About the size of the rows on the wire. */
@@ -38,12 +47,19 @@ public sealed interface ChangeEvent {
      * Rows deleted by primary key from one shard of a collection.
      *
      * @param partitionId {@link #ALL_PARTITIONS} when the delete names no partition
+     * @param message     the whole message as the source wrote it
+     * @param shard       the source's virtual channel of the rows
      */
-    record Delete(long collectionId, long partitionId, String partitionName, IDs primaryKeys, long timestamp)
-            implements ChangeEvent {
+    record Delete(long collectionId, long partitionId, String partitionName, IDs primaryKeys, long timestamp,
+                  ByteString message, String shard) implements ChangeEvent {
 
         /** Milvus's partition id for "every partition of the collection". */
         public static final long ALL_PARTITIONS = -1;
+
+        /** A delete that no source message carried as such (a test's). */
+        public Delete(long collectionId, long partitionId, String partitionName, IDs primaryKeys, long timestamp) {
+            this(collectionId, partitionId, partitionName, primaryKeys, timestamp, ByteString.EMPTY, "");
+        }
     }
 
     /** Everything on the channel up to this timestamp has been written: closes a pack. */

@@ -12,17 +12,21 @@ import java.util.List;
  * @param wentAhead    the pack's inserts that were applied ahead of it, before its tick came
  * @param rewrittenRows rows of inserts among {@code messages} that were applied ahead and must be
  *                      written again over what the target holds (as upserts)
+ * @param safeTick      the largest time a target may be told has passed once this pack is applied and
+ *                      its end stored: no message a restart from {@code end} reads again is at or
+ *                      before it (0 for a channel without time ticks)
  */
 public record MessagePack(List<LogMessage> messages, ChannelPosition end, List<LogMessage> wentAhead,
-                          long rewrittenRows) {
+                          long rewrittenRows, long safeTick) {
 
     public MessagePack {
         messages = List.copyOf(messages);
         wentAhead = List.copyOf(wentAhead);
     }
 
+    /** A pack of a channel without time ticks. */
     public MessagePack(List<LogMessage> messages, ChannelPosition end) {
-        this(messages, end, List.of(), 0);
+        this(messages, end, List.of(), 0, 0);
     }
 
     /** Whether some of the pack's rows were applied ahead and must be written again as upserts. */
@@ -56,6 +60,7 @@ public record MessagePack(List<LogMessage> messages, ChannelPosition end, List<L
             wentAhead.addAll(pack.wentAhead());
             rewritten += pack.rewrittenRows();
         }
-        return new MessagePack(messages, packs.get(packs.size() - 1).end(), wentAhead, rewritten);
+        MessagePack last = packs.get(packs.size() - 1);
+        return new MessagePack(messages, last.end(), wentAhead, rewritten, last.safeTick());
     }
 }

@@ -60,7 +60,7 @@ final class TaskViews {
         buffer.put("size", spec.bufferConfig() == null ? 0 : spec.bufferConfig().size());
         node.put("disable_auto_start", spec.disableAutoStart());
         node.put("snapshot", spec.snapshotInitial() ? TaskSpec.SNAPSHOT_INITIAL : TaskSpec.SNAPSHOT_NEVER);
-        node.put("write_mode", TaskSpec.WRITE_MODE_API);
+        node.put("write_mode", spec.replicateWrites() ? TaskSpec.WRITE_MODE_REPLICATE : TaskSpec.WRITE_MODE_API);
         copyStatus.apply(task).ifPresent(status -> node.set("snapshot_status", mapper.valueToTree(status)));
         return node;
     }

@@ -35,7 +35,10 @@ import java.util.Optional;
  *
  * <p>A pack's end position is the last log position before the oldest message still buffered, so
  * that a restart from it reads every unreleased message again, including those that went ahead
- * (which are then written as upserts, as any replay). Not thread-safe: one assembler belongs to
+ * (which are then written as upserts, as any replay). A restart from it also reads again the
+ * released messages that follow that oldest one in the log: a pack's {@link MessagePack#safeTick()}
+ * stays below their timestamps, for a target that must never be told a time passed before a
+ * message it may get again (the replicate write mode). Not thread-safe: one assembler belongs to
  * one channel worker.
  */
 public final class PackAssembler {
@@ -47,6 +50,8 @@ public final class PackAssembler {
     /** Buffered messages in log order, each with the log position just before it. */
     private final List<Buffered> pending = new ArrayList<>();
     private ChannelPosition last;
+    /** The log order of the next message added. */
+    private long sequence;
     private boolean lastPackDeleted;
 
     /** @param start the position the channel is read after */
@@ -59,7 +64,7 @@ public final class PackAssembler {
         ChannelPosition before = last;
         last = message.position();
         if (!(message.event() instanceof ChangeEvent.TimeTick tick)) {
-            pending.add(new Buffered(message, before));
+            pending.add(new Buffered(message, before, sequence++));
             return Optional.empty();
         }
         List<Buffered> released = new ArrayList<>();
@@ -94,7 +99,7 @@ public final class PackAssembler {
         }
         toApply.sort(APPLY_ORDER);
         ChannelPosition end = pending.isEmpty() ? message.position() : pending.get(0).before();
-        return Optional.of(new MessagePack(toApply, end, wentAhead, rewritten));
+        return Optional.of(new MessagePack(toApply, end, wentAhead, rewritten, safeTick(tick.timestamp(), released)));
     }
 
     /**
@@ -113,6 +118,24 @@ public final class PackAssembler {
             }
         }
         return ahead;
+    }
+
+    /**
+     * The tick, or just below the oldest released message that a restart from the pack's end reads
+     * again: those after the oldest message still buffered, in log order.
+     */
+    private long safeTick(long tick, List<Buffered> released) {
+        if (pending.isEmpty()) {
+            return tick;
+        }
+        long oldestBuffered = pending.get(0).sequence;
+        long safe = tick;
+        for (Buffered buffered : released) {
+            if (buffered.sequence > oldestBuffered) {
+                safe = Math.min(safe, buffered.message().event().timestamp() - 1);
+            }
+        }
+        return safe;
     }
 
     private static void undoAheadInsertsAfter(ChangeEvent.Delete delete, List<Buffered> buffer) {
@@ -138,11 +161,13 @@ public final class PackAssembler {
     private static final class Buffered {
         private final LogMessage message;
         private final ChannelPosition before;
+        private final long sequence;
         private State state = State.WAITING;
 
-        Buffered(LogMessage message, ChannelPosition before) {
+        Buffered(LogMessage message, ChannelPosition before, long sequence) {
             this.message = message;
             this.before = before;
+            this.sequence = sequence;
         }
 
         LogMessage message() {

@@ -29,7 +29,9 @@ import java.util.function.Function;
  * calls ({@link RowBatcher}), which run several at a time as long as they
  * touch different rows ({@link CallPipeline}); other changes wait for the calls in flight.
  * {@link #apply} may thus return before the target holds the pack: {@link #completedThrough()}
- * tells when it does. One applier serves one channel.
+ * tells when it does. In the replicate write mode, row changes are the source's own messages,
+ * forwarded as they are ({@link MessageForwarder}) and complete when {@link #apply} returns. One
+ * applier serves one channel.
  */
 final class ChangeApplier implements AutoCloseable {
 
@@ -51,9 +53,17 @@ final class ChangeApplier implements AutoCloseable {
     private final String channel;
     private final RowBatcher batcher = new RowBatcher(MIN_CALL_ROWS, MAX_CALL_ROWS, MAX_CALL_BYTES, CALLS_IN_FLIGHT);
     private final CallPipeline calls;
+    private final Optional<MessageForwarder> forwarder;
 
     ChangeApplier(TargetCatalog catalog, TargetWriter writer, Retrier retrier, CdcMetrics metrics, String taskId,
                   String channel) {
+        this(catalog, writer, Optional.empty(), retrier, metrics, taskId, channel);
+    }
+
+    /** @param forwarder present in the replicate write mode: it writes the row changes */
+    ChangeApplier(TargetCatalog catalog, TargetWriter writer, Optional<MessageForwarder> forwarder, Retrier retrier,
+                  CdcMetrics metrics, String taskId, String channel) {
+        this.forwarder = forwarder;
         this.catalog = catalog;
         this.writer = writer;
         this.retrier = retrier;
@@ -83,6 +93,11 @@ final class ChangeApplier implements AutoCloseable {
             int end = i + 1;
             while (end < messages.size() && RowRun.of(messages.get(end).event()).isPresent()) {
                 end++;
+            }
+            if (forwarder.isPresent()) {
+                forwarder.get().forward(messages.subList(i, end));
+                i = end;
+                continue;
             }
             // The grouper reads every insert's keys; the batcher reuses them instead of decoding them again.
             Map<ChangeEvent, List<?>> keys = new IdentityHashMap<>();

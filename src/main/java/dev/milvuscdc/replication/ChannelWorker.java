@@ -5,6 +5,7 @@ import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.event.MessagePack;
 import dev.milvuscdc.pipeline.PackAssembler;
 import dev.milvuscdc.pipeline.PositionCommitter;
+import dev.milvuscdc.pipeline.TickWatermarks;
 import dev.milvuscdc.source.log.ChannelReader;
 import dev.milvuscdc.source.log.PositionLostException;
 import java.time.Duration;
@@ -40,6 +41,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
     private final BiConsumer<String, ChannelPosition> progress;
     private final Runnable positionLost;
     private final ChannelLag lag;
+    private final Optional<TickWatermarks> watermarks;
 
     /**
      * @param start        the position the reader stands on
@@ -49,6 +51,18 @@ final class ChannelWorker implements ReplicationWorker.Loop {
     ChannelWorker(ChannelReader reader, ChannelPosition start, boolean ticked, ChangeApplier applier,
             PositionCommitter committer, Retrier retrier, BiConsumer<String, ChannelPosition> progress,
             Runnable positionLost, ChannelLag lag) {
+        this(reader, start, ticked, applier, committer, retrier, progress, positionLost, lag, Optional.empty());
+    }
+
+    /**
+     * @param watermarks present in the replicate write mode, told of every acknowledged pack; inserts
+     *                   then never go ahead of their tick, since the target applies nothing before
+     *                   the task's own tick anyway
+     */
+    ChannelWorker(ChannelReader reader, ChannelPosition start, boolean ticked, ChangeApplier applier,
+            PositionCommitter committer, Retrier retrier, BiConsumer<String, ChannelPosition> progress,
+            Runnable positionLost, ChannelLag lag, Optional<TickWatermarks> watermarks) {
+        this.watermarks = watermarks;
         this.reader = reader;
         this.assembler = new PackAssembler(start);
         this.ticked = ticked;
@@ -101,7 +115,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
             progress.accept("read", releasedBy);
             unacknowledged.add(new Applying(applier.apply(joined, replayed), joined, releasedBy));
         }
-        if (ticked) {
+        if (ticked && watermarks.isEmpty()) {
             List<LogMessage> ahead = assembler.takeAhead();
             if (!ahead.isEmpty()) {
                 applier.applyAhead(ahead, writtenBeforeStart(ahead));
@@ -126,6 +140,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
         while (!unacknowledged.isEmpty() && unacknowledged.peek().lastCall() <= completed) {
             Applying done = unacknowledged.poll();
             committer.acknowledged(done.pack().end());
+            watermarks.ifPresent(marks -> marks.acknowledged(done.pack().end(), done.pack().safeTick()));
             lag.held(done.pack().allMessages());
             progress.accept("write", done.releasedBy());
         }

@@ -11,6 +11,7 @@ import dev.milvuscdc.source.meta.QualifiedName;
 import dev.milvuscdc.source.meta.SourceCatalog;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -90,6 +91,11 @@ final class DdlExecutor {
      * The copy of a source collection, created on the target when missing; empty when the
      * collection is out of the task's scope or dropped on the source (its changes are passed over).
      */
+    /** The copies made so far of the source collections that are not dropped. */
+    Collection<CollectionReplica> copies() {
+        return identities.liveCopies();
+    }
+
     Optional<CollectionReplica> collection(long sourceId) throws InterruptedException {
         Optional<CollectionReplica> known = identities.live(sourceId);
         if (known.isPresent() || identities.passedOver(sourceId)) {
@@ -127,7 +133,7 @@ final class DdlExecutor {
                 () -> writer.existingCollection(db, name));
         int partitionCount = meta.hasPartitionKey() ? source.partitions(meta.id()).size() : 0;
         CollectionDefinition definition = new CollectionDefinition(meta.schema(), meta.shardsNum(), meta.consistencyLevel(),
-                meta.properties(), partitionCount, meta.id());
+                meta.properties(), partitionCount, meta.id(), meta.createTime());
         if (existing.isPresent() && existing.get().sourceCollectionId().isEmpty() && scope.handsOver(db, name)) {
             retrier.run("take over collection " + db + "." + name, () -> writer.adoptCollection(db, name, definition));
             log.info("collection {}.{} on the target, restored from a backup, is taken over as the copy of source collection {}",

@@ -1,5 +1,7 @@
 package dev.milvuscdc.replication;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +25,11 @@ final class IdentityMap {
 
     Optional<CollectionReplica> live(long sourceId) {
         return Optional.ofNullable(live.get(sourceId));
+    }
+
+    /** The copies of the source collections that are not dropped. */
+    Collection<CollectionReplica> liveCopies() {
+        return List.copyOf(live.values());
     }
 
     /** True when the source collection's changes are passed over: it is dropped or out of scope. */

@@ -3,6 +3,8 @@ package dev.milvuscdc.replication;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.PositionCommitter;
+import dev.milvuscdc.pipeline.TickWatermarks;
+import dev.milvuscdc.sink.MessageReplicator;
 import dev.milvuscdc.sink.MilvusConnectException;
 import dev.milvuscdc.sink.PermanentTargetException;
 import dev.milvuscdc.sink.RetriableTargetException;
@@ -91,6 +93,9 @@ public final class ReplicationRunner implements TaskRunner {
     private StoreWriter storeWriter;
     private TargetCatalog catalog;
     private TargetWriter writer;
+    /** Present in the replicate write mode ({@link MessageForwarder}, {@link ReplicateTicker}). */
+    private final Optional<TickWatermarks> watermarks;
+    private volatile Optional<MessageForwarder> forwarder = Optional.empty();
     private volatile AutoCloseable connection;
     private volatile SourceCatalog metadata;
     private boolean stopped;
@@ -105,6 +110,7 @@ public final class ReplicationRunner implements TaskRunner {
         this.settings = settings;
         this.store = store;
         this.retrier = new Retrier(listener, settings.initialBackoff(), settings.maxBackoff(), this::targetUnreachable);
+        this.watermarks = task.spec().replicateWrites() ? Optional.of(new TickWatermarks()) : Optional.empty();
     }
 
     @Override
@@ -114,7 +120,10 @@ public final class ReplicationRunner implements TaskRunner {
             stored = startingPositions();
             store.savePositions(task.taskId(), stored.values());
         }
-        committer = new PositionCommitter(stored, batch -> store.savePositions(task.taskId(), batch));
+        committer = new PositionCommitter(stored, batch -> {
+            store.savePositions(task.taskId(), batch);
+            watermarks.ifPresent(marks -> marks.stored(batch));
+        });
         storeWriter = new StoreWriter(store, task.taskId());
         storeWriter.scheduleEvery(settings.positionFlushInterval(), this::flushPositions);
         startThread(new Thread(this::connectAndRun, "cdc-" + task.taskId() + "-setup"));
@@ -174,13 +183,18 @@ public final class ReplicationRunner implements TaskRunner {
             TargetConnector.Connected target = retrier.call("connect to the target Milvus", this::connectTarget);
             connection = target.connection();
             writer = target.writer();
+            Optional<MessageReplicator> replicator = watermarks.isPresent()
+                    ? Optional.of(retrier.call("check the target's replicate mode", () -> replicateTarget(target)))
+                    : Optional.empty();
             BlockingQueue<MetaChange> changes = new LinkedBlockingQueue<>();
             metadata = retrier.call("read the source metadata", () -> settings.metadata().watch(changes::add));
             Map<String, String> entries = retrier.call("read the task's catalog", storeWriter::catalog);
             catalog = catalog(metadata, entries);
+            forwarder = replicator.map(r -> new MessageForwarder(catalog, r, retrier, metrics, task.taskId()));
             Optional<String> dataNodes = targetDataNodes();
             String knownDataNodes = entries.get(TARGET_DATA_NODES_KEY);
-            if (dataNodes.isPresent() && knownDataNodes != null && !knownDataNodes.equals(dataNodes.get())) {
+            if (watermarks.isEmpty() && dataNodes.isPresent() && knownDataNodes != null
+                    && !knownDataNodes.equals(dataNodes.get())) {
                 targetDownAtSetup = true;
                 setBackCause = "the target Milvus restarted while the task did not watch it (its data nodes were "
                         + knownDataNodes + ", now " + dataNodes.get() + ")";
@@ -205,11 +219,15 @@ public final class ReplicationRunner implements TaskRunner {
                         Map.of(TARGET_DATA_NODES_KEY, dataNodes.get()), List.of()));
             }
             channelsOpen = true;
-            dataNodes.ifPresent(names -> startThread(ReplicationWorker.thread(task.taskId(),
+            dataNodes.filter(names -> watermarks.isEmpty()).ifPresent(names -> startThread(ReplicationWorker.thread(task.taskId(),
                     new TargetRestartWatch(writer, names, this::targetRestarted, this::targetUnreachable), listener)));
             openStoredChannels();
             catalog.createExisting();
             startThread(ReplicationWorker.thread(task.taskId(), new MetadataWorker(changes, metadata, catalog), listener));
+            if (replicator.isPresent()) {
+                startThread(ReplicationWorker.thread(task.taskId(), new ReplicateTicker(watermarks.get(), forwarder.get(),
+                        replicator.get(), catalog.ddl(), retrier), listener));
+            }
             log.info("task {}: connected to the target and the source metadata; replaying", task.taskId());
             progress = new ProgressLine(task.taskId(), metrics, log::info, Instant.now());
         } catch (InterruptedException e) {
@@ -314,12 +332,15 @@ public final class ReplicationRunner implements TaskRunner {
         channelsRead.put(channel, start);
         boolean ticked = !channel.equals(settings.log().replicateChannel());
         replayWindow.opened(channel, start);
-        ChangeApplier applier = new ChangeApplier(catalog, writer, retrier, metrics, task.taskId(), channel);
+        ChangeApplier applier = new ChangeApplier(catalog, writer, forwarder, retrier, metrics, task.taskId(), channel);
+        if (ticked) {
+            watermarks.ifPresent(marks -> marks.register(channel));
+        }
         ChannelLag lag = new ChannelLag();
         metrics.channelOpened(task.taskId(), channel, () -> lag.seconds(System.currentTimeMillis()));
         startThread(ReplicationWorker.thread(task.taskId(), new ChannelWorker(reader, start, ticked, applier, committer,
                 retrier, (opType, tick) -> metrics.replicateTt(task.taskId(), channel, opType, tick.physicalMillis()),
-                () -> metrics.positionLost(task.taskId(), channel), lag), listener));
+                () -> metrics.positionLost(task.taskId(), channel), lag, watermarks), listener));
     }
 
     private synchronized void startThread(Thread thread) {
@@ -333,7 +354,7 @@ public final class ReplicationRunner implements TaskRunner {
 
     private TargetConnector.Connected connectTarget() {
         try {
-            return settings.target().connect(task.spec().milvusConnectParam());
+            return settings.target().connect(task.spec().milvusConnectParam(), watermarks.isPresent());
         } catch (MilvusConnectException e) {
             if (e.credentialsRefused()) {
                 throw new PermanentTargetException("connect", "target", e.getMessage(),
@@ -359,7 +380,31 @@ public final class ReplicationRunner implements TaskRunner {
     }
 
     /** The target is down or starting: it may restart, and lose what it acknowledged but had not persisted. */
+    /**
+     * The target's writer of the source's messages, once it proved to be in replicate mode; a dry run
+     * has none, and a target in the normal mode refuses every such message.
+     */
+    private MessageReplicator replicateTarget(TargetConnector.Connected target) {
+        MessageReplicator replicator = target.replicator().orElseThrow(() -> new PermanentTargetException(
+                "replicate", "target", "a dry run (replication.dryRun) writes nothing, and write_mode \"replicate\" "
+                + "has no dry form", "Create the task with write_mode \"api\" for a dry run"));
+        if (!replicator.replicateMode()) {
+            throw new PermanentTargetException("replicate", "target", "the target Milvus is not in replicate mode: it "
+                    + "refuses ReplicateMessage (code 1900)", "Start the target with common.ttMsgEnabled=false in "
+                    + "milvus.yaml, or re-create the task with write_mode \"api\", then resume it");
+        }
+        return replicator;
+    }
+
+    /**
+     * In the ordinary write mode, a target found unreachable sets the task back ({@link #setBack}). Not
+     * in the replicate mode: the changes read again were ticked on the target already, so writing
+     * them again would duplicate them; the calls are retried until the target answers.
+     */
     private void targetUnreachable() {
+        if (watermarks.isPresent()) {
+            return;
+        }
         if (!channelsOpen && !copying) {
             targetDownAtSetup = true;
             return;

@@ -34,9 +34,17 @@ final class DdlApplier {
     private static final Logger LOG = LoggerFactory.getLogger(DdlApplier.class);
 
     private final TargetCalls calls;
+    private final boolean replicateMode;
 
-    DdlApplier(TargetCalls calls) {
+    /**
+     * @param replicateMode whether the target is written through ReplicateMessage: a collection is
+     *                      then created at the source's creation time (else the target skips the
+     *                      source's messages older than its copy), and drops are marked as replicated
+     *                      (else the target broadcasts them into channels closed to it)
+     */
+    DdlApplier(TargetCalls calls, boolean replicateMode) {
         this.calls = calls;
+        this.replicateMode = replicateMode;
     }
 
     void createDatabase(String db) {
@@ -93,6 +101,9 @@ final class DdlApplier {
                 .addAllProperties(CopyMarker.withMarker(definition.properties(), definition.sourceCollectionId()));
         if (definition.numPartitions() > 0 && wanted.getFieldsList().stream().anyMatch(FieldSchema::getIsPartitionKey)) {
             request.setNumPartitions(definition.numPartitions());
+        }
+        if (replicateMode) {
+            request.setBase(MessageReplicator.replicated(definition.sourceCreateTime()));
         }
         calls.call("create collection", object, db, s -> s.createCollection(request.build()), status -> status);
         LOG.info("Created collection {} on the target as the copy of source collection {}", object,
@@ -157,8 +168,11 @@ final class DdlApplier {
                     object, sourceCollectionId);
             return false;
         }
-        calls.call("drop collection", object, db, s -> s.dropCollection(
-                DropCollectionRequest.newBuilder().setDbName(db).setCollectionName(name).build()), status -> status);
+        DropCollectionRequest.Builder drop = DropCollectionRequest.newBuilder().setDbName(db).setCollectionName(name);
+        if (replicateMode) {
+            drop.setBase(MessageReplicator.replicated());
+        }
+        calls.call("drop collection", object, db, s -> s.dropCollection(drop.build()), status -> status);
         LOG.info("Dropped collection {} on the target (the copy of source collection {})", object, sourceCollectionId);
         return true;
     }
@@ -181,8 +195,12 @@ final class DdlApplier {
         // Milvus refuses to drop a loaded partition, and 2.3 logs no partition release a replica could follow.
         calls.call("release partition", object, db, s -> s.releasePartitions(ReleasePartitionsRequest.newBuilder()
                 .setDbName(db).setCollectionName(collection).addPartitionNames(partition).build()), status -> status);
-        calls.call("drop partition", object, db, s -> s.dropPartition(DropPartitionRequest.newBuilder()
-                .setDbName(db).setCollectionName(collection).setPartitionName(partition).build()), status -> status);
+        DropPartitionRequest.Builder drop = DropPartitionRequest.newBuilder()
+                .setDbName(db).setCollectionName(collection).setPartitionName(partition);
+        if (replicateMode) {
+            drop.setBase(MessageReplicator.replicated());
+        }
+        calls.call("drop partition", object, db, s -> s.dropPartition(drop.build()), status -> status);
         LOG.info("Dropped partition {} on the target", object);
     }
 

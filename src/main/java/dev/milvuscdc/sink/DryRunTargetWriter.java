@@ -26,8 +26,8 @@ public final class DryRunTargetWriter implements TargetWriter {
 
     /** Connects as {@code connector} does, and wraps its writer. */
     public static TargetConnector around(TargetConnector connector) {
-        return param -> {
-            TargetConnector.Connected connected = connector.connect(param);
+        return (param, replicateMode) -> {
+            TargetConnector.Connected connected = connector.connect(param, replicateMode);
             return new TargetConnector.Connected(new DryRunTargetWriter(connected.writer()), connected.connection());
         };
     }

@@ -22,8 +22,12 @@ public final class MilvusTargetWriter implements TargetWriter {
     }
 
     public MilvusTargetWriter(MilvusConnection connection, Duration rpcTimeout) {
-        TargetCalls calls = new TargetCalls(connection, rpcTimeout);
-        this.ddl = new DdlApplier(calls);
+        this(new TargetCalls(connection, rpcTimeout), false);
+    }
+
+    /** @param replicateMode whether collections are created and dropped as replicated changes (see {@link DdlApplier}) */
+    MilvusTargetWriter(TargetCalls calls, boolean replicateMode) {
+        this.ddl = new DdlApplier(calls, replicateMode);
         this.dml = new DmlApplier(calls, ddl);
         this.indexes = new IndexApplier(calls, ddl);
         this.dataNodes = new TargetDataNodes(calls);

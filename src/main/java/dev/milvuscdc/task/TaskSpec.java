@@ -34,12 +34,11 @@ public record TaskSpec(
     public static final String SNAPSHOT_INITIAL = "initial";
     /** {@code snapshot}, the default: stream from the task's creation on. */
     public static final String SNAPSHOT_NEVER = "never";
-    /** {@code write_mode}, the default and the only one built: rows go through the target's ordinary API. */
+    /** {@code write_mode}, the default: rows go through the target's ordinary insert, upsert and delete. */
     public static final String WRITE_MODE_API = "api";
     /**
-     * {@code write_mode} of issue 13, not built yet: the source's own messages through the target's
-     * {@code ReplicateMessage} (docs/replicate-mode.md). Refused, so that a task asking for it never
-     * runs in the other mode unawares.
+     * {@code write_mode}: the source's own messages go through the target's {@code ReplicateMessage},
+     * with time ticks, into a target running with {@code common.ttMsgEnabled=false} (docs/replicate-mode.md).
      */
     public static final String WRITE_MODE_REPLICATE = "replicate";
 
@@ -55,6 +54,11 @@ public record TaskSpec(
     /** Whether the task copies what the source holds before it streams. */
     public boolean snapshotInitial() {
         return SNAPSHOT_INITIAL.equals(snapshot);
+    }
+
+    /** Whether the task writes through the target's {@code ReplicateMessage} ({@link #WRITE_MODE_REPLICATE}). */
+    public boolean replicateWrites() {
+        return WRITE_MODE_REPLICATE.equals(writeMode);
     }
 
     /** A copy with this task id. */

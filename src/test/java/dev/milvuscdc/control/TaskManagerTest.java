@@ -103,6 +103,32 @@ class TaskManagerTest {
     }
 
     @Test
+    void aReplicateTaskForATargetInTheNormalModeIsRefusedAndLeavesNoTask() {
+        TargetProbe normalTarget = new TargetProbe() {
+            @Override
+            public void check(TaskSpec.MilvusConnectParam param) {
+            }
+
+            @Override
+            public boolean replicateMode(TaskSpec.MilvusConnectParam param) {
+                return false;
+            }
+        };
+        manager = new TaskManager(store, runners, normalTarget, Optional::empty,
+                new TaskLimits(100, 256, "by-dev-replicate-msg", true), metrics);
+        TaskSpec base = spec("http://a:1", "c");
+        TaskSpec replicate = new TaskSpec(base.milvusConnectParam(), null, base.collectionInfos(), null, null, null, null,
+                null, false, null, null, TaskSpec.WRITE_MODE_REPLICATE);
+
+        assertThatThrownBy(() -> manager.create(replicate)).isInstanceOf(TaskRequestException.class)
+                .hasMessage("write_mode \"replicate\" needs a target Milvus in replicate mode, and this one refuses "
+                        + "ReplicateMessage (code 1900): start it with common.ttMsgEnabled=false in milvus.yaml, or leave "
+                        + "write_mode out to write through its ordinary API");
+        assertThat(store.list()).isEmpty();
+        assertThat(manager.create(base)).isNotEmpty();
+    }
+
+    @Test
     void aFailingStartOnResumeKeepsTheTaskPausedWithTheReason() {
         String id = manager.create(spec("http://a:1", "c"));
         manager.pause(id);

@@ -10,6 +10,7 @@ import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.rig.RigExtension;
 import dev.milvuscdc.rig.SourceLog;
 import dev.milvuscdc.rig.SourceLog.LogRecord;
+import dev.milvuscdc.sink.MessageReplicator;
 import dev.milvuscdc.sink.MilvusConnection;
 import dev.milvuscdc.sink.MilvusPeer;
 import dev.milvuscdc.task.TaskSpec.MilvusConnectParam;
@@ -61,7 +62,7 @@ class ReplicateTargetFactsIT {
     @BeforeAll
     static void writeTheSourceWhileTheTargetsTicksAreHeld() throws Exception {
         target = new ReplicateTarget();
-        Assumptions.assumeTrue(target.probe().getCode() == 0, "the target is not in replicate mode: " + target.probe());
+        Assumptions.assumeTrue(target.replicator.replicateMode(), "the target is not in replicate mode");
         pair = new MilvusPair();
         String name = "repl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         collection = Map.of("name", name, "schema", "basic");
@@ -93,7 +94,7 @@ class ReplicateTargetFactsIT {
                 }
                 int shard = from.getVirtualChannelNamesList().indexOf(message.shard());
                 messages.computeIfAbsent(to.getPhysicalChannelNames(shard), k -> new ArrayList<>())
-                        .add(ReplicateTarget.readdressed(record.value(), to.getVirtualChannelNames(shard),
+                        .add(MessageReplicator.readdressed(ByteString.copyFrom(record.value()), to.getVirtualChannelNames(shard),
                                 to.getCollectionID(), record.type() == MsgType.Insert ? targetDefault : -1));
                 lastTs = Math.max(lastTs, message.ts());
             }
@@ -134,7 +135,7 @@ class ReplicateTargetFactsIT {
     @Order(1)
     void messagesSentTwiceBeforeTheNextTickAreAppliedOnce() {
         for (int time = 0; time < 2; time++) {
-            messages.forEach((pchannel, batch) -> target.send(pchannel, batch, lastTs));
+            messages.forEach((pchannel, batch) -> target.replicator.send(pchannel, batch, lastTs, lastTs));
         }
         target.releaseTicks();
 
@@ -148,7 +149,7 @@ class ReplicateTargetFactsIT {
         long before = pair.target.run("count", collection).get("count").asLong();
         assertThat(before).isEqualTo(INSERTED - 5);
 
-        messages.forEach((pchannel, batch) -> target.send(pchannel, batch, lastTs));
+        messages.forEach((pchannel, batch) -> target.replicator.send(pchannel, batch, lastTs, lastTs));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(pair.target.run("count", collection).get("count").asLong())

@@ -194,11 +194,17 @@ class CreateFieldsTest {
                     assertThat(c.runnerTask().spec().writeMode()).isEqualTo("api");
                     assertThat(c.get().path("write_mode").asText()).isEqualTo("api");
                 }),
-                refused("write_mode", "{\"write_mode\":\"replicate\"}", CREATE + "write_mode \"replicate\" (writing "
-                        + "through the target's ReplicateMessage) is not built yet in this server "
-                        + "(docs/replicate-mode.md); leave write_mode out or set \"api\""),
+                effect("write_mode", "{\"write_mode\":\"replicate\"}", c -> {
+                    assertThat(c.runnerTask().spec().replicateWrites()).isTrue();
+                    assertThat(c.get().path("write_mode").asText()).isEqualTo("replicate");
+                }),
                 refused("write_mode", "{\"write_mode\":\"raw\"}", CREATE + "the write_mode is invalid, it can be "
-                        + "\"api\" (the target's ordinary insert, upsert and delete, the default), write_mode: raw"),
+                        + "\"api\" (the target's ordinary insert, upsert and delete, the default) or \"replicate\" (the "
+                        + "source's messages through the target's ReplicateMessage, into a target with "
+                        + "common.ttMsgEnabled=false), write_mode: raw"),
+                refused("write_mode", "{\"write_mode\":\"replicate\",\"snapshot\":\"initial\"}", CREATE + "write_mode "
+                        + "\"replicate\" cannot be combined with snapshot \"initial\": the copy writes rows through the "
+                        + "ordinary API, which a target in replicate mode refuses; leave one of them out"),
                 effect("task_id", "{\"task_id\":\"nightly-copy\"}", c -> {
                     assertThat(c.reply().data().path("task_id").asText()).isEqualTo("nightly-copy");
                     assertThat(c.runners().last("nightly-copy").task.taskId()).isEqualTo("nightly-copy");

@@ -28,6 +28,36 @@ class PackAssemblerTest {
     }
 
     @Test
+    void aPackThatLeavesNothingBufferedIsSafeUpToItsTick() {
+        assembler.add(insert(10, 0));
+
+        assertThat(assembler.add(tick(12, 1)).orElseThrow().safeTick()).isEqualTo(12);
+    }
+
+    @Test
+    void thePacksSafeTickStaysBelowReleasedMessagesThatARestartFromItsEndReadsAgain() {
+        assembler.add(insert(100, 0));
+        assembler.add(delete(90, 1));
+        assembler.add(insert(93, 2));
+
+        MessagePack pack = assembler.add(tick(95, 3)).orElseThrow();
+
+        assertThat(pack.end().messageId()).as("before the buffered insert at 100").isEqualTo("start");
+        assertThat(pack.safeTick()).as("below the delete at 90, read again from there").isEqualTo(89);
+    }
+
+    @Test
+    void releasedMessagesBeforeTheOldestBufferedOneDoNotLowerTheSafeTick() {
+        assembler.add(delete(90, 0));
+        assembler.add(insert(100, 1));
+
+        MessagePack pack = assembler.add(tick(95, 2)).orElseThrow();
+
+        assertThat(pack.end().messageId()).isEqualTo("0");
+        assertThat(pack.safeTick()).isEqualTo(95);
+    }
+
+    @Test
     void anUpsertsDeleteGoesBeforeItsInsertOfTheSameTimestamp() {
         assembler.add(insert(20, 0));
         assembler.add(delete(20, 1));

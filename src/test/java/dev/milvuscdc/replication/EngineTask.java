@@ -42,6 +42,14 @@ final class EngineTask implements AutoCloseable {
         return task;
     }
 
+    /** Creates and starts a task in the replicate write mode for {@code collection} ({@code *} for all) of {@code db}. */
+    static EngineTask startReplicating(String db, String collection) {
+        EngineTask task = create(RigReplication.settings(), db, new TaskSpec.CollectionInfo(collection, null, false), null,
+                TaskSpec.WRITE_MODE_REPLICATE);
+        task.startAgain();
+        return task;
+    }
+
     /** Creates a task on other settings (a source that needs credentials), stored but not started. */
     static EngineTask create(ReplicationSettings settings, String db, String collection) {
         return create(settings, db, new TaskSpec.CollectionInfo(collection, null, false), null);
@@ -49,10 +57,16 @@ final class EngineTask implements AutoCloseable {
 
     private static EngineTask create(ReplicationSettings settings, String db, TaskSpec.CollectionInfo collection,
                                      TaskSpec.RpcChannelInfo replicateChannel) {
+        return create(settings, db, collection, replicateChannel, null);
+    }
+
+    private static EngineTask create(ReplicationSettings settings, String db, TaskSpec.CollectionInfo collection,
+                                     TaskSpec.RpcChannelInfo replicateChannel, String writeMode) {
         EngineTask task = new EngineTask(settings);
         TaskSpec spec = new TaskSpec(
                 new TaskSpec.MilvusConnectParam(Rig.get().targetUri(), "", null, 0, null, null, false, null, 0, false, 10),
-                null, null, Map.of(db, List.of(collection)), replicateChannel, null, null, null, false, task.taskId);
+                null, null, Map.of(db, List.of(collection)), replicateChannel, null, null, null, false, task.taskId, null,
+                writeMode);
         task.store.put(new TaskRecord(task.taskId, spec, TaskState.Running, ""));
         return task;
     }

@@ -45,7 +45,7 @@ class ReplicationRunnerTest {
     private final RecordingListener listener = new RecordingListener();
     private final AtomicInteger listings = new AtomicInteger();
     private final CountDownLatch watchMayOpen = new CountDownLatch(1);
-    private TargetConnector connector = param -> new TargetConnector.Connected(target, () -> { });
+    private TargetConnector connector = (param, replicateMode) -> new TargetConnector.Connected(target, () -> { });
     private ReplicationRunner runner;
 
     @AfterEach
@@ -114,7 +114,7 @@ class ReplicationRunnerTest {
 
     @Test
     void credentialsTheTargetRefusesPauseTheTaskAtOnce() {
-        connector = param -> {
+        connector = (param, replicateMode) -> {
             throw new MilvusConnectException("the target Milvus at x refused the credentials", true);
         };
         startWithAStoredPosition();
@@ -126,7 +126,7 @@ class ReplicationRunnerTest {
 
     @Test
     void anUnreachableTargetIsRetriedWhileTheTaskStaysRunning() {
-        connector = param -> {
+        connector = (param, replicateMode) -> {
             throw new MilvusConnectException("cannot reach the target Milvus at x within 5 s");
         };
         startWithAStoredPosition();

@@ -178,7 +178,7 @@ class MilvusTargetWriterRowsIT {
                 primaryKey(field(100, "pk", DataType.Int64)),
                 field(101, "tenant", DataType.Int64).toBuilder().setIsPartitionKey(true).build(),
                 field(102, "fv", DataType.FloatVector, "dim", "2"))), 1, io.milvus.grpc.ConsistencyLevel.Strong, List.of(), 4,
-                TargetFixture.SOURCE_ID));
+                TargetFixture.SOURCE_ID, 0));
         target.index(DB, name, "fv", "FLAT", "L2");
         target.load(DB, name);
 

@@ -78,7 +78,7 @@ class SourceInsertReplayIT {
                     Msg.CreateCollectionRequest create = Msg.CreateCollectionRequest.parseFrom(message.payload());
                     target.writer.createCollection("default", name, new CollectionDefinition(
                             CollectionSchema.parseFrom(create.getSchema()), 1, ConsistencyLevel.Bounded, List.of(), 4,
-                            create.getCollectionID()));
+                            create.getCollectionID(), create.getBase().getTimestamp()));
                 }
                 case Insert -> {
                     Msg.InsertRequest insert = Msg.InsertRequest.parseFrom(message.payload());

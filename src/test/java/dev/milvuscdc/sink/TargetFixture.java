@@ -65,7 +65,7 @@ final class TargetFixture implements AutoCloseable {
     }
 
     void create(String db, String name, CollectionSchema schema, long sourceId) {
-        writer.createCollection(db, name, new CollectionDefinition(schema, 1, ConsistencyLevel.Bounded, List.of(), 0, sourceId));
+        writer.createCollection(db, name, new CollectionDefinition(schema, 1, ConsistencyLevel.Bounded, List.of(), 0, sourceId, 0));
     }
 
     void index(String db, String collection, String field, String indexType, String metric) {

@@ -45,7 +45,8 @@ final class InsertDecoder {
         }
         Msg.InsertRequest request = Msg.InsertRequest.parseFrom(rest);
         return new ChangeEvent.Insert(request.getCollectionID(), request.getPartitionID(), request.getPartitionName(),
-                request.getNumRows(), rowTimestamp(request.getTimestampsList(), request.getBase().getTimestamp()), columns);
+                request.getNumRows(), rowTimestamp(request.getTimestampsList(), request.getBase().getTimestamp()), columns,
+                bytes, request.getShardName());
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.milvuscdc.source.log;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.milvuscdc.event.ChangeEvent;
 import io.milvus.grpc.CreateDatabaseRequest;
 import io.milvus.grpc.CreateIndexRequest;
@@ -39,7 +41,7 @@ public final class MessageDecoder {
         long ts = header.getBase().getTimestamp();
         return Optional.ofNullable(switch (type) {
             case Insert -> InsertDecoder.decode(payload);
-            case Delete -> delete(Msg.DeleteRequest.parseFrom(payload));
+            case Delete -> delete(payload);
             case TimeTick -> new ChangeEvent.TimeTick(ts);
             case CreateCollection -> new ChangeEvent.CollectionCreated(
                     Msg.CreateCollectionRequest.parseFrom(payload).getCollectionID(), ts);
@@ -56,13 +58,17 @@ public final class MessageDecoder {
         });
     }
 
-    private static ChangeEvent delete(Msg.DeleteRequest request) {
+    private static ChangeEvent delete(byte[] payload) throws InvalidProtocolBufferException {
+        // The consumer hands over a fresh array per record that nobody writes to afterwards.
+        ByteString message = UnsafeByteOperations.unsafeWrap(payload);
+        Msg.DeleteRequest request = Msg.DeleteRequest.parseFrom(message);
         // Milvus 2.3 may still fill the older int64_primary_keys list instead of primary_keys.
         IDs keys = request.hasPrimaryKeys()
                 ? request.getPrimaryKeys()
                 : IDs.newBuilder().setIntId(LongArray.newBuilder().addAllData(request.getInt64PrimaryKeysList())).build();
         return new ChangeEvent.Delete(request.getCollectionID(), request.getPartitionID(), request.getPartitionName(), keys,
-                InsertDecoder.rowTimestamp(request.getTimestampsList(), request.getBase().getTimestamp()));
+                InsertDecoder.rowTimestamp(request.getTimestampsList(), request.getBase().getTimestamp()), message,
+                request.getShardName());
     }
 
     private static ChangeEvent dropCollection(Msg.DropCollectionRequest request, long ts) {

@@ -1,0 +1,59 @@
+package dev.milvuscdc.replication;
+
+import dev.milvuscdc.pipeline.TickWatermarks;
+import dev.milvuscdc.sink.MessageReplicator;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The replicate write mode's clock: nothing else ticks a target in replicate mode, and without ticks
+ * it applies nothing, ends no load and answers no Strong query (docs/replicate-mode.md). Every
+ * {@link #PERIOD} it sends every target physical channel of the task's copies the time the task's
+ * stored positions cover ({@link TickWatermarks#safe()}), when that time moved.
+ */
+final class ReplicateTicker implements ReplicationWorker.Loop {
+
+    /** As often as a Milvus 2.3 source ticks its own channels. */
+    static final Duration PERIOD = Duration.ofMillis(200);
+
+    private final TickWatermarks watermarks;
+    private final MessageForwarder forwarder;
+    private final MessageReplicator replicator;
+    private final DdlExecutor copies;
+    private final Retrier retrier;
+    private final Map<String, Long> sent = new HashMap<>();
+
+    ReplicateTicker(TickWatermarks watermarks, MessageForwarder forwarder, MessageReplicator replicator,
+                    DdlExecutor copies, Retrier retrier) {
+        this.watermarks = watermarks;
+        this.forwarder = forwarder;
+        this.replicator = replicator;
+        this.copies = copies;
+        this.retrier = retrier;
+    }
+
+    @Override
+    public String name() {
+        return "ticker";
+    }
+
+    @Override
+    public void runOnce() throws InterruptedException {
+        Thread.sleep(PERIOD.toMillis());
+        long safe = watermarks.safe();
+        if (safe == 0) {
+            return;
+        }
+        for (String pchannel : forwarder.targetChannels(copies.copies())) {
+            if (sent.getOrDefault(pchannel, 0L) < safe) {
+                retrier.run("tick target channel " + pchannel, () -> replicator.tick(pchannel, safe));
+                sent.put(pchannel, safe);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}
