@@ -61,8 +61,8 @@ class ReplicateTargetFactsIT {
 
     @BeforeAll
     static void writeTheSourceWhileTheTargetsTicksAreHeld() throws Exception {
+        Assumptions.assumeTrue(Rig.get().targetReplicateMode(), "the rig's target is not in replicate mode");
         target = new ReplicateTarget();
-        Assumptions.assumeTrue(target.replicator.replicateMode(), "the target is not in replicate mode");
         pair = new MilvusPair();
         String name = "repl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         collection = Map.of("name", name, "schema", "basic");

@@ -76,6 +76,8 @@ public final class Rig {
     }
     public String python() { return require("RIG_PYTHON"); }
     public String cdcConfig() { return require("RIG_CDC_CONFIG"); }
+    /** Whether the target runs with {@code common.ttMsgEnabled=false} ({@code scripts/rig up --target-replicate-mode}). */
+    public boolean targetReplicateMode() { return "true".equals(vars.get("RIG_TARGET_REPLICATE_MODE")); }
 
     /** Stops one restartable component (milvus-source, milvus-target, kafka or pulsar) with {@code scripts/rig stop}, keeping its data. */
     public void stop(String component) {
