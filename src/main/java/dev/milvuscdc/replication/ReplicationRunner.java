@@ -125,7 +125,9 @@ public final class ReplicationRunner implements TaskRunner {
             watermarks.ifPresent(marks -> marks.stored(batch));
         });
         storeWriter = new StoreWriter(store, task.taskId());
-        storeWriter.scheduleEvery(settings.positionFlushInterval(), this::flushPositions);
+        // In the replicate write mode the target sees a change only once a stored position covers it.
+        storeWriter.scheduleEvery(watermarks.isPresent() ? ReplicateTicker.PERIOD : settings.positionFlushInterval(),
+                this::flushPositions);
         startThread(new Thread(this::connectAndRun, "cdc-" + task.taskId() + "-setup"));
         log.info("task {}: replication started from {} channel positions", task.taskId(), stored.size());
     }

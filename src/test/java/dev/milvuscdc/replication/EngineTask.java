@@ -42,22 +42,16 @@ final class EngineTask implements AutoCloseable {
         return task;
     }
 
-    /** Creates and starts a task in the replicate write mode for {@code collection} ({@code *} for all) of {@code db}. */
-    static EngineTask startReplicating(String db, String collection) {
-        EngineTask task = create(RigReplication.settings(), db, new TaskSpec.CollectionInfo(collection, null, false), null,
-                TaskSpec.WRITE_MODE_REPLICATE);
-        task.startAgain();
-        return task;
-    }
-
     /** Creates a task on other settings (a source that needs credentials), stored but not started. */
     static EngineTask create(ReplicationSettings settings, String db, String collection) {
         return create(settings, db, new TaskSpec.CollectionInfo(collection, null, false), null);
     }
 
+    /** A task in the write mode the rig's target takes: the end-to-end tests run in both modes, on two rigs. */
     private static EngineTask create(ReplicationSettings settings, String db, TaskSpec.CollectionInfo collection,
                                      TaskSpec.RpcChannelInfo replicateChannel) {
-        return create(settings, db, collection, replicateChannel, null);
+        return create(settings, db, collection, replicateChannel,
+                Rig.get().targetReplicateMode() ? TaskSpec.WRITE_MODE_REPLICATE : TaskSpec.WRITE_MODE_API);
     }
 
     private static EngineTask create(ReplicationSettings settings, String db, TaskSpec.CollectionInfo collection,
