@@ -76,6 +76,7 @@ class Settings:
     stall_s: float
     jfr: str
     snapshot_only: bool = False
+    write_mode: str = "api"
 
 
 def parse_settings(argv):
@@ -93,6 +94,10 @@ def parse_settings(argv):
     parser.add_argument("--stall", type=float, default=120, help="seconds without progress on the target before giving up")
     parser.add_argument("--snapshot-only", action="store_true",
                         help="measure only the direct baseline and the initial copy (phase 5)")
+    parser.add_argument("--write-mode", choices=["api", "replicate"], default="api",
+                        help="the task's write_mode; replicate needs a rig whose target is in replicate mode "
+                             "(scripts/rig up --target-replicate-mode) and --lag-rate, and measures phase 2 and the "
+                             "lag only: such a target takes no direct writes")
     parser.add_argument("--jfr", default="", help="record a JFR profile of the server during the replication run into this file")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -113,7 +118,11 @@ def parse_settings(argv):
         stall_s=args.stall,
         jfr=args.jfr,
         snapshot_only=args.snapshot_only,
+        write_mode=args.write_mode,
     )
+    if settings.write_mode == "replicate" and (settings.snapshot_only or not settings.lag_rate):
+        parser.error("--write-mode replicate needs --lag-rate (a target in replicate mode has no direct baseline) "
+                     "and cannot run --snapshot-only")
     if min(settings.rows, settings.batch, settings.concurrency, settings.dim, settings.shards) <= 0:
         parser.error("--rows, --batch, --concurrency, --dim and --shards must be positive")
     return settings
@@ -196,8 +205,8 @@ def create_loaded_collection(alias, name, dim, shards):
     return collection
 
 
-def strong_count(collection):
-    return collection.query(expr="", output_fields=["count(*)"], consistency_level="Strong")[0]["count(*)"]
+def strong_count(collection, consistency="Strong"):
+    return collection.query(expr="", output_fields=["count(*)"], consistency_level=consistency)[0]["count(*)"]
 
 
 def write_all(collection, batches, concurrency, method="insert"):
@@ -211,14 +220,16 @@ def write_all(collection, batches, concurrency, method="insert"):
     return started, time.monotonic()
 
 
-def wait_for_count(collection, rows, timeout_s, stall_s, describe_failure):
-    """Polls a Strong count until it reaches `rows`; returns the time it did."""
+def wait_for_count(collection, rows, timeout_s, stall_s, describe_failure, consistency="Strong"):
+    """Polls a count until it reaches `rows`; returns the time the query that saw them started. A
+    Strong count on a target in replicate mode waits for the CDC's tick to pass the query's own
+    time, which would hide the catch-up: there the count is read with Eventually, what is visible now."""
     deadline = time.monotonic() + timeout_s
     seen, last_progress = -1, time.monotonic()
     while True:
         now = time.monotonic()
         try:
-            count = strong_count(collection)
+            count = strong_count(collection, consistency)
         except MilvusException as e:  # e.g. the shared rig's target restarting: counts as no progress
             progress(f"  {collection.name}: count failed: {e.message}")
             count = seen
@@ -304,10 +315,11 @@ class CdcServer:
             raise BenchError(f"{request_type} answered {reply.get('code')}: {reply.get('message')}")
         return reply.get("data") or {}
 
-    def create_task(self, target_uri, database):
+    def create_task(self, target_uri, database, write_mode):
         data = self.request("create", {
             "milvus_connect_param": {"uri": target_uri, "connect_timeout": 10},
             "db_collections": {database: [{"name": "*"}]},
+            "write_mode": write_mode,
         })
         return data["task_id"]
 
@@ -676,7 +688,7 @@ class Bench:
     def start_task(self):
         create_database("source", self.cdc_db)
         self.server = CdcServer(self.workdir)
-        self.task_id = self.server.create_task(self.target_uri, self.cdc_db)
+        self.task_id = self.server.create_task(self.target_uri, self.cdc_db, self.settings.write_mode)
         progress(f"task {self.task_id} replicates database {self.cdc_db}")
         connect("source-cdc", self.source_uri, self.cdc_db)
         self._wait_replicated(lambda: self.cdc_db in db.list_database(using="target"), "database " + self.cdc_db)
@@ -722,7 +734,8 @@ class Bench:
         cpu_before = self.server.cpu_seconds()
         first_write, last_ack = write_all(source, batches, self.settings.concurrency)
         done = wait_for_count(target, self.settings.rows, self.settings.timeout_s, self.settings.stall_s,
-                              self.failure_context)
+                              self.failure_context,
+                              "Eventually" if self.settings.write_mode == "replicate" else "Strong")
         cpu = self.server.cpu_seconds() - cpu_before
         if profile:
             self.server.jcmd("JFR.stop", "name=bench")
@@ -998,10 +1011,24 @@ def table_rows(settings, r):
         ("1 direct", "direct_upsert_rows_per_s", fmt(r.direct_upsert.rows_per_s),
          f"{main}; the same rows written with upsert (as the engine writes rows it may have written before) into an empty collection",
          r.direct_upsert.conditions),
+    ]
+    rows += replication_rows(main, r)
+    for lag in r.lags:
+        rows += lag_rows(settings, lag)
+    rows += scaling_rows(base, r.scaling)
+    return rows + snapshot_rows(main, r.direct_before, r.snapshot)
+
+
+def replication_rows(main, r):
+    """Phase 2 and the cost; the ratio to the direct baseline only where there is one."""
+    rows = [
         ("2 replication", "cdc_rows_per_s", fmt(r.cdc.rows_per_s),
          f"{main}; source inserts acknowledged at {r.cdc.insert_seconds:.1f} s, target complete at {r.cdc.seconds:.1f} s",
          r.cdc.conditions),
-        ("2 replication", "ratio", fmt(r.ratio, 2), "cdc_rows_per_s / direct_rows_per_s, same rows", ""),
+    ]
+    if r.direct_before is not None:
+        rows.append(("2 replication", "ratio", fmt(r.ratio, 2), "cdc_rows_per_s / direct_rows_per_s, same rows", ""))
+    return rows + [
         ("2 replication", "source_rows_per_s", fmt(r.cdc.acked_rows_per_s),
          "rate at which the source acknowledged the inserts of phase 2 (an upper bound for cdc_rows_per_s)",
          r.cdc.conditions),
@@ -1018,10 +1045,6 @@ def table_rows(settings, r):
          "free space the rig's filesystem lost during the run (others' writes included); not reclaimed for hours", ""),
         ("4 cost", "peak_rss_mb (end of run)", fmt(r.peak_rss_end_mb), "VmHWM of the same server after every phase", ""),
     ]
-    for lag in r.lags:
-        rows += lag_rows(settings, lag)
-    rows += scaling_rows(base, r.scaling)
-    return rows + snapshot_rows(main, r.direct_before, r.snapshot)
 
 
 def snapshot_rows(main, direct, snapshot):
@@ -1156,6 +1179,13 @@ def bar_rows(r):
     if lag:
         rows.append((f"cpu_s_per_million_rows (lag at {fmt(lag.target_rate)} rows/s)", fmt(lag.cpu_s_per_million_rows, 1),
                      fmt(REFERENCE["cpu_s_per_million_rows"], 1), "<= 10", lag.cpu_s_per_million_rows <= 10))
+    if lag and not floor:  # a target in replicate mode takes no direct writes: the reference is the only bar
+        for p in (50, 99):
+            reference = REFERENCE[f"lag_p{p}_ms"]
+            same_rate = abs(lag.target_rate - REFERENCE_LAG_RATE) < 1
+            rows.append((f"lag_p{p}_ms at {fmt(lag.target_rate)} rows/s", fmt(lag.percentile(p)),
+                         fmt(reference) if same_rate else f"{fmt(reference)} (at {fmt(REFERENCE_LAG_RATE)} rows/s)",
+                         "no target-alone run", same_rate and lag.percentile(p) <= reference))
     if lag and floor:
         same_rate = abs(lag.target_rate - REFERENCE_LAG_RATE) < 1
         for p, slack in ((50, 100), (99, 300)):
@@ -1251,9 +1281,49 @@ def run_snapshot_only(settings):
                       "direct_rows_per_s": round(direct.rows_per_s, 1), **snapshot_summary(direct, snapshot)}))
 
 
+def run_replicate(settings):
+    """The replicate write mode on a rig whose target is in replicate mode: phase 2 and the lag at
+    --lag-rate. Such a target refuses direct writes, so there is no direct baseline, no target-alone
+    lag, and no scaling or snapshot phase (an initial copy writes through the ordinary API)."""
+    if os.environ.get("RIG_TARGET_REPLICATE_MODE") != "true":
+        raise BenchError("--write-mode replicate needs a rig whose target is in replicate mode: "
+                         "scripts/rig down, then scripts/rig up --target-replicate-mode")
+    bench = Bench(settings)
+    version = source_version()
+    succeeded = False
+    try:
+        bench.batches(settings.dim)
+        bench.start_task()
+        cdc = bench.measure_replication(settings.dim, settings.shards, profile=bool(settings.jfr))
+        results = Results(None, cdc, bench.server.peak_rss_mb(), bench.server.live_heap_mb())
+        progress(f"replication: {cdc.rows_per_s:.0f} rows/s, {cdc.cpu_seconds:.1f} CPU s, "
+                 f"peak RSS {results.peak_rss_mb:.0f} MB")
+        lag = bench.measure_lag("lag_rate", settings.lag_rate)
+        progress(f"lag: p50 {lag.percentile(50):.0f} ms, p99 {lag.percentile(99):.0f} ms")
+        results.lags = [lag]
+        results.peak_rss_end_mb = bench.server.peak_rss_mb()
+        results.source_version = version
+        results.profile = profile_of(settings.jfr) if settings.jfr else None
+        succeeded = True
+    finally:
+        bench.close(succeeded)
+    main = (f"rows {settings.rows}, batch {settings.batch}, concurrency {settings.concurrency}, dim {settings.dim}, "
+            f"shards {settings.shards}, write_mode replicate")
+    print("| phase | figure | value | settings | conditions |")
+    print("|---|---|---:|---|---|")
+    for row in replication_rows(main, results) + lag_rows(settings, lag):
+        print("| " + " | ".join(row) + " |")
+    if results.profile:
+        print_profile(settings, results.profile, results.cdc.seconds)
+    print_bar(settings, results)
+
+
 def run(settings):
     if settings.snapshot_only:
         run_snapshot_only(settings)
+        return
+    if settings.write_mode == "replicate":
+        run_replicate(settings)
         return
     bench = Bench(settings)
     version = source_version()  # scripts/bench has just built the server from this tree
