@@ -125,9 +125,7 @@ public final class ReplicationRunner implements TaskRunner {
             watermarks.ifPresent(marks -> marks.stored(batch));
         });
         storeWriter = new StoreWriter(store, task.taskId());
-        // In the replicate write mode the target sees a change only once a stored position covers it.
-        storeWriter.scheduleEvery(watermarks.isPresent() ? ReplicateTicker.PERIOD : settings.positionFlushInterval(),
-                this::flushPositions);
+        storeWriter.scheduleEvery(settings.positionFlushInterval(), this::flushPositions);
         startThread(new Thread(this::connectAndRun, "cdc-" + task.taskId() + "-setup"));
         log.info("task {}: replication started from {} channel positions", task.taskId(), stored.size());
     }
@@ -227,8 +225,9 @@ public final class ReplicationRunner implements TaskRunner {
             catalog.createExisting();
             startThread(ReplicationWorker.thread(task.taskId(), new MetadataWorker(changes, metadata, catalog), listener));
             if (replicator.isPresent()) {
+                // The target sees a change only once a stored position covers it: the ticker stores them first.
                 startThread(ReplicationWorker.thread(task.taskId(), new ReplicateTicker(watermarks.get(), forwarder.get(),
-                        replicator.get(), catalog.ddl(), retrier), listener));
+                        replicator.get(), catalog.ddl(), retrier, () -> storeWriter.run(this::flushPositions)), listener));
             }
             log.info("task {}: connected to the target and the source metadata; replaying", task.taskId());
             progress = new ProgressLine(task.taskId(), metrics, log::info, Instant.now());

@@ -140,9 +140,16 @@ final class DdlApplier {
         if (!databaseExists(db)) {
             return List.of();
         }
-        ShowCollectionsResponse response = calls.call("list collections", db, db,
-                s -> s.showCollections(ShowCollectionsRequest.newBuilder().setDbName(db).build()),
-                ShowCollectionsResponse::getStatus);
+        ShowCollectionsResponse response = calls.callAllowingFailure("list collections", db, db,
+                s -> s.showCollections(ShowCollectionsRequest.newBuilder().setDbName(db).build()));
+        if (TargetErrorClassifier.isDatabaseMissing(response.getStatus())) {
+            // dropped since the check, by the same task's other thread: the replicate channel and
+            // the source's metadata both tell of a database drop
+            return List.of();
+        }
+        if (!TargetErrorClassifier.isSuccess(response.getStatus())) {
+            throw TargetErrorClassifier.fromStatus("list collections", db, response.getStatus());
+        }
         List<ExistingCollection> collections = new ArrayList<>();
         for (String name : response.getCollectionNamesList()) {
             existing(db, name).ifPresent(collections::add);
@@ -216,7 +223,8 @@ final class DdlApplier {
         if (TargetErrorClassifier.isSuccess(response.getStatus())) {
             return Optional.of(response);
         }
-        if (TargetErrorClassifier.isCollectionMissing(response.getStatus())) {
+        if (TargetErrorClassifier.isCollectionMissing(response.getStatus())
+                || TargetErrorClassifier.isDatabaseMissing(response.getStatus())) {
             return Optional.empty();
         }
         throw TargetErrorClassifier.fromStatus("describe collection", object, response.getStatus());

@@ -114,6 +114,11 @@ public final class TargetErrorClassifier {
                 || reason.contains("collection not found") || reason.contains("can't find collection");
     }
 
+    /** True when a status says the database does not exist on the target (merr code 800). */
+    static boolean isDatabaseMissing(Status status) {
+        return status.getCode() == 800 || status.getReason().toLowerCase(Locale.ROOT).contains("database not found");
+    }
+
     /** True when a status says the partition does not exist on the target. */
     static boolean isPartitionMissing(Status status) {
         return status.getCode() == 200
