@@ -3,7 +3,6 @@ package dev.milvuscdc.source.log;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.EncodedColumn;
@@ -22,9 +21,7 @@ final class InsertDecoder {
     private InsertDecoder() {
     }
 
-    static ChangeEvent.Insert decode(byte[] payload) throws InvalidProtocolBufferException {
-        // The consumer hands over a fresh array per record that nobody writes to afterwards.
-        ByteString bytes = UnsafeByteOperations.unsafeWrap(payload);
+    static ChangeEvent.Insert decode(ByteString bytes) throws InvalidProtocolBufferException {
         CodedInputStream in = bytes.newCodedInput();
         in.enableAliasing(true);
         List<EncodedColumn> columns = new ArrayList<>();

@@ -1,9 +1,11 @@
 package dev.milvuscdc.source.log;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.milvuscdc.event.ChangeEvent;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.event.LogMessage;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +33,7 @@ final class KafkaChannelReader implements ChannelReader {
     private final String channel;
     private final KafkaSource source;
     private final TopicPartition partition;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<byte[], ByteBuffer> consumer;
     private long lastHeard = System.nanoTime();
     /** The channel's end offset when this reader started; -1 until known. */
     private long endAtStart = -1;
@@ -67,14 +69,14 @@ final class KafkaChannelReader implements ChannelReader {
 
     @Override
     public List<LogMessage> poll(Duration timeout) throws InterruptedException {
-        ConsumerRecords<byte[], byte[]> records = kafka("read channel " + channel, () -> consumer.poll(timeout));
+        ConsumerRecords<byte[], ByteBuffer> records = kafka("read channel " + channel, () -> consumer.poll(timeout));
         if (records.isEmpty()) {
             checkBrokerWhenSilent();
         } else {
             lastHeard = System.nanoTime();
         }
         List<LogMessage> messages = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
+        for (ConsumerRecord<byte[], ByteBuffer> record : records) {
             Optional<ChangeEvent> event = decode(record);
             event.ifPresent(e -> messages.add(new LogMessage(
                     new ChannelPosition(channel, KafkaMessageIds.encode(record.offset()), e.timestamp()), e)));
@@ -139,9 +141,9 @@ final class KafkaChannelReader implements ChannelReader {
         consumer.close(Duration.ofSeconds(5));
     }
 
-    private Optional<ChangeEvent> decode(ConsumerRecord<byte[], byte[]> record) {
+    private Optional<ChangeEvent> decode(ConsumerRecord<byte[], ByteBuffer> record) {
         try {
-            return MessageDecoder.decode(record.value());
+            return MessageDecoder.decode(UnsafeByteOperations.unsafeWrap(record.value()));
         } catch (InvalidProtocolBufferException e) {
             throw new LogDecodeException("cannot decode the message at offset " + record.offset() + " of channel "
                     + channel + ": " + e.getMessage() + "; is sourceConfig pointing at a Milvus 2.3 Kafka?", e);

@@ -2,6 +2,7 @@ package dev.milvuscdc.source.log;
 
 import com.google.protobuf.ByteString;
 import dev.milvuscdc.event.ChannelPosition;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Collection;
@@ -16,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 /**
  * The source's Kafka: one topic (partition 0) per Milvus channel.
@@ -48,7 +50,7 @@ public record KafkaSource(String bootstrap, Map<String, String> clientProperties
     public Map<String, ChannelPosition> endPositions(Collection<String> channels, Duration timeout)
             throws InterruptedException {
         List<TopicPartition> partitions = channels.stream().map(c -> new TopicPartition(c, 0)).toList();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        try (KafkaConsumer<byte[], ByteBuffer> consumer = consumer()) {
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
             Map<String, ChannelPosition> positions = new LinkedHashMap<>();
             ends.forEach((partition, end) -> positions.put(partition.topic(),
@@ -87,8 +89,11 @@ public record KafkaSource(String bootstrap, Map<String, String> clientProperties
         return messageId.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
-    /** A consumer that never commits and never moves its offset by itself. */
-    KafkaConsumer<byte[], byte[]> consumer() {
+    /**
+     * A consumer that never commits and never moves its offset by itself. Values come as the
+     * consumer's own buffers (never written to again): a byte array would be one more copy of every row.
+     */
+    KafkaConsumer<byte[], ByteBuffer> consumer() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -97,6 +102,6 @@ public record KafkaSource(String bootstrap, Map<String, String> clientProperties
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(FETCH_BYTES));
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         props.putAll(clientProperties);
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteBufferDeserializer());
     }
 }

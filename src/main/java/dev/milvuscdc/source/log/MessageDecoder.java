@@ -1,8 +1,9 @@
 package dev.milvuscdc.source.log;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
 import dev.milvuscdc.event.ChangeEvent;
 import io.milvus.grpc.CreateDatabaseRequest;
 import io.milvus.grpc.CreateIndexRequest;
@@ -13,9 +14,11 @@ import io.milvus.grpc.IDs;
 import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.LoadCollectionRequest;
 import io.milvus.grpc.LongArray;
+import io.milvus.grpc.MsgBase;
 import io.milvus.grpc.MsgHeader;
 import io.milvus.grpc.MsgType;
 import io.milvus.grpc.ReleaseCollectionRequest;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,10 +38,10 @@ public final class MessageDecoder {
     }
 
     /** The change the payload carries, or empty for message types a CDC does not replay. */
-    public static Optional<ChangeEvent> decode(byte[] payload) throws InvalidProtocolBufferException {
-        MsgHeader header = MsgHeader.parseFrom(payload);
-        MsgType type = header.getBase().getMsgType();
-        long ts = header.getBase().getTimestamp();
+    public static Optional<ChangeEvent> decode(ByteString payload) throws InvalidProtocolBufferException {
+        MsgBase base = base(payload);
+        MsgType type = base.getMsgType();
+        long ts = base.getTimestamp();
         return Optional.ofNullable(switch (type) {
             case Insert -> InsertDecoder.decode(payload);
             case Delete -> delete(payload);
@@ -58,9 +61,27 @@ public final class MessageDecoder {
         });
     }
 
-    private static ChangeEvent delete(byte[] payload) throws InvalidProtocolBufferException {
-        // The consumer hands over a fresh array per record that nobody writes to afterwards.
-        ByteString message = UnsafeByteOperations.unsafeWrap(payload);
+    /**
+     * The header's {@code base} alone, read by hand: everything after it is unknown to {@link MsgHeader},
+     * and protobuf would copy it aside as unknown fields, for an insert a copy of all its rows.
+     */
+    private static MsgBase base(ByteString payload) throws InvalidProtocolBufferException {
+        CodedInputStream in = payload.newCodedInput();
+        in.enableAliasing(true);
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (WireFormat.getTagFieldNumber(tag) == MsgHeader.BASE_FIELD_NUMBER) {
+                    return MsgBase.parseFrom(in.readBytes());
+                }
+                in.skipField(tag);
+            }
+        } catch (IOException e) {
+            throw e instanceof InvalidProtocolBufferException invalid ? invalid : new InvalidProtocolBufferException(e);
+        }
+        return MsgBase.getDefaultInstance();
+    }
+
+    private static ChangeEvent delete(ByteString message) throws InvalidProtocolBufferException {
         Msg.DeleteRequest request = Msg.DeleteRequest.parseFrom(message);
         // Milvus 2.3 may still fill the older int64_primary_keys list instead of primary_keys.
         IDs keys = request.hasPrimaryKeys()

@@ -1,6 +1,7 @@
 package dev.milvuscdc.source.log;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.event.LogMessage;
 import java.io.IOException;
@@ -163,7 +164,7 @@ final class PulsarChannelReader implements ChannelReader {
     private Optional<LogMessage> decode(Message<byte[]> message) {
         try {
             String id = PulsarMessageIds.encode(message.getMessageId());
-            return MessageDecoder.decode(message.getData())
+            return MessageDecoder.decode(UnsafeByteOperations.unsafeWrap(message.getData()))
                     .map(e -> new LogMessage(new ChannelPosition(channel, id, e.timestamp()), e));
         } catch (InvalidProtocolBufferException e) {
             throw new LogDecodeException("cannot decode the message " + message.getMessageId() + " of channel " + channel

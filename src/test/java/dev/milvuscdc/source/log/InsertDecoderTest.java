@@ -28,7 +28,7 @@ class InsertDecoderTest {
                 .setCollectionID(9).setPartitionID(8).setPartitionName("p1").setNumRows(2).addTimestamps(77).addTimestamps(77)
                 .addFieldsData(ids).addFieldsData(vectors).build();
 
-        ChangeEvent.Insert insert = (ChangeEvent.Insert) MessageDecoder.decode(request.toByteArray()).orElseThrow();
+        ChangeEvent.Insert insert = (ChangeEvent.Insert) MessageDecoder.decode(request.toByteString()).orElseThrow();
 
         assertThat(insert.collectionId()).isEqualTo(9);
         assertThat(insert.partitionId()).isEqualTo(8);
@@ -48,7 +48,7 @@ class InsertDecoderTest {
                 .setBase(MsgBase.newBuilder().setMsgType(MsgType.Insert).setTimestamp(0))
                 .setCollectionID(9).setNumRows(2).addTimestamps(50).addTimestamps(50).build();
 
-        assertThat(MessageDecoder.decode(request.toByteArray()).orElseThrow().timestamp()).isEqualTo(50);
+        assertThat(MessageDecoder.decode(request.toByteString()).orElseThrow().timestamp()).isEqualTo(50);
     }
 
     @Test
@@ -58,7 +58,7 @@ class InsertDecoderTest {
                 .setCollectionID(9).setPartitionID(-1).addInt64PrimaryKeys(4).addInt64PrimaryKeys(5)
                 .addTimestamps(61).addTimestamps(61).build();
 
-        ChangeEvent.Delete delete = (ChangeEvent.Delete) MessageDecoder.decode(request.toByteArray()).orElseThrow();
+        ChangeEvent.Delete delete = (ChangeEvent.Delete) MessageDecoder.decode(request.toByteString()).orElseThrow();
 
         assertThat(delete.partitionId()).isEqualTo(ChangeEvent.Delete.ALL_PARTITIONS);
         assertThat(delete.primaryKeys().getIntId().getDataList()).containsExactly(4L, 5L);
