@@ -88,11 +88,13 @@ class SnapshotIT {
                     + "\":[{\"name\":\"*\"}]");
             writer.start();
 
-            long beforeKill = awaitCopying(server, taskId, 1);
+            awaitCopying(server, taskId, 1);
             server.kill();
             server = server(dir).start();
             long afterRestart = copied(status(server, taskId));
-            assertThat(afterRestart).as("progress stored before the kill").isGreaterThan(0).isLessThanOrEqualTo(beforeKill + ROWS);
+            // The copy goes on between the status read and the kill (31,950 rows once in CI): the stored
+            // progress is bounded by what the three collections held, not by what the test last saw.
+            assertThat(afterRestart).as("progress stored before the kill").isGreaterThan(0).isLessThanOrEqualTo(3L * ROWS);
 
             assertThat(server.client().request("pause", "{\"task_id\":\"" + taskId + "\"}").code()).isEqualTo(200);
             JsonNode paused = status(server, taskId);
