@@ -186,6 +186,16 @@ public final class EtcdTaskStore implements TaskStore {
     }
 
     @Override
+    public dev.milvuscdc.store.TaskLeases leases(String server, Duration leaseTime) {
+        throw new UnsupportedOperationException("WIP: branch ha-store");
+    }
+
+    @Override
+    public TaskStore fencedBy(dev.milvuscdc.store.Fence fence) {
+        throw new UnsupportedOperationException("WIP: branch ha-store");
+    }
+
+    @Override
     public void close() {
         client.close();
     }

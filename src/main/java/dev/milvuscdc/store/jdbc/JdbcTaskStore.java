@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransactionRollbackException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -229,6 +230,16 @@ public final class JdbcTaskStore implements TaskStore {
             }
             return null;
         });
+    }
+
+    @Override
+    public dev.milvuscdc.store.TaskLeases leases(String server, Duration leaseTime) {
+        throw new UnsupportedOperationException("WIP: branch ha-store");
+    }
+
+    @Override
+    public TaskStore fencedBy(dev.milvuscdc.store.Fence fence) {
+        throw new UnsupportedOperationException("WIP: branch ha-store");
     }
 
     @Override
