@@ -59,6 +59,11 @@ public final class PackAssembler {
         this.last = start;
     }
 
+    /** Whether messages wait for a time tick to release them. */
+    public boolean holdsMessages() {
+        return !pending.isEmpty();
+    }
+
     /** Adds a message; when it is a time tick, returns the pack it releases. */
     public Optional<MessagePack> add(LogMessage message) {
         ChannelPosition before = last;

@@ -9,9 +9,12 @@ import java.util.Map;
 /**
  * The replicate write mode's clock: nothing else ticks a target in replicate mode, and without ticks
  * it applies nothing, ends no load and answers no Strong query (docs/replicate-mode.md). Every
- * {@link #PERIOD} it stores the task's positions and then sends every target physical channel of the
+ * time the target has acknowledged a round of source ticks on every channel (and at least every
+ * {@link #PERIOD}), it stores the task's positions and then sends every target physical channel of the
  * task's copies the time those stored positions cover ({@link TickWatermarks#safe()}), when that time
- * moved: storing and ticking in one step keeps a change's wait for its tick as short as the rule allows.
+ * moved. Waking on the acknowledgement rather than on a fixed schedule, and storing and ticking in one
+ * step, keep a change's wait for its tick as short as the rule allows: one store write after the source's
+ * own tick.
  */
 final class ReplicateTicker implements ReplicationWorker.Loop {
 
@@ -20,7 +23,7 @@ final class ReplicateTicker implements ReplicationWorker.Loop {
         void store() throws InterruptedException;
     }
 
-    /** As often as a Milvus 2.3 source ticks its own channels. */
+    /** The longest wait between two steps: as often as a Milvus 2.3 source ticks its own channels. */
     static final Duration PERIOD = Duration.ofMillis(200);
 
     private final TickWatermarks watermarks;
@@ -30,6 +33,7 @@ final class ReplicateTicker implements ReplicationWorker.Loop {
     private final Retrier retrier;
     private final PositionStore positions;
     private final Map<String, Long> sent = new HashMap<>();
+    private long acknowledged;
 
     ReplicateTicker(TickWatermarks watermarks, MessageForwarder forwarder, MessageReplicator replicator,
                     DdlExecutor copies, Retrier retrier, PositionStore positions) {
@@ -48,7 +52,7 @@ final class ReplicateTicker implements ReplicationWorker.Loop {
 
     @Override
     public void runOnce() throws InterruptedException {
-        Thread.sleep(PERIOD.toMillis());
+        acknowledged = watermarks.awaitAcknowledged(acknowledged, PERIOD.toMillis());
         positions.store();
         long safe = watermarks.safe();
         if (safe == 0) {

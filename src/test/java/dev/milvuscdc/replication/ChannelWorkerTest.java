@@ -10,6 +10,7 @@ import dev.milvuscdc.event.EncodedColumn;
 import dev.milvuscdc.event.LogMessage;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.pipeline.PositionCommitter;
+import dev.milvuscdc.pipeline.TickWatermarks;
 import dev.milvuscdc.source.log.PositionLostException;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.FieldData;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -140,6 +142,39 @@ class ChannelWorkerTest {
 
         assertThatThrownBy(worker::runOnce).isSameAs(reader.failure);
         assertThat(lost).hasValue(1);
+    }
+
+    @Test
+    void aQuietChannelReadToItsEndStopsHoldingTheReplicateTicksBack() throws Exception {
+        TickWatermarks marks = new TickWatermarks();
+        marks.register("dml_0");
+        marks.register("dml_1");
+        ChannelPosition busy = new ChannelPosition("dml_1", "7", 500);
+        marks.acknowledged(busy, 500);
+        marks.stored(List.of(busy));
+        ChannelWorker worker = new ChannelWorker(reader, new ChannelPosition("dml_0", "-1", 0), true, applier,
+                committer, fixture.retrier, (op, tick) -> { }, lost::incrementAndGet, lag, Optional.of(marks));
+        reader.next(insert(0, 10, 1), tick(1, 20));
+        runUntilAcknowledged(worker, 1);
+        marks.stored(stored);
+        reader.next(insert(2, 30, 2));
+
+        runFor(worker, ChannelWorker.IDLE_AFTER.multipliedBy(2));
+        assertThat(marks.safe()).as("a row waits for its tick: not idle").isEqualTo(20);
+
+        reader.next(tick(3, 40));
+        runUntilAcknowledged(worker, 2);
+        marks.stored(stored);
+        runFor(worker, ChannelWorker.IDLE_AFTER.multipliedBy(2));
+
+        assertThat(marks.safe()).isEqualTo(500);
+    }
+
+    private static void runFor(ChannelWorker worker, Duration duration) throws InterruptedException {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < deadline) {
+            worker.runOnce();
+        }
     }
 
     private ChannelWorker worker(boolean ticked) {

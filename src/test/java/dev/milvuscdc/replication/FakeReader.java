@@ -65,6 +65,11 @@ final class FakeReader implements ChannelReader {
     }
 
     @Override
+    public boolean atEnd() {
+        return batches.isEmpty();
+    }
+
+    @Override
     public void close() {
     }
 }

@@ -193,6 +193,30 @@ class ReplicationIT {
         assertThat(target.run("dump", coll).get("count").asInt()).isEqualTo(350);
     }
 
+    /**
+     * A Milvus 2.3 source stops ticking a channel once no collection uses it; in the replicate write
+     * mode such a channel must not hold the target's time back (a quiet channel is left out of it).
+     */
+    @Test
+    void aChannelGoneQuietAfterADropHoldsNoLaterCollectionBack() {
+        String db = "cdc_it_" + unique();
+        startTask(db, "*");
+        source.run("create_database", Map.of("db", db));
+        Map<String, Object> first = Map.of("db", db, "name", "on_every_channel", "schema", "basic");
+        source.createLoaded(first, 4);
+        source.run("insert", with(first, "start", 1, "count", 100));
+        awaitTargetEqualsSource(first);
+        source.run("drop_collection", first);
+        await().atMost(CATCH_UP).untilAsserted(() ->
+                assertThat(target.run("describe", first).get("exists").asBoolean()).isFalse());
+
+        Map<String, Object> second = Map.of("db", db, "name", "on_one_channel", "schema", "basic");
+        source.createLoaded(second, 1);
+        source.run("insert", with(second, "start", 1, "count", 100));
+
+        awaitTargetEqualsSource(second);
+    }
+
     private void startTask(String db, String collection) {
         task = EngineTask.start(db, collection);
     }

@@ -37,6 +37,12 @@ public interface ChannelReader extends AutoCloseable {
      */
     boolean behind();
 
+    /**
+     * Asks the broker whether this reader has read everything the channel holds now: a round trip,
+     * for a caller that must tell a quiet channel from a slow or unreachable one.
+     */
+    boolean atEnd() throws InterruptedException;
+
     @Override
     void close();
 }

@@ -90,6 +90,13 @@ final class KafkaChannelReader implements ChannelReader {
         return lag.isPresent() && lag.getAsLong() > 0;
     }
 
+    @Override
+    public boolean atEnd() throws InterruptedException {
+        long end = kafka("find the end of channel " + channel,
+                () -> consumer.endOffsets(List.of(partition), BROKER_TIMEOUT).get(partition));
+        return kafka("find the reading position of channel " + channel, () -> consumer.position(partition, BROKER_TIMEOUT)) >= end;
+    }
+
     /**
      * Kafka's consumer waits for an unreachable broker without failing, so an outage would look like
      * a quiet channel. After {@link #SILENCE} without a message (a live source ticks every DML

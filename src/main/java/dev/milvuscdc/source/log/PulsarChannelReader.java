@@ -100,6 +100,15 @@ final class PulsarChannelReader implements ChannelReader {
         }
     }
 
+    @Override
+    public boolean atEnd() throws InterruptedException {
+        try {
+            return !open().hasMessageAvailable();
+        } catch (PulsarClientException e) {
+            throw PulsarFailures.classify("find the end of channel " + channel, source.address(), e);
+        }
+    }
+
     /** A reader does not say when a message is waiting without asking the broker. */
     @Override
     public boolean behind() {
