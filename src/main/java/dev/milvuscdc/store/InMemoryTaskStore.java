@@ -1,5 +1,6 @@
 package dev.milvuscdc.store;
 
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.task.TaskRecord;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.milvuscdc.store;
 
+import dev.milvuscdc.task.Fence;
+
 /**
  * A write made under a {@link Fence} that no longer stands: the lease time passed without a renewal, or the
  * task was given up, so another server may run it now. Nothing was written. Not retriable: the runner

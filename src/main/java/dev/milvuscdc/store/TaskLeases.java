@@ -1,5 +1,6 @@
 package dev.milvuscdc.store;
 
+import dev.milvuscdc.task.Fence;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -238,7 +238,7 @@ public final class JdbcTaskStore implements TaskStore {
     }
 
     @Override
-    public TaskStore fencedBy(dev.milvuscdc.store.Fence fence) {
+    public TaskStore fencedBy(dev.milvuscdc.task.Fence fence) {
         throw new UnsupportedOperationException("WIP: branch ha-store");
     }
 

@@ -1,4 +1,4 @@
-package dev.milvuscdc.store;
+package dev.milvuscdc.task;
 
 /**
  * One server's hold on one task ({@link TaskLeases}): the holder's name and the token of this hold.
