@@ -8,6 +8,7 @@ import dev.milvuscdc.control.TaskTransitions.Move;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.snapshot.SnapshotProgress;
+import dev.milvuscdc.store.StoreException;
 import dev.milvuscdc.store.TaskLeases;
 import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.task.CopyStatus;
@@ -213,7 +214,11 @@ public final class TaskManager implements AutoCloseable {
 
     /** The name of the server that holds each held task, by task id. */
     public Map<String, String> holders() {
-        return leases.holders();
+        try {
+            return leases.holders();
+        } catch (StoreException e) {
+            throw server("fail to read which server holds each task: " + e.getMessage());
+        }
     }
 
     /**
