@@ -48,7 +48,7 @@ final class TaskHolds implements Runnable {
     private final TaskTransitions transitions;
     private final CdcMetrics metrics;
     private boolean firstRound = true;
-    private long lastRenewal = System.nanoTime();
+    private volatile long lastRenewal = System.nanoTime();
     private String unrenewable = "";
 
     TaskHolds(TaskLeases leases, StoredTasks store, TaskSlots slots, TaskRequests requests, TaskRunners runners,
@@ -113,6 +113,18 @@ final class TaskHolds implements Runnable {
         }
         takeFreeTasks(tasks, held.size());
         firstRound = false;
+    }
+
+    /**
+     * Whether this server renewed its holds within three quarters of the lease time, by its own clock, which
+     * runs on while the process is frozen: after a freeze, false until a renewal says which holds stand.
+     */
+    boolean renewedLately() {
+        return System.nanoTime() - lastRenewal <= renewalLimit().toNanos();
+    }
+
+    private Duration renewalLimit() {
+        return leases.leaseTime().multipliedBy(3).dividedBy(4);
     }
 
     /**
@@ -227,9 +239,9 @@ final class TaskHolds implements Runnable {
             LOG.warn("server {} cannot renew its holds: {}", leases.server(), e.getMessage());
         }
         unrenewable = e.getMessage();
-        if (System.nanoTime() - lastRenewal > leases.leaseTime().multipliedBy(3).dividedBy(4).toNanos()) {
-            stopRunnersWithout(Map.of(), "its holds could not be renewed for "
-                    + leases.leaseTime().multipliedBy(3).dividedBy(4).toSeconds() + " s: " + e.getMessage());
+        if (!renewedLately()) {
+            stopRunnersWithout(Map.of(), "its holds could not be renewed for " + renewalLimit().toSeconds()
+                    + " s: " + e.getMessage());
         }
     }
 

@@ -270,6 +270,11 @@ public final class TaskManager implements AutoCloseable {
     /** Where runners' fault reports are applied. */
     private final class Reports implements RunnerReports.Handler {
         @Override
+        public boolean holdStands() {
+            return holds.renewedLately();
+        }
+
+        @Override
         public void onRetrying(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException {
             requests.report(taskId, generation, (slot, task) -> {
                 metrics.taskRetried(taskId, kind.label());
