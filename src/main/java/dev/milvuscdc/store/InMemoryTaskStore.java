@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  */
 public final class InMemoryTaskStore implements TaskStore {
 
-    private record Hold(Fence fence, long expiresAt) {
+    private record Hold(Fence fence, long expiresAt, Object run) {
     }
 
     private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
@@ -209,8 +209,8 @@ public final class InMemoryTaskStore implements TaskStore {
                 Map<String, Fence> mine = new LinkedHashMap<>();
                 for (Map.Entry<String, Hold> entry : holds.entrySet()) {
                     Fence fence = standing(entry.getKey());
-                    if (fence != null && fence.holder().equals(server)) {
-                        entry.setValue(new Hold(fence, now + leaseNanos));
+                    if (fence != null && entry.getValue().run() == this) {
+                        entry.setValue(new Hold(fence, now + leaseNanos, this));
                         mine.put(entry.getKey(), fence);
                     }
                 }
@@ -223,12 +223,15 @@ public final class InMemoryTaskStore implements TaskStore {
         public Optional<Fence> acquire(String taskId) {
             synchronized (InMemoryTaskStore.this) {
                 Fence current = standing(taskId);
-                if (current != null) {
-                    return current.holder().equals(server) ? Optional.of(current) : Optional.empty();
+                if (current != null && !current.holder().equals(server)) {
+                    return Optional.empty();
+                }
+                if (current != null && holds.get(taskId).run() == this) {
+                    return Optional.of(current);
                 }
                 long token = tokens.merge(taskId, 1L, Long::sum);
                 Fence fence = new Fence(taskId, server, token);
-                holds.put(taskId, new Hold(fence, nanoClock.getAsLong() + leaseNanos));
+                holds.put(taskId, new Hold(fence, nanoClock.getAsLong() + leaseNanos, this));
                 return Optional.of(fence);
             }
         }
@@ -273,7 +276,7 @@ public final class InMemoryTaskStore implements TaskStore {
         @Override
         public void close() {
             synchronized (InMemoryTaskStore.this) {
-                holds.values().removeIf(hold -> hold.fence().holder().equals(server));
+                holds.values().removeIf(hold -> hold.run() == this);
                 presences.remove(server);
             }
         }

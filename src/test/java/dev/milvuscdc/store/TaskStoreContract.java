@@ -463,6 +463,25 @@ abstract class TaskStoreContract {
     }
 
     @Test
+    void aServerRestartedUnderItsNameTakesItsHoldsOverAtOnceAndFencesOutItsEarlierRun() {
+        store.put(task("h1", TaskState.Running, ""));
+        TaskLeases earlier = server("a");
+        Fence old = earlier.acquire("h1").orElseThrow();
+        TaskLeases restarted = server("a");
+
+        Fence taken = restarted.acquire("h1").orElseThrow();
+
+        assertThat(taken.token()).isNotEqualTo(old.token());
+        assertThat(server("b").acquire("h1")).isEmpty();
+        assertThatThrownBy(() -> store.fencedBy(old).savePositions("h1", List.of(position("dml_0", "1", 1))))
+                .isInstanceOf(LeaseLostException.class);
+        store.fencedBy(taken).savePositions("h1", List.of(position("dml_0", "2", 2)));
+        assertThat(store.positions("h1").get("dml_0").messageId()).isEqualTo("2");
+        assertThat(earlier.renew()).isEmpty();
+        assertThat(restarted.renew()).containsExactly(Map.entry("h1", taken));
+    }
+
+    @Test
     void closingGivesEveryHoldUpAtOnce() {
         store.put(task("h1", TaskState.Running, ""));
         TaskLeases a = store.leases("a", LEASE);

@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds through etcd's own leases: the server's lease carries its presence key and every hold key it
- * created ({@link EtcdKeys}), so etcd deletes them all when the lease expires. A hold's token is its key's
- * create revision, which a later holder's key can never repeat. Renewals are single keep-alives made by
+ * wrote ({@link EtcdKeys}), so etcd deletes them all when the lease expires. A hold's token is its key's
+ * mod revision, which no later write of the key can repeat. A server restarted under the same name (its
+ * old process is gone: the name carries its listen port) takes its old holds over at once, with new
+ * tokens, rather than waiting for its old lease to expire. Renewals are single keep-alives made by
  * the caller's own loop, so that what the server believes and what etcd decided meet at one place. A
  * lease found expired is replaced by a new one, with no holds. Thread-safe.
  */
@@ -75,7 +77,7 @@ final class EtcdTaskLeases implements TaskLeases {
         for (KeyValue hold : holdKeys()) {
             if (hold.getValue().equals(name) && hold.getLease() == leaseId) {
                 String taskId = taskId(hold);
-                mine.put(taskId, new Fence(taskId, server, hold.getCreateRevision()));
+                mine.put(taskId, new Fence(taskId, server, hold.getModRevision()));
             }
         }
         return mine;
@@ -92,17 +94,32 @@ final class EtcdTaskLeases implements TaskLeases {
         if (answer.isSucceeded()) {
             return Optional.of(new Fence(taskId, server, answer.getHeader().getRevision()));
         }
-        return answer.getGetResponses().get(0).getKvs().stream()
-                .filter(hold -> hold.getValue().equals(name) && hold.getLease() == leaseId)
-                .findFirst()
-                .map(hold -> new Fence(taskId, server, hold.getCreateRevision()));
+        List<KeyValue> current = answer.getGetResponses().get(0).getKvs();
+        if (current.isEmpty() || !current.get(0).getValue().equals(name)) {
+            return Optional.empty();
+        }
+        KeyValue hold = current.get(0);
+        return hold.getLease() == leaseId
+                ? Optional.of(new Fence(taskId, server, hold.getModRevision()))
+                : takeOverFromEarlierRun(taskId, key, hold);
+    }
+
+    /** This server's name on another lease: an earlier run of this server, which is gone. */
+    private Optional<Fence> takeOverFromEarlierRun(String taskId, ByteSequence key, KeyValue hold) {
+        TxnResponse answer = store.await(store.kv().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(hold.getModRevision())))
+                .Then(Op.put(key, name, PutOption.builder().withLeaseId(leaseId).build()))
+                .commit(), "take the hold over from an earlier run", taskId);
+        return answer.isSucceeded()
+                ? Optional.of(new Fence(taskId, server, answer.getHeader().getRevision()))
+                : Optional.empty();
     }
 
     @Override
     public void release(Fence hold) {
         ByteSequence key = keys.taskOwner(hold.taskId());
         store.await(store.kv().txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(hold.token())),
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(hold.token())),
                         new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(EtcdKeys.bytes(hold.holder()))))
                 .Then(Op.delete(key, DeleteOption.DEFAULT))
                 .commit(), "give the hold up", hold.taskId());

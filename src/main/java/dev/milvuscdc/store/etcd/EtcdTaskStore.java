@@ -196,13 +196,13 @@ public final class EtcdTaskStore implements TaskStore {
 
     /**
      * Writes a task's entries in one transaction while the task exists and, in a fenced view, while the hold
-     * of the fence is the task's hold key as it stands (same holder, same create revision).
+     * of the fence is the task's hold key as it stands (same holder, same mod revision).
      */
     private void writeIfHeld(String taskId, Op[] writes, String action) {
         List<Cmp> conditions = new ArrayList<>(List.of(taskExists(keys.taskInfo(taskId))));
         Optional<Fence> applying = fence.filter(f -> f.taskId().equals(taskId));
         applying.ifPresent(f -> {
-            conditions.add(new Cmp(keys.taskOwner(taskId), Cmp.Op.EQUAL, CmpTarget.createRevision(f.token())));
+            conditions.add(new Cmp(keys.taskOwner(taskId), Cmp.Op.EQUAL, CmpTarget.modRevision(f.token())));
             conditions.add(new Cmp(keys.taskOwner(taskId), Cmp.Op.EQUAL, CmpTarget.value(EtcdKeys.bytes(f.holder()))));
         });
         boolean written = await(kv.txn().If(conditions.toArray(Cmp[]::new)).Then(writes).commit(), action, taskId)

@@ -57,6 +57,7 @@ final class JdbcSchema {
               root_path VARBINARY(512) NOT NULL,
               task_id VARBINARY(512) NOT NULL,
               holder VARBINARY(512) NOT NULL,
+              holder_run VARBINARY(64) NOT NULL,
               token BIGINT NOT NULL,
               expires_ms BIGINT NOT NULL,
               PRIMARY KEY (root_path, task_id)
