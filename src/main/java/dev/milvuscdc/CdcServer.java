@@ -13,6 +13,7 @@ import dev.milvuscdc.source.QueueProbe;
 import dev.milvuscdc.source.SourceProbe;
 import dev.milvuscdc.source.meta.SourceEtcd;
 import dev.milvuscdc.store.StoreException;
+import dev.milvuscdc.store.TaskLeases;
 import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.store.TaskStores;
 import dev.milvuscdc.task.TaskRunnerFactory;
@@ -52,7 +53,8 @@ public final class CdcServer implements AutoCloseable {
         TaskLimits limits = new TaskLimits(config.server().maxTaskNum(), config.server().maxNameLength(),
                 config.source().replicateChan(), !config.source().milvusUri().isBlank());
         Supplier<Optional<String>> sourceProblem = () -> source.get().problem();
-        this.tasks = new TaskManager(store, outside.runners(), outside.target(), sourceProblem, limits, metrics);
+        TaskLeases leases = store.leases(config.server().serverName(), config.server().taskLease());
+        this.tasks = new TaskManager(store, leases, outside.runners(), outside.target(), sourceProblem, limits, metrics);
         this.http = new CdcHttpServer(tasks, metrics, () -> sourceParts(source.get()), config.server().maxRequestBytes(),
                 config.server().apiToken());
     }

@@ -36,7 +36,9 @@ import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -167,6 +169,24 @@ class ConfigKeysIT {
                 row("maxRequestBytes", "300", s -> assertThat(s.client().post("{\"request_type\":\"list\","
                         + " ".repeat(400) + "\"request_data\":{}}").message())
                         .startsWith("fail to read the request body, error: the request body is larger than 300 bytes")),
+                row("serverName", "cfg-server-" + port, s -> {
+                    assertThat(s.create("{\"name\":\"a\"}").code()).isEqualTo(200);
+                    assertThat(s.client().request("list", "{}").data().path("tasks").path(0).path("owner").asText())
+                            .isEqualTo("cfg-server-" + port);
+                }),
+                row("taskLeaseSeconds", "3", s -> {
+                    try (CdcServer server = TestServers.start(s.config(), s.store(), new FakeRunners());
+                         Client client = Client.builder().endpoints(etcd).build()) {
+                        new CdcTestClient(server.port()).createTaskOver("cfg_lease");
+                        List<KeyValue> holds = client.getKVClient().get(
+                                ByteSequence.from("cfg-lease-" + port + "/task_owner/", StandardCharsets.UTF_8),
+                                GetOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS).getKvs();
+                        assertThat(holds).hasSize(1);
+                        assertThat(client.getLeaseClient().timeToLive(holds.get(0).getLease(), LeaseOption.DEFAULT)
+                                .get(10, TimeUnit.SECONDS).getGrantedTTL()).isEqualTo(3);
+                    }
+                }).with("metaStoreConfig.storeType", "etcd").with("metaStoreConfig.etcd.address", "[" + etcd + "]")
+                        .with("metaStoreConfig.rootPath", "cfg-lease-" + port),
                 row("apiToken", "cfg-tok-" + port, s -> {
                     Reply refused = s.client().request("list", "{}");
                     assertThat(refused.status()).isEqualTo(401);

@@ -31,6 +31,9 @@ final class RunnerReports implements AutoCloseable {
         void onFailed(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException;
 
         void onRestart(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException;
+
+        /** Answered at once, on the runner's thread: see {@link TaskStatusListener#holdStands()}. */
+        boolean holdStands();
     }
 
     private interface Report {
@@ -73,6 +76,11 @@ final class RunnerReports implements AutoCloseable {
             @Override
             public void restart(FaultKind kind, String reason) {
                 submit(taskId, h -> h.onRestart(taskId, generation, kind, reason));
+            }
+
+            @Override
+            public boolean holdStands() {
+                return handler.holdStands();
             }
         };
     }

@@ -8,9 +8,12 @@ import dev.milvuscdc.control.TaskTransitions.Move;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.snapshot.SnapshotProgress;
+import dev.milvuscdc.store.StoreException;
+import dev.milvuscdc.store.TaskLeases;
 import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.task.CopyStatus;
 import dev.milvuscdc.task.FaultKind;
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskRunnerFactory;
@@ -58,7 +61,8 @@ public final class TaskManager implements AutoCloseable {
     private final TaskRequests requests;
     private final TaskCreations creations;
     private final TaskRunners runners;
-    private final StoredTaskStarts storedTaskStarts;
+    private final TaskLeases leases;
+    private final TaskHolds holds;
     private final long requestWaitNanos;
     private final CdcMetrics metrics;
     private final AtomicInteger threadNumber = new AtomicInteger();
@@ -68,19 +72,21 @@ public final class TaskManager implements AutoCloseable {
         return t;
     });
     private final ReachabilityCheck reachability;
-    private volatile Future<?> storedTasksStart = CompletableFuture.completedFuture(null);
+    private volatile Future<?> holdsRunning = CompletableFuture.completedFuture(null);
 
     /**
+     * @param leases        how this server shares the store's tasks with the others on it; closed with the manager
      * @param sourceProblem why the source cannot be reached now, empty when it can
      */
-    public TaskManager(TaskStore store, TaskRunnerFactory runnerFactory, TargetProbe targetProbe,
+    public TaskManager(TaskStore store, TaskLeases leases, TaskRunnerFactory runnerFactory, TargetProbe targetProbe,
                        Supplier<Optional<String>> sourceProblem, TaskLimits limits, CdcMetrics metrics) {
-        this(store, runnerFactory, targetProbe, sourceProblem, limits, metrics, REQUEST_WAIT);
+        this(store, leases, runnerFactory, targetProbe, sourceProblem, limits, metrics, REQUEST_WAIT);
     }
 
     /** @param requestWait how long a request waits for its task's earlier requests */
-    TaskManager(TaskStore store, TaskRunnerFactory runnerFactory, TargetProbe targetProbe,
+    TaskManager(TaskStore store, TaskLeases leases, TaskRunnerFactory runnerFactory, TargetProbe targetProbe,
                 Supplier<Optional<String>> sourceProblem, TaskLimits limits, CdcMetrics metrics, Duration requestWait) {
+        this.leases = leases;
         this.store = new StoredTasks(store);
         this.metrics = metrics;
         this.validator = new CreateValidator(limits);
@@ -89,8 +95,7 @@ public final class TaskManager implements AutoCloseable {
         this.creations = new TaskCreations(this.store, new ExistingTaskChecks(limits), transitions, slots);
         this.runners = new TaskRunners(runnerFactory, transitions, new Reports());
         this.requestWaitNanos = requestWait.toNanos();
-        this.storedTaskStarts = new StoredTaskStarts(this.store, requests, runners, transitions, metrics,
-                requestWaitNanos);
+        this.holds = new TaskHolds(leases, this.store, slots, requests, runners, transitions, metrics);
         this.reachability = new ReachabilityCheck(sourceProblem, targetProbe, background);
     }
 
@@ -156,8 +161,13 @@ public final class TaskManager implements AutoCloseable {
             if (task.state() == TaskState.Running) {
                 throw client("the task has running, task_id: " + taskId);
             }
+            Optional<Fence> hold = leases.acquire(taskId);
+            if (hold.isEmpty()) {
+                // Another server holds the task: it starts the runner when it next follows the stored state.
+                return transitions.move(task, Move.START, "");
+            }
             try {
-                return runners.start(slot, task, Move.START, "resume");
+                return runners.start(slot, task, Move.START, "resume", hold.get());
             } catch (RuntimeException e) {
                 transitions.move(task, Move.HOLD, "fail to start task, err: " + TaskRunners.describe(e));
                 throw server("fail to start the task, task_id: " + taskId + ": " + TaskRunners.describe(e));
@@ -197,13 +207,28 @@ public final class TaskManager implements AutoCloseable {
         return store.status();
     }
 
+    /** One round of {@link TaskHolds} now, for tests that let time pass themselves. */
+    void followHoldsOnce() throws InterruptedException {
+        holds.round();
+    }
+
+    /** The name of the server that holds each held task, by task id. */
+    public Map<String, String> holders() {
+        try {
+            return leases.holders();
+        } catch (StoreException e) {
+            throw server("fail to read which server holds each task: " + e.getMessage());
+        }
+    }
+
     /**
-     * Brings every stored task back in its stored state, in the background: Running ones restart,
-     * Paused ones stay paused, {@code disable_auto_start} ones are paused. Returns at once; until the
-     * background start comes to a task, it shows its stored state and its requests are served.
+     * Starts taking this server's share of the stored tasks, in the background ({@link TaskHolds}): in the
+     * first round, Running ones restart, Paused ones stay paused, {@code disable_auto_start} ones are
+     * paused. Returns at once; until the background start comes to a task, it shows its stored state and
+     * its requests are served.
      */
     public void startStoredTasks() {
-        storedTasksStart = background.submit(storedTaskStarts);
+        holdsRunning = background.submit(holds);
     }
 
     /** Stops every runner, all at once, without changing stored states, so Running tasks restart next time. */
@@ -211,19 +236,27 @@ public final class TaskManager implements AutoCloseable {
     public void close() {
         requests.close();
         runners.close();
-        awaitQuietly(storedTasksStart);
+        holdsRunning.cancel(true);
         slots.all().stream()
                 .map(slot -> CompletableFuture.runAsync(() -> stopForShutdown(slot.taskId()), background))
                 .toList()
                 .forEach(this::awaitQuietly);
         background.shutdownNow();
+        // Given up only now that no runner writes any more: another server may take the tasks at once.
+        leases.close();
     }
 
     private String start(NewTask created) {
         String taskId = created.task().taskId();
         try (TaskLogContext logged = TaskLogContext.of(taskId)) {
+            Optional<Fence> hold = holds.takeIfBelowShare(taskId);
+            if (hold.isEmpty()) {
+                // Other servers hold fewer tasks: one of them takes this one within a round.
+                transitions.move(created.task(), Move.START, "");
+                return taskId;
+            }
             try {
-                runners.start(created.slot(), created.task(), Move.START, "create");
+                runners.start(created.slot(), created.task(), Move.START, "create", hold.get());
                 return taskId;
             } catch (RuntimeException e) {
                 deleteQuietly(created.task());
@@ -236,6 +269,11 @@ public final class TaskManager implements AutoCloseable {
 
     /** Where runners' fault reports are applied. */
     private final class Reports implements RunnerReports.Handler {
+        @Override
+        public boolean holdStands() {
+            return holds.renewedLately();
+        }
+
         @Override
         public void onRetrying(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException {
             requests.report(taskId, generation, (slot, task) -> {
@@ -253,6 +291,10 @@ public final class TaskManager implements AutoCloseable {
         @Override
         public void onFailed(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException {
             requests.report(taskId, generation, (slot, task) -> {
+                if (!holds.stillHeld(slot)) {
+                    runners.stop(slot, "a failure after its hold on the task ended");
+                    return task;
+                }
                 metrics.taskPaused(taskId, kind.label());
                 runners.stop(slot, "a failure");
                 return transitions.move(task, Move.PAUSE, reason);
@@ -262,10 +304,15 @@ public final class TaskManager implements AutoCloseable {
         @Override
         public void onRestart(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException {
             requests.report(taskId, generation, (slot, task) -> {
+                Fence hold = slot.hold().orElseThrow();
+                if (!holds.stillHeld(slot)) {
+                    runners.stop(slot, "a restart after its hold on the task ended");
+                    return task;
+                }
                 metrics.taskRestarted(taskId, kind.label());
                 runners.stop(slot, "a restart");
                 try {
-                    return runners.start(slot, task, Move.RESTART, "a restart");
+                    return runners.start(slot, task, Move.RESTART, "a restart", hold);
                 } catch (RuntimeException e) {
                     metrics.taskPaused(taskId, kind.label());
                     return transitions.move(task, Move.PAUSE, "the restart after '" + reason + "' failed: "

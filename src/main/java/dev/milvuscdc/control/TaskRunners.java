@@ -1,6 +1,7 @@
 package dev.milvuscdc.control;
 
 import dev.milvuscdc.control.TaskTransitions.Move;
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskRunnerFactory;
@@ -34,23 +35,23 @@ final class TaskRunners implements AutoCloseable {
     }
 
     /**
-     * Starts a runner for the task, then stores the task as Running by {@code move}. A runner that
+     * Starts a runner for the task under this server's hold on it, then stores the task as Running by {@code move}. A runner that
      * starts but whose state cannot be stored is stopped again.
      *
      * @param why what the start is for, for the log and a busy answer
      * @return the task as stored now
      * @throws RuntimeException when the runner cannot start; nothing runs then and nothing was stored
      */
-    TaskRecord start(TaskSlot slot, TaskRecord task, Move move, String why) {
+    TaskRecord start(TaskSlot slot, TaskRecord task, Move move, String why, Fence hold) {
         if (closed) {
             throw new IllegalStateException("the server is stopping");
         }
         slot.doing(why + ": starting its runner");
         long generation = generations.incrementAndGet();
-        TaskRunner runner = factory.create(task.withState(TaskState.Running, ""),
+        TaskRunner runner = factory.create(task.withState(TaskState.Running, ""), hold,
                 reports.listenerFor(task.taskId(), generation));
         runner.start();
-        slot.attach(runner, generation);
+        slot.attach(runner, generation, hold);
         try {
             return transitions.move(task, move, "");
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.milvuscdc.control;
 
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRunner;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class TaskSlot {
 
-    /** A started runner and the generation its fault reports carry. */
-    record LiveRunner(TaskRunner runner, long generation) {
+    /** A started runner, the generation its fault reports carry and the hold it runs under. */
+    record LiveRunner(TaskRunner runner, long generation, Fence hold) {
     }
 
     private final String taskId;
@@ -58,8 +59,8 @@ final class TaskSlot {
         return (what.isEmpty() ? "an earlier request" : what) + " for " + seconds + " s";
     }
 
-    void attach(TaskRunner runner, long generation) {
-        live = new LiveRunner(runner, generation);
+    void attach(TaskRunner runner, long generation, Fence hold) {
+        live = new LiveRunner(runner, generation, hold);
     }
 
     void detach() {
@@ -69,6 +70,12 @@ final class TaskSlot {
     Optional<TaskRunner> runner() {
         LiveRunner current = live;
         return current == null ? Optional.empty() : Optional.of(current.runner());
+    }
+
+    /** The hold the runner runs under; empty without a runner. */
+    Optional<Fence> hold() {
+        LiveRunner current = live;
+        return current == null ? Optional.empty() : Optional.of(current.hold());
     }
 
     /** Whether the runner of this generation is the one running now: reports of replaced runners are ignored. */

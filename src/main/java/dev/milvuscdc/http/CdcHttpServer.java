@@ -45,7 +45,7 @@ public final class CdcHttpServer implements AutoCloseable {
      */
     public CdcHttpServer(TaskManager tasks, CdcMetrics metrics, Supplier<Map<String, String>> sourceStatus,
                          int maxRequestBytes, Secret apiToken) {
-        this.api = new CdcApi(tasks, new RequestDecoder(), new TaskViews(json, tasks::copyStatus), metrics);
+        this.api = new CdcApi(tasks, new RequestDecoder(), new TaskViews(json, tasks::copyStatus, tasks::holders), metrics);
         this.health = new Health(tasks, sourceStatus);
         this.metrics = metrics;
         this.maxRequestBytes = maxRequestBytes;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The answer shapes of {@code get}, {@code list} and {@code position}. A task shows every key of
@@ -28,13 +29,18 @@ final class TaskViews {
 
     private final ObjectMapper mapper;
     private final Function<TaskRecord, Optional<CopyStatus>> copyStatus;
+    private final Supplier<Map<String, String>> holders;
 
-    TaskViews(ObjectMapper mapper, Function<TaskRecord, Optional<CopyStatus>> copyStatus) {
+    /** @param holders the name of the server that holds each held task, by task id */
+    TaskViews(ObjectMapper mapper, Function<TaskRecord, Optional<CopyStatus>> copyStatus,
+              Supplier<Map<String, String>> holders) {
         this.mapper = mapper;
         this.copyStatus = copyStatus;
+        this.holders = holders;
     }
 
-    ObjectNode task(TaskRecord task) {
+    /** @param owner the server that holds the task, empty while none does */
+    ObjectNode task(TaskRecord task, String owner) {
         TaskSpec spec = task.spec().redacted();
         ObjectNode node = mapper.createObjectNode();
         node.put("task_id", task.taskId());
@@ -61,6 +67,7 @@ final class TaskViews {
         node.put("disable_auto_start", spec.disableAutoStart());
         node.put("snapshot", spec.snapshotInitial() ? TaskSpec.SNAPSHOT_INITIAL : TaskSpec.SNAPSHOT_NEVER);
         node.put("write_mode", spec.replicateWrites() ? TaskSpec.WRITE_MODE_REPLICATE : TaskSpec.WRITE_MODE_API);
+        node.put("owner", owner);
         copyStatus.apply(task).ifPresent(status -> node.set("snapshot_status", mapper.valueToTree(status)));
         return node;
     }
@@ -106,7 +113,7 @@ final class TaskViews {
 
     /** The reference's {@code get} answer is read as {@code task} by its code and as {@code Task} by its docs. */
     Map<String, Object> taskData(TaskRecord task) {
-        ObjectNode view = task(task);
+        ObjectNode view = task(task, holders.get().getOrDefault(task.taskId(), ""));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("task", view);
         data.put("Task", view);
@@ -114,7 +121,8 @@ final class TaskViews {
     }
 
     Map<String, Object> listData(Collection<TaskRecord> tasks) {
-        return Map.of("tasks", tasks.stream().map(this::task).toList());
+        Map<String, String> held = holders.get();
+        return Map.of("tasks", tasks.stream().map(task -> task(task, held.getOrDefault(task.taskId(), ""))).toList());
     }
 
     record Position(@JsonProperty("collection_id") long collectionId,

@@ -2,6 +2,7 @@ package dev.milvuscdc.replication;
 
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.store.TaskStore;
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskRunnerFactory;
@@ -21,7 +22,7 @@ public final class ReplicationRunnerFactory implements TaskRunnerFactory {
     }
 
     @Override
-    public TaskRunner create(TaskRecord task, TaskStatusListener listener) {
-        return new ReplicationRunner(task, listener, settings, store, metrics);
+    public TaskRunner create(TaskRecord task, Fence hold, TaskStatusListener listener) {
+        return new ReplicationRunner(task, listener, settings, store.fencedBy(hold), metrics);
     }
 }

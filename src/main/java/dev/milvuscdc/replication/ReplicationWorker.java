@@ -2,6 +2,7 @@ package dev.milvuscdc.replication;
 
 import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskStatusListener;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -26,6 +27,9 @@ final class ReplicationWorker {
         void close();
     }
 
+    /** How often a worker that waits for its server to renew its hold looks again. */
+    private static final Duration HOLD_CHECK = Duration.ofMillis(100);
+
     private ReplicationWorker() {
     }
 
@@ -37,7 +41,18 @@ final class ReplicationWorker {
     private static void run(String taskId, Loop loop, TaskStatusListener listener) {
         MDC.put("task", taskId);
         try {
+            boolean waiting = false;
             while (!Thread.currentThread().isInterrupted()) {
+                if (!listener.holdStands()) {
+                    if (!waiting) {
+                        log.warn("task {}: {} waits: this server has not renewed its hold on the task lately", taskId,
+                                loop.name());
+                        waiting = true;
+                    }
+                    Thread.sleep(HOLD_CHECK.toMillis());
+                    continue;
+                }
+                waiting = false;
                 loop.runOnce();
             }
         } catch (InterruptedException e) {

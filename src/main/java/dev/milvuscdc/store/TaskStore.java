@@ -1,7 +1,9 @@
 package dev.milvuscdc.store;
 
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.task.TaskRecord;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,20 @@ public interface TaskStore extends AutoCloseable {
      * longer exists; deleting a task deletes its catalog.
      */
     void updateCatalog(String taskId, Map<String, String> put, Collection<String> remove);
+
+    /**
+     * The leases through which servers sharing this store divide its tasks, this server named {@code server}
+     * ({@link TaskLeases}). Closed with the store at the latest.
+     */
+    TaskLeases leases(String server, Duration leaseTime);
+
+    /**
+     * This store as the holder of {@code fence} writes to it: the positions and the catalog of the fenced
+     * task are written only while the hold stands, in the same atomic step as the check, and
+     * {@link LeaseLostException} is thrown otherwise. Everything else passes through unchanged. Closing
+     * the view leaves this store open.
+     */
+    TaskStore fencedBy(Fence fence);
 
     @Override
     void close();

@@ -38,7 +38,7 @@ public final class TaskStores {
         } catch (IOException e) {
             throw location.failure("create the data directory", null, e);
         }
-        return opened(JdbcTaskStore.open(JdbcPools.embedded(dataDir, location), location, rootPath), rootPath);
+        return opened(JdbcTaskStore.h2(JdbcPools.embedded(dataDir, location), location, rootPath), rootPath);
     }
 
     /** MySQL or MariaDB; the database must exist, the tables are created when missing. */
@@ -46,7 +46,7 @@ public final class TaskStores {
         Objects.requireNonNull(rootPath, "rootPath");
         StoreLocation location = new StoreLocation("MySQL", JdbcPools.withoutCredentials(jdbcUrl),
                 "check metaStoreConfig.mysqlSourceUrl, the user and password, and that the database exists");
-        return opened(JdbcTaskStore.open(JdbcPools.mysql(jdbcUrl, user, password, location), location, rootPath),
+        return opened(JdbcTaskStore.mysql(JdbcPools.mysql(jdbcUrl, user, password, location), location, rootPath),
                 rootPath);
     }
 

@@ -16,4 +16,14 @@ public interface TaskStatusListener {
 
     /** The runner must start again from the stored positions; the task stays Running. */
     void restart(FaultKind kind, String reason);
+
+    /**
+     * Whether this server's hold on the task still stands as far as the server knows without asking the
+     * store: false once it has not renewed its holds for a good part of the lease time (a server that was
+     * frozen or cut off). A runner starts no further work while it is false; its server stops it or
+     * renews. True where no other server can take the task.
+     */
+    default boolean holdStands() {
+        return true;
+    }
 }

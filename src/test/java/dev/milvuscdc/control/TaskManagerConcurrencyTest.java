@@ -55,7 +55,7 @@ class TaskManagerConcurrencyTest {
     private TaskManager manager = manager(100, TaskManager.REQUEST_WAIT);
 
     private TaskManager manager(int maxTaskNum, Duration requestWait) {
-        return new TaskManager(store, runners, param -> { }, Optional::empty,
+        return new TaskManager(store, store.leases("server-a", Duration.ofSeconds(10)), runners, param -> { }, Optional::empty,
                 new TaskLimits(maxTaskNum, 256, "by-dev-replicate-msg", true), metrics, requestWait);
     }
 

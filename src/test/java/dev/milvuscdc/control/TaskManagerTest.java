@@ -41,7 +41,7 @@ class TaskManagerTest {
     private TaskManager manager = managerWithLimit(100);
 
     private TaskManager managerWithLimit(int maxTaskNum) {
-        return new TaskManager(store, runners, target, () -> Optional.ofNullable(sourceDown.get()),
+        return new TaskManager(store, store.leases("server-a", Duration.ofSeconds(10)), runners, target, () -> Optional.ofNullable(sourceDown.get()),
                 new TaskLimits(maxTaskNum, 256, "by-dev-replicate-msg", true), metrics);
     }
 
@@ -114,7 +114,7 @@ class TaskManagerTest {
                 return false;
             }
         };
-        manager = new TaskManager(store, runners, normalTarget, Optional::empty,
+        manager = new TaskManager(store, store.leases("server-a", Duration.ofSeconds(10)), runners, normalTarget, Optional::empty,
                 new TaskLimits(100, 256, "by-dev-replicate-msg", true), metrics);
         TaskSpec base = spec("http://a:1", "c");
         TaskSpec replicate = new TaskSpec(base.milvusConnectParam(), null, base.collectionInfos(), null, null, null, null,
@@ -252,7 +252,7 @@ class TaskManagerTest {
     @Test
     void aSourceCheckThatHangsFailsCreateAtTheConnectTimeout() {
         CountDownLatch sourceAnswers = new CountDownLatch(1);
-        TaskManager hanging = new TaskManager(store, runners, target, () -> {
+        TaskManager hanging = new TaskManager(store, store.leases("server-a", Duration.ofSeconds(10)), runners, target, () -> {
             try {
                 sourceAnswers.await();
             } catch (InterruptedException e) {

@@ -79,7 +79,8 @@ class CdcApiRequestsTest {
         assertThat(task.fieldNames()).toIterable().containsExactly("task_id", "milvus_connect_param",
                 "kafka_connect_param", "collection_infos", "db_collections", "state",
                 "rpc_channel_info", "extra_info", "name_mapping", "buffer_config", "disable_auto_start", "snapshot",
-                "write_mode");
+                "write_mode", "owner");
+        assertThat(task.path("owner").asText()).as("the one server holds the task it created").isNotBlank();
         assertThat(task.path("milvus_connect_param").toString()).isEqualTo("{\"host\":\"\",\"port\":0,\"enable_tls\":false,"
                 + "\"uri\":\"http://127.0.0.1:19540\",\"dial_config\":{},\"channel_num\":0,\"ignore_partition\":false,"
                 + "\"connect_timeout\":5}");

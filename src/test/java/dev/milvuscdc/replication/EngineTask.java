@@ -4,10 +4,12 @@ import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -67,8 +69,13 @@ final class EngineTask implements AutoCloseable {
 
     /** Starts the runner from what the store holds, as a server restart does. */
     void startAgain() {
-        runner = factory.create(store.get(taskId).orElseThrow(), listener);
+        runner = factory.create(store.get(taskId).orElseThrow(), hold(), listener);
         runner.start();
+    }
+
+    /** One server's hold on the task, long enough for any test. */
+    private Fence hold() {
+        return store.leases("engine-task", Duration.ofHours(1)).acquire(taskId).orElseThrow();
     }
 
     void stop() {

@@ -12,10 +12,16 @@ final class RecordingListener implements TaskStatusListener {
     final List<String> failed = new CopyOnWriteArrayList<>();
     final List<String> restarts = new CopyOnWriteArrayList<>();
     volatile int recovered;
+    volatile boolean holdStands = true;
 
     @Override
     public void retrying(FaultKind kind, String reason) {
         retrying.add(reason);
+    }
+
+    @Override
+    public boolean holdStands() {
+        return holdStands;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.milvuscdc.server;
 
 import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskRunnerFactory;
@@ -122,7 +123,7 @@ public final class FakeRunners implements TaskRunnerFactory {
     }
 
     @Override
-    public TaskRunner create(TaskRecord task, TaskStatusListener listener) {
+    public TaskRunner create(TaskRecord task, Fence hold, TaskStatusListener listener) {
         FakeRunner runner = new FakeRunner(task, listener);
         created.add(runner);
         return runner;

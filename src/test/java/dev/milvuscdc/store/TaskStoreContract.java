@@ -6,17 +6,23 @@ import static dev.milvuscdc.store.StoreFixtures.runConcurrently;
 import static dev.milvuscdc.store.StoreFixtures.spec;
 import static dev.milvuscdc.store.StoreFixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -331,5 +337,172 @@ abstract class TaskStoreContract {
         assertThat(other.delete("same-id")).isTrue();
         assertThat(store.get("same-id")).isPresent();
         assertThat(store.positions("same-id")).hasSize(1);
+    }
+
+    // Holds of servers sharing the store (TaskLeases) and fenced writes.
+
+    private static final Duration LEASE = Duration.ofSeconds(2);
+    private final List<TaskLeases> servers = new ArrayList<>();
+
+    private TaskLeases server(String name) {
+        TaskLeases leases = store.leases(name, LEASE);
+        servers.add(leases);
+        return leases;
+    }
+
+    @AfterEach
+    void closeServers() {
+        servers.forEach(TaskLeases::close);
+    }
+
+    @Test
+    void aHeldTaskIsRefusedToOtherServersAndItsHolderGetsItsOwnHoldAgain() {
+        store.put(task("h1", TaskState.Running, ""));
+        TaskLeases a = server("a");
+        TaskLeases b = server("b");
+
+        Fence hold = a.acquire("h1").orElseThrow();
+
+        assertThat(hold.holder()).isEqualTo("a");
+        assertThat(b.acquire("h1")).isEmpty();
+        assertThat(a.acquire("h1")).contains(hold);
+        assertThat(a.renew()).containsExactly(Map.entry("h1", hold));
+        assertThat(b.renew()).isEmpty();
+        assertThat(b.holders()).containsExactly(Map.entry("h1", "a"));
+        assertThat(b.servers()).contains("a", "b");
+    }
+
+    @Test
+    void aHoldGivenUpPassesOnWithALargerToken() {
+        store.put(task("h1", TaskState.Running, ""));
+        TaskLeases a = server("a");
+        TaskLeases b = server("b");
+        Fence first = a.acquire("h1").orElseThrow();
+
+        a.release(first);
+        Fence second = b.acquire("h1").orElseThrow();
+
+        assertThat(second.holder()).isEqualTo("b");
+        assertThat(second.token()).isGreaterThan(first.token());
+        assertThat(a.renew()).isEmpty();
+    }
+
+    @Test
+    void renewalsKeepAHoldPastTheLeaseTime() throws Exception {
+        store.put(task("h1", TaskState.Running, ""));
+        TaskLeases a = server("a");
+        TaskLeases b = server("b");
+        Fence hold = a.acquire("h1").orElseThrow();
+
+        for (int i = 0; i < 6; i++) {
+            Thread.sleep(LEASE.toMillis() / 2);
+            assertThat(a.renew()).containsKey("h1");
+        }
+
+        assertThat(b.acquire("h1")).isEmpty();
+        assertThat(a.renew()).containsExactly(Map.entry("h1", hold));
+    }
+
+    @Test
+    void aHoldNotRenewedExpiresAndTheOldHoldersFencedWritesAreRefused() {
+        store.put(task("h1", TaskState.Running, ""));
+        TaskLeases a = server("a");
+        TaskLeases b = server("b");
+        Fence old = a.acquire("h1").orElseThrow();
+        TaskStore oldWriter = store.fencedBy(old);
+        oldWriter.savePositions("h1", List.of(position("dml_0", "1", 10)));
+
+        Fence taken = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> { b.renew(); return b.acquire("h1"); }, Optional::isPresent).orElseThrow();
+
+        assertThat(taken.token()).isGreaterThan(old.token());
+        assertThatThrownBy(() -> oldWriter.savePositions("h1", List.of(position("dml_0", "2", 20))))
+                .isInstanceOf(LeaseLostException.class).hasMessageContaining("h1");
+        assertThatThrownBy(() -> oldWriter.updateCatalog("h1", Map.of("k", "v"), List.of()))
+                .isInstanceOf(LeaseLostException.class);
+        assertThat(store.positions("h1").get("dml_0").messageId()).isEqualTo("1");
+        assertThat(store.catalog("h1")).isEmpty();
+        assertThat(a.renew()).as("the old holder learns it lost the hold").isEmpty();
+
+        store.fencedBy(taken).savePositions("h1", List.of(position("dml_0", "3", 30)));
+        assertThat(store.positions("h1").get("dml_0").messageId()).isEqualTo("3");
+        assertThat(a.acquire("h1")).isEmpty();
+    }
+
+    @Test
+    void aServerThatStopsRenewingLeavesTheServersList() {
+        TaskLeases a = server("a");
+        TaskLeases b = server("b");
+        assertThat(b.servers()).contains("a", "b");
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> { b.renew(); return !b.servers().contains("a"); });
+
+        assertThat(b.servers()).contains("b");
+        assertThat(a.renew()).isEmpty();
+        assertThat(b.servers()).as("a renewed: present again").contains("a", "b");
+    }
+
+    @Test
+    void aFencedWriteLeavesOtherTasksAloneAndDoesNothingForADeletedTask() {
+        store.put(task("h1", TaskState.Running, ""));
+        store.put(task("h2", TaskState.Running, ""));
+        TaskLeases a = server("a");
+        Fence hold = a.acquire("h1").orElseThrow();
+        TaskStore writer = store.fencedBy(hold);
+
+        writer.savePositions("h2", List.of(position("dml_0", "5", 50)));
+        assertThat(store.positions("h2")).containsKey("dml_0");
+
+        store.delete("h1");
+        writer.savePositions("h1", List.of(position("dml_0", "6", 60)));
+
+        assertThat(store.positions("h1")).isEmpty();
+        assertThat(a.renew()).as("the delete removed the hold").isEmpty();
+        assertThat(a.holders()).doesNotContainKey("h1");
+    }
+
+    @Test
+    void aServerRestartedUnderItsNameTakesItsHoldsOverAtOnceAndFencesOutItsEarlierRun() {
+        store.put(task("h1", TaskState.Running, ""));
+        TaskLeases earlier = server("a");
+        Fence old = earlier.acquire("h1").orElseThrow();
+        TaskLeases restarted = server("a");
+
+        Fence taken = restarted.acquire("h1").orElseThrow();
+
+        assertThat(taken.token()).isNotEqualTo(old.token());
+        assertThat(server("b").acquire("h1")).isEmpty();
+        assertThatThrownBy(() -> store.fencedBy(old).savePositions("h1", List.of(position("dml_0", "1", 1))))
+                .isInstanceOf(LeaseLostException.class);
+        store.fencedBy(taken).savePositions("h1", List.of(position("dml_0", "2", 2)));
+        assertThat(store.positions("h1").get("dml_0").messageId()).isEqualTo("2");
+        assertThat(earlier.renew()).isEmpty();
+        assertThat(restarted.renew()).containsExactly(Map.entry("h1", taken));
+    }
+
+    @Test
+    void closingGivesEveryHoldUpAtOnce() {
+        store.put(task("h1", TaskState.Running, ""));
+        TaskLeases a = store.leases("a", LEASE);
+        TaskLeases b = server("b");
+        a.acquire("h1").orElseThrow();
+
+        a.close();
+
+        assertThat(b.acquire("h1")).isPresent();
+        assertThat(b.servers()).doesNotContain("a");
+    }
+
+    @Test
+    void serversTakingOneTaskAtOnceGiveItExactlyOneHolder() throws Exception {
+        store.put(task("h1", TaskState.Running, ""));
+        List<TaskLeases> racing = List.of(server("s0"), server("s1"), server("s2"), server("s3"));
+        List<Fence> taken = new CopyOnWriteArrayList<>();
+
+        runConcurrently(4, thread -> racing.get(thread).acquire("h1").ifPresent(taken::add));
+
+        assertThat(taken).hasSize(1);
+        assertThat(server("observer").holders()).containsExactly(Map.entry("h1", taken.get(0).holder()));
     }
 }

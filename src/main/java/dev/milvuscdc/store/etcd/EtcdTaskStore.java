@@ -1,10 +1,13 @@
 package dev.milvuscdc.store.etcd;
 
 import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.store.LeaseLostException;
 import dev.milvuscdc.store.StoreException;
 import dev.milvuscdc.store.StoreLocation;
 import dev.milvuscdc.store.StoredJson;
+import dev.milvuscdc.store.TaskLeases;
 import dev.milvuscdc.store.TaskStore;
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -56,13 +59,18 @@ public final class EtcdTaskStore implements TaskStore {
     private final KV kv;
     private final EtcdKeys keys;
     private final StoreLocation location;
-    private final Set<String> unreadableKeys = ConcurrentHashMap.newKeySet();
+    private final Set<String> unreadableKeys;
+    /** Present in a view made by {@link #fencedBy}, which shares the client and does not close it. */
+    private final Optional<Fence> fence;
 
-    private EtcdTaskStore(Client client, EtcdKeys keys, StoreLocation location) {
+    private EtcdTaskStore(Client client, EtcdKeys keys, StoreLocation location, Set<String> unreadableKeys,
+                          Optional<Fence> fence) {
         this.client = client;
         this.kv = client.getKVClient();
         this.keys = keys;
         this.location = location;
+        this.unreadableKeys = unreadableKeys;
+        this.fence = fence;
     }
 
     /**
@@ -84,7 +92,8 @@ public final class EtcdTaskStore implements TaskStore {
         if (tls != null) {
             builder.sslContext(tls);
         }
-        EtcdTaskStore store = new EtcdTaskStore(builder.build(), new EtcdKeys(rootPath), location);
+        EtcdTaskStore store = new EtcdTaskStore(builder.build(), new EtcdKeys(rootPath), location,
+                ConcurrentHashMap.newKeySet(), Optional.empty());
         try {
             store.await(store.kv.get(store.keys.taskInfoPrefix(),
                     GetOption.builder().isPrefix(true).withCountOnly(true).build()), "connect", null);
@@ -128,10 +137,11 @@ public final class EtcdTaskStore implements TaskStore {
         ByteSequence taskKey = keys.taskInfo(taskId);
         Op deletePositions = Op.delete(keys.positionsPrefix(taskId), DeleteOption.builder().isPrefix(true).build());
         Op deleteCatalog = Op.delete(keys.catalogPrefix(taskId), DeleteOption.builder().isPrefix(true).build());
+        Op deleteHold = Op.delete(keys.taskOwner(taskId), DeleteOption.DEFAULT);
         return await(kv.txn()
                 .If(taskExists(taskKey))
-                .Then(Op.delete(taskKey, DeleteOption.DEFAULT), deletePositions, deleteCatalog)
-                .Else(deletePositions, deleteCatalog)
+                .Then(Op.delete(taskKey, DeleteOption.DEFAULT), deletePositions, deleteCatalog, deleteHold)
+                .Else(deletePositions, deleteCatalog, deleteHold)
                 .commit(), "delete", taskId).isSucceeded();
     }
 
@@ -158,7 +168,7 @@ public final class EtcdTaskStore implements TaskStore {
                 .map(p -> Op.put(keys.position(taskId, p.channel()), EtcdKeys.bytes(StoredJson.position(p)),
                         PutOption.DEFAULT))
                 .toArray(Op[]::new);
-        await(kv.txn().If(taskExists(keys.taskInfo(taskId))).Then(puts).commit(), "save positions", taskId);
+        writeIfHeld(taskId, puts, "save positions");
     }
 
     @Override
@@ -168,7 +178,7 @@ public final class EtcdTaskStore implements TaskStore {
                 "read the catalog", taskId).getKvs();
         Map<String, String> entries = new LinkedHashMap<>();
         for (KeyValue stored : found) {
-            entries.put(EtcdKeys.catalogKey(text(stored.getKey()), text(prefix)), text(stored.getValue()));
+            entries.put(EtcdKeys.decodedAfter(text(stored.getKey()), text(prefix)), text(stored.getValue()));
         }
         return entries;
     }
@@ -181,13 +191,46 @@ public final class EtcdTaskStore implements TaskStore {
         if (ops.isEmpty()) {
             return;
         }
-        await(kv.txn().If(taskExists(keys.taskInfo(taskId))).Then(ops.toArray(Op[]::new)).commit(),
-                "update the catalog", taskId);
+        writeIfHeld(taskId, ops.toArray(Op[]::new), "update the catalog");
+    }
+
+    /**
+     * Writes a task's entries in one transaction while the task exists and, in a fenced view, while the hold
+     * of the fence is the task's hold key as it stands (same holder, same mod revision).
+     */
+    private void writeIfHeld(String taskId, Op[] writes, String action) {
+        List<Cmp> conditions = new ArrayList<>(List.of(taskExists(keys.taskInfo(taskId))));
+        Optional<Fence> applying = fence.filter(f -> f.taskId().equals(taskId));
+        applying.ifPresent(f -> {
+            conditions.add(new Cmp(keys.taskOwner(taskId), Cmp.Op.EQUAL, CmpTarget.modRevision(f.token())));
+            conditions.add(new Cmp(keys.taskOwner(taskId), Cmp.Op.EQUAL, CmpTarget.value(EtcdKeys.bytes(f.holder()))));
+        });
+        boolean written = await(kv.txn().If(conditions.toArray(Cmp[]::new)).Then(writes).commit(), action, taskId)
+                .isSucceeded();
+        if (!written && applying.isPresent() && get(taskId).isPresent()) {
+            throw new LeaseLostException(applying.get(), action);
+        }
+    }
+
+    @Override
+    public TaskLeases leases(String server, Duration leaseTime) {
+        return new EtcdTaskLeases(this, client.getLeaseClient(), keys, server, leaseTime);
+    }
+
+    @Override
+    public TaskStore fencedBy(Fence hold) {
+        return new EtcdTaskStore(client, keys, location, unreadableKeys, Optional.of(hold));
+    }
+
+    KV kv() {
+        return kv;
     }
 
     @Override
     public void close() {
-        client.close();
+        if (fence.isEmpty()) {
+            client.close();
+        }
     }
 
     @Override
@@ -218,11 +261,12 @@ public final class EtcdTaskStore implements TaskStore {
         }
     }
 
-    private static String text(ByteSequence bytes) {
+    static String text(ByteSequence bytes) {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    private <T> T await(CompletableFuture<T> call, String action, String taskId) {
+    /** Waits for an etcd call at most {@link #CALL_TIMEOUT}; failures become {@link StoreException}s naming the store. */
+    <T> T await(CompletableFuture<T> call, String action, String taskId) {
         try {
             return call.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -46,6 +46,46 @@ final class JdbcSchema {
               PRIMARY KEY (root_path, task_id, entry_key)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
 
+    /**
+     * Holds and presences of servers sharing the store (issue 15). Expiries are milliseconds since the
+     * epoch by the database's own clock ({@link Clock}), never a server's; {@code DATETIME} or
+     * {@code TIMESTAMP} would depend on each session's time zone, and MariaDB may update a
+     * {@code TIMESTAMP} column by itself.
+     */
+    private static final String LEASES = """
+            CREATE TABLE IF NOT EXISTS cdc_task_lease (
+              root_path VARBINARY(512) NOT NULL,
+              task_id VARBINARY(512) NOT NULL,
+              holder VARBINARY(512) NOT NULL,
+              holder_run VARBINARY(64) NOT NULL,
+              token BIGINT NOT NULL,
+              expires_ms BIGINT NOT NULL,
+              PRIMARY KEY (root_path, task_id)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
+
+    private static final String SERVERS = """
+            CREATE TABLE IF NOT EXISTS cdc_server (
+              root_path VARBINARY(512) NOT NULL,
+              name VARBINARY(512) NOT NULL,
+              expires_ms BIGINT NOT NULL,
+              PRIMARY KEY (root_path, name)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
+
+    /**
+     * The database's time in milliseconds since the epoch, as SQL. H2's {@code UNIX_TIMESTAMP} counts whole
+     * seconds only (measured: renewals every second of a 2-s hold then lost it), so each database has its own.
+     */
+    enum Clock {
+        MYSQL("FLOOR(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3)) * 1000)"),
+        H2("FLOOR(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP(3)) * 1000)");
+
+        final String nowMs;
+
+        Clock(String nowMs) {
+            this.nowMs = nowMs;
+        }
+    }
+
     private JdbcSchema() {
     }
 
@@ -54,6 +94,8 @@ final class JdbcSchema {
             statement.execute(TASKS);
             statement.execute(POSITIONS);
             statement.execute(CATALOG);
+            statement.execute(LEASES);
+            statement.execute(SERVERS);
         }
     }
 }

@@ -2,10 +2,13 @@ package dev.milvuscdc.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.milvuscdc.event.ChannelPosition;
+import dev.milvuscdc.store.LeaseLostException;
 import dev.milvuscdc.store.StoreException;
 import dev.milvuscdc.store.StoreLocation;
 import dev.milvuscdc.store.StoredJson;
+import dev.milvuscdc.store.TaskLeases;
 import dev.milvuscdc.store.TaskStore;
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskState;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransactionRollbackException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -36,16 +40,33 @@ public final class JdbcTaskStore implements TaskStore {
     private final HikariDataSource pool;
     private final StoreLocation location;
     private final byte[] root;
+    /** Present in a view made by {@link #fencedBy}, which shares the pool and does not close it. */
+    private final Optional<Fence> fence;
+    private final JdbcSchema.Clock clock;
 
-    private JdbcTaskStore(HikariDataSource pool, StoreLocation location, byte[] root) {
+    private JdbcTaskStore(HikariDataSource pool, StoreLocation location, byte[] root, Optional<Fence> fence,
+                          JdbcSchema.Clock clock) {
         this.pool = pool;
+        this.clock = clock;
         this.location = location;
         this.root = root;
+        this.fence = fence;
     }
 
-    /** Creates the tables if missing; takes ownership of the pool and closes it on failure. */
-    public static JdbcTaskStore open(HikariDataSource pool, StoreLocation location, String rootPath) {
-        JdbcTaskStore store = new JdbcTaskStore(pool, location, rootPath.getBytes(StandardCharsets.UTF_8));
+    /** MySQL or MariaDB: creates the tables if missing; takes ownership of the pool and closes it on failure. */
+    public static JdbcTaskStore mysql(HikariDataSource pool, StoreLocation location, String rootPath) {
+        return open(pool, location, rootPath, JdbcSchema.Clock.MYSQL);
+    }
+
+    /** H2 in MySQL mode: as {@link #mysql}. */
+    public static JdbcTaskStore h2(HikariDataSource pool, StoreLocation location, String rootPath) {
+        return open(pool, location, rootPath, JdbcSchema.Clock.H2);
+    }
+
+    private static JdbcTaskStore open(HikariDataSource pool, StoreLocation location, String rootPath,
+                                      JdbcSchema.Clock clock) {
+        JdbcTaskStore store = new JdbcTaskStore(pool, location, rootPath.getBytes(StandardCharsets.UTF_8),
+                Optional.empty(), clock);
         try {
             if (store.root.length > JdbcSchema.MAX_KEY_BYTES) {
                 throw location.invalid("open", null, "metaStoreConfig.rootPath is " + store.root.length
@@ -120,6 +141,7 @@ public final class JdbcTaskStore implements TaskStore {
             int deleted = update(connection, "DELETE FROM cdc_task WHERE root_path = ? AND task_id = ?", id);
             update(connection, "DELETE FROM cdc_task_position WHERE root_path = ? AND task_id = ?", id);
             update(connection, "DELETE FROM cdc_task_catalog WHERE root_path = ? AND task_id = ?", id);
+            update(connection, "DELETE FROM cdc_task_lease WHERE root_path = ? AND task_id = ?", id);
             return deleted > 0;
         });
     }
@@ -159,6 +181,7 @@ public final class JdbcTaskStore implements TaskStore {
             if (!lockTask(connection, id)) {
                 return null;
             }
+            checkHold(connection, taskId, "save positions");
             try (PreparedStatement upsert = connection.prepareStatement("""
                     INSERT INTO cdc_task_position (root_path, task_id, channel, message_id, ts) VALUES (?, ?, ?, ?, ?)
                     ON DUPLICATE KEY UPDATE message_id = VALUES(message_id), ts = VALUES(ts)""")) {
@@ -206,6 +229,7 @@ public final class JdbcTaskStore implements TaskStore {
             if (!lockTask(connection, id)) {
                 return null;
             }
+            checkHold(connection, taskId, "update the catalog");
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM cdc_task_catalog WHERE root_path = ? AND task_id = ? AND entry_key = ?");
                  PreparedStatement upsert = connection.prepareStatement("""
@@ -232,8 +256,50 @@ public final class JdbcTaskStore implements TaskStore {
     }
 
     @Override
+    public TaskLeases leases(String server, Duration leaseTime) {
+        return new JdbcTaskLeases(this, writableKey(server, "server name", "take a lease", null), server, leaseTime);
+    }
+
+    @Override
+    public TaskStore fencedBy(Fence hold) {
+        return new JdbcTaskStore(pool, location, root, Optional.of(hold), clock);
+    }
+
+    @Override
     public void close() {
-        pool.close();
+        if (fence.isEmpty()) {
+            pool.close();
+        }
+    }
+
+    /** In a fenced view, refuses a write of the fenced task unless its hold stands, locking the hold's row meanwhile. */
+    private void checkHold(Connection connection, String taskId, String action) throws SQLException {
+        Optional<Fence> applying = fence.filter(f -> f.taskId().equals(taskId));
+        if (applying.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM cdc_task_lease"
+                + " WHERE root_path = ? AND task_id = ? AND holder = ? AND token = ? AND expires_ms > "
+                + nowMs() + " FOR UPDATE")) {
+            select.setBytes(1, root);
+            select.setBytes(2, taskKey(taskId));
+            select.setBytes(3, applying.get().holder().getBytes(StandardCharsets.UTF_8));
+            select.setLong(4, applying.get().token());
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new LeaseLostException(applying.get(), action);
+                }
+            }
+        }
+    }
+
+    byte[] root() {
+        return root;
+    }
+
+    /** The database's time in milliseconds since the epoch, as SQL. */
+    String nowMs() {
+        return clock.nowMs;
     }
 
     @Override
@@ -271,7 +337,7 @@ public final class JdbcTaskStore implements TaskStore {
     }
 
     /** Lookups may use any id: one too long for a key column simply matches no row. */
-    private static byte[] taskKey(String taskId) {
+    static byte[] taskKey(String taskId) {
         return taskId.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -285,7 +351,8 @@ public final class JdbcTaskStore implements TaskStore {
         return bytes;
     }
 
-    private <T> T inTransaction(String action, String taskId, SqlWork<T> work) {
+    /** Runs work in one transaction, again on a deadlock; failures become {@link StoreException}s naming the store. */
+    <T> T inTransaction(String action, String taskId, SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = pool.getConnection()) {
                 connection.setAutoCommit(false);
@@ -320,7 +387,7 @@ public final class JdbcTaskStore implements TaskStore {
     }
 
     @FunctionalInterface
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run(Connection connection) throws SQLException;
     }
 }

@@ -1,0 +1,264 @@
+package dev.milvuscdc.control;
+
+import dev.milvuscdc.control.TaskTransitions.Move;
+import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.store.StoreException;
+import dev.milvuscdc.store.TaskLeases;
+import dev.milvuscdc.task.Fence;
+import dev.milvuscdc.task.TaskRecord;
+import dev.milvuscdc.task.TaskState;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs this server's share of the stored tasks, and only those (README, "Running several servers").
+ * Every {@link #PERIOD} it renews this server's holds ({@link TaskLeases}), then:
+ * <ul>
+ *   <li>stops at once the runner of a task whose hold is gone, without touching its stored state: another
+ *       server may run the task now, and this one lost the right to say anything about it;</li>
+ *   <li>makes every held task's runner match the task as stored, so that a pause, resume or delete
+ *       answered by another server takes effect here within a period;</li>
+ *   <li>takes free tasks, in creation order, while it holds fewer than its share: the stored tasks divided
+ *       by the live servers, rounded up.</li>
+ * </ul>
+ * A task taken in the first round after this server started is brought back as a server start brings it
+ * back: Running ones restart, Paused ones stay paused, {@code disable_auto_start} ones are paused. One
+ * taken later was left by a server that died or stopped, and simply goes on in its stored state.
+ * A server that cannot renew for three quarters of the lease time stops every runner: the store lets the
+ * holds expire after the full lease time, and another server may start them then.
+ */
+final class TaskHolds implements Runnable {
+
+    static final Duration PERIOD = Duration.ofMillis(500);
+    static final String AUTO_START_DISABLED = "the task is disabled auto start";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskHolds.class);
+
+    private final TaskLeases leases;
+    private final StoredTasks store;
+    private final TaskSlots slots;
+    private final TaskRequests requests;
+    private final TaskRunners runners;
+    private final TaskTransitions transitions;
+    private final CdcMetrics metrics;
+    private boolean firstRound = true;
+    private volatile long lastRenewal = System.nanoTime();
+    private String unrenewable = "";
+
+    TaskHolds(TaskLeases leases, StoredTasks store, TaskSlots slots, TaskRequests requests, TaskRunners runners,
+              TaskTransitions transitions, CdcMetrics metrics) {
+        this.leases = leases;
+        this.store = store;
+        this.slots = slots;
+        this.requests = requests;
+        this.runners = runners;
+        this.transitions = transitions;
+        this.metrics = metrics;
+    }
+
+    /** Rounds every {@link #PERIOD} until interrupted or the control plane closes. */
+    @Override
+    public void run() {
+        try {
+            while (!requests.closing()) {
+                round();
+                Thread.sleep(PERIOD.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One renewal and what follows from it; public to the package so tests can step it. */
+    void round() throws InterruptedException {
+        Map<String, Fence> held;
+        long renewing = System.nanoTime();
+        try {
+            held = leases.renew();
+            lastRenewal = renewing;
+            if (!unrenewable.isEmpty()) {
+                LOG.info("server {} renews its holds again", leases.server());
+                unrenewable = "";
+            }
+        } catch (StoreException e) {
+            unrenewable(e);
+            return;
+        }
+        stopRunnersWithout(held, "its hold on the task ended");
+        List<TaskRecord> tasks;
+        try {
+            tasks = store.list();
+        } catch (TaskRequestException e) {
+            LOG.warn("server {} cannot list the stored tasks: {}", leases.server(), e.getMessage());
+            return;
+        }
+        Set<String> stored = new HashSet<>();
+        for (TaskRecord task : tasks) {
+            stored.add(task.taskId());
+            Fence hold = held.get(task.taskId());
+            if (hold != null) {
+                follow(task.taskId(), hold, firstRound);
+            }
+        }
+        for (Fence hold : held.values()) {
+            if (!stored.contains(hold.taskId())) {
+                follow(hold.taskId(), hold, false);
+            }
+        }
+        takeFreeTasks(tasks, held.size());
+        firstRound = false;
+    }
+
+    /**
+     * Whether this server renewed its holds within three quarters of the lease time, by its own clock, which
+     * runs on while the process is frozen: after a freeze, false until a renewal says which holds stand.
+     */
+    boolean renewedLately() {
+        return System.nanoTime() - lastRenewal <= renewalLimit().toNanos();
+    }
+
+    private Duration renewalLimit() {
+        return leases.leaseTime().multipliedBy(3).dividedBy(4);
+    }
+
+    /**
+     * Takes a task just created here when this server holds fewer than its share, counting the new task.
+     * Otherwise a server below its share takes it in its next round.
+     */
+    Optional<Fence> takeIfBelowShare(String taskId) {
+        int servers = Math.max(1, leases.servers().size());
+        int share = (store.list().size() + servers - 1) / servers;
+        long holding = leases.holders().values().stream().filter(leases.server()::equals).count();
+        return holding < share ? leases.acquire(taskId) : Optional.empty();
+    }
+
+    /**
+     * Whether the slot's runner still runs under a standing hold, asked of the store before a report of the
+     * runner changes the stored task. When the store does not answer, the report goes on: its own write
+     * then fails too, or the hold stood.
+     */
+    boolean stillHeld(TaskSlot slot) {
+        Optional<Fence> hold = slot.hold();
+        if (hold.isEmpty()) {
+            return false;
+        }
+        try {
+            return hold.get().equals(leases.renew().get(hold.get().taskId()));
+        } catch (StoreException e) {
+            return true;
+        }
+    }
+
+    private void takeFreeTasks(List<TaskRecord> tasks, int holding) throws InterruptedException {
+        int servers = Math.max(1, leases.servers().size());
+        int share = (tasks.size() + servers - 1) / servers;
+        if (holding >= share) {
+            return;
+        }
+        Map<String, String> holders = leases.holders();
+        for (TaskRecord task : tasks) {
+            if (holding >= share) {
+                return;
+            }
+            if (holders.containsKey(task.taskId())) {
+                continue;
+            }
+            Optional<Fence> taken = leases.acquire(task.taskId());
+            if (taken.isPresent()) {
+                holding++;
+                LOG.info("server {} takes task {} ({})", leases.server(), task.taskId(), taken.get());
+                follow(task.taskId(), taken.get(), firstRound);
+            }
+        }
+    }
+
+    /** Makes the task's runner here match the task as stored now, under its lock; a busy task waits for the next round. */
+    private void follow(String taskId, Fence hold, boolean serverStart) {
+        try {
+            requests.run(taskId, "following its stored state", 0, (slot, current) -> {
+                if (slot.hold().filter(running -> !running.equals(hold)).isPresent()) {
+                    runners.stop(slot, "its hold on the task changed");
+                }
+                if (current.isEmpty()) {
+                    runners.stop(slot, "the task was deleted");
+                    leases.release(hold);
+                    return null;
+                }
+                TaskRecord task = current.get();
+                boolean running = slot.runner().isPresent();
+                if (task.state() == TaskState.Paused && running) {
+                    runners.stop(slot, "the task was paused");
+                } else if (task.state() != TaskState.Paused && !running) {
+                    start(slot, task, hold, serverStart);
+                } else if (serverStart && task.state() == TaskState.Paused) {
+                    holdPausedAtServerStart(task);
+                }
+                return null;
+            });
+        } catch (TaskRequestException e) {
+            LOG.debug("task {} is not followed in this round: {}", taskId, e.getMessage());
+        }
+    }
+
+    private void start(TaskSlot slot, TaskRecord task, Fence hold, boolean serverStart) {
+        metrics.taskState(task.taskId(), task.state());
+        if (serverStart && task.spec().disableAutoStart()) {
+            transitions.move(task, Move.HOLD, AUTO_START_DISABLED);
+            return;
+        }
+        Move move = task.state() == TaskState.Running ? Move.RESTART : Move.START;
+        try {
+            runners.start(slot, task, move, serverStart ? "a server start" : "its hold on the task", hold);
+        } catch (RuntimeException e) {
+            transitions.move(task, Move.HOLD, "fail to start task, err: " + TaskRunners.describe(e));
+        }
+    }
+
+    private void holdPausedAtServerStart(TaskRecord task) {
+        metrics.taskState(task.taskId(), task.state());
+        if (task.spec().disableAutoStart() && !AUTO_START_DISABLED.equals(task.reason())) {
+            transitions.move(task, Move.HOLD, AUTO_START_DISABLED);
+        } else {
+            LOG.info("stays Paused: {}", task.reason());
+        }
+    }
+
+    /**
+     * The store did not answer. Until three quarters of the lease time have passed, the holds stand and
+     * the runners go on; after that the store may hand the tasks to another server at any moment, so
+     * every runner stops.
+     */
+    private void unrenewable(StoreException e) throws InterruptedException {
+        if (unrenewable.isEmpty()) {
+            LOG.warn("server {} cannot renew its holds: {}", leases.server(), e.getMessage());
+        }
+        unrenewable = e.getMessage();
+        if (!renewedLately()) {
+            stopRunnersWithout(Map.of(), "its holds could not be renewed for " + renewalLimit().toSeconds()
+                    + " s: " + e.getMessage());
+        }
+    }
+
+    /** Stops, without changing their stored states, the runners whose hold is not among {@code held}. */
+    void stopRunnersWithout(Map<String, Fence> held, String why) throws InterruptedException {
+        for (TaskSlot listed : slots.all()) {
+            Optional<Fence> hold = listed.hold();
+            if (hold.isEmpty() || hold.get().equals(held.get(listed.taskId()))) {
+                continue;
+            }
+            slots.runWhenFree(listed.taskId(), slot -> {
+                if (slot.hold().equals(hold)) {
+                    LOG.warn("stops its runner on server {}: {} ({})", leases.server(), why, hold.get());
+                    runners.stop(slot, why);
+                }
+                return null;
+            });
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.milvuscdc.control;
+
+import static dev.milvuscdc.task.TaskSpecFixtures.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.milvuscdc.metrics.CdcMetrics;
+import dev.milvuscdc.server.FakeRunners;
+import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.TaskState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two servers on one store, each with its own runners, stepped round by round on a clock the test moves:
+ * every task runs on exactly one of them, and moves when its server stops renewing.
+ */
+class SeveralServersTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(10);
+
+    private final AtomicLong clock = new AtomicLong();
+    private final InMemoryTaskStore store = new InMemoryTaskStore(clock::get);
+    private final FakeRunners runnersA = new FakeRunners();
+    private final FakeRunners runnersB = new FakeRunners();
+    private final TaskManager serverA = server("a", runnersA);
+    private final TaskManager serverB = server("b", runnersB);
+
+    private TaskManager server(String name, FakeRunners runners) {
+        return new TaskManager(store, store.leases(name, LEASE), runners, param -> { }, Optional::empty,
+                new TaskLimits(100, 256, "by-dev-replicate-msg", true), new CdcMetrics());
+    }
+
+    @AfterEach
+    void close() {
+        serverA.close();
+        serverB.close();
+        assertThat(runnersA.violations()).isEmpty();
+        assertThat(runnersB.violations()).isEmpty();
+    }
+
+    @Test
+    void tasksCreatedOnOneServerAreSpreadAndEachRunsOnExactlyOne() throws Exception {
+        List<String> ids = createFour(serverA);
+
+        rounds(1, serverA, serverB);
+
+        for (String id : ids) {
+            assertThat(runnersA.active(id) + runnersB.active(id)).as("task %s runs exactly once", id).isEqualTo(1);
+        }
+        assertThat(ids.stream().filter(id -> runnersA.active(id) == 1)).hasSize(2);
+        assertThat(serverB.holders()).containsValues("a", "b");
+    }
+
+    @Test
+    void theTasksOfAServerThatStopsRenewingMoveAfterTheLeaseAndItStopsThemWhenItWakes() throws Exception {
+        List<String> ids = createFour(serverA);
+        rounds(1, serverA, serverB);
+        List<String> onA = ids.stream().filter(id -> runnersA.active(id) == 1).toList();
+
+        for (int second = 1; second <= 9; second++) {
+            clock.addAndGet(Duration.ofSeconds(1).toNanos());
+            serverB.followHoldsOnce();
+        }
+        assertThat(onA).allSatisfy(id -> assertThat(runnersB.active(id)).as("not before the lease ends").isZero());
+
+        clock.addAndGet(Duration.ofSeconds(2).toNanos());
+        serverB.followHoldsOnce();
+
+        assertThat(ids).allSatisfy(id -> assertThat(runnersB.active(id)).isEqualTo(1));
+        assertThat(store.list()).allSatisfy(t -> assertThat(t.state()).isEqualTo(TaskState.Running));
+
+        serverA.followHoldsOnce();
+
+        assertThat(ids).allSatisfy(id -> assertThat(runnersA.active(id)).as("the woken server stopped").isZero());
+        assertThat(store.list()).as("and changed no stored state").allSatisfy(t -> assertThat(t.state()).isEqualTo(TaskState.Running));
+    }
+
+    @Test
+    void aPauseResumeAndDeleteAnsweredByAnotherServerReachTheHoldersRunner() throws Exception {
+        String id = serverA.create(spec("http://a:1", "c"));
+        rounds(1, serverA, serverB);
+        assertThat(runnersA.active(id)).isEqualTo(1);
+
+        serverB.pause(id);
+        serverA.followHoldsOnce();
+        assertThat(runnersA.active(id)).isZero();
+        assertThat(store.get(id).orElseThrow().state()).isEqualTo(TaskState.Paused);
+
+        serverB.resume(id);
+        serverA.followHoldsOnce();
+        assertThat(runnersA.active(id)).isEqualTo(1);
+        assertThat(runnersB.active(id)).isZero();
+
+        serverB.delete(id, false);
+        serverA.followHoldsOnce();
+        assertThat(runnersA.active(id)).isZero();
+        assertThat(serverA.holders()).doesNotContainKey(id);
+    }
+
+    @Test
+    void aServerThatStopsGivesItsTasksUpAtOnce() throws Exception {
+        List<String> ids = createFour(serverA);
+        rounds(1, serverA, serverB);
+
+        serverA.close();
+        serverB.followHoldsOnce();
+
+        assertThat(ids).allSatisfy(id -> assertThat(runnersB.active(id)).isEqualTo(1));
+        assertThat(ids).allSatisfy(id -> assertThat(runnersA.active(id)).isZero());
+    }
+
+    private List<String> createFour(TaskManager server) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(server.create(spec("http://a:1", "c" + i)));
+        }
+        return ids;
+    }
+
+    private static void rounds(int count, TaskManager... servers) throws InterruptedException {
+        for (int i = 0; i < count; i++) {
+            for (TaskManager server : servers) {
+                server.followHoldsOnce();
+            }
+        }
+    }
+}
