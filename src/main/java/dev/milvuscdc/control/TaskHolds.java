@@ -135,7 +135,9 @@ final class TaskHolds implements Runnable {
         int servers = Math.max(1, leases.servers().size());
         int share = (store.list().size() + servers - 1) / servers;
         long holding = leases.holders().values().stream().filter(leases.server()::equals).count();
-        return holding < share ? leases.acquire(taskId) : Optional.empty();
+        Optional<Fence> taken = holding < share ? leases.acquire(taskId) : Optional.empty();
+        taken.ifPresent(hold -> LOG.info("server {} takes task {} ({})", leases.server(), taskId, hold));
+        return taken;
     }
 
     /**
