@@ -37,6 +37,7 @@ final class ReplicationWiring {
                 POSITION_FLUSH_INTERVAL,
                 config.replication().initBackOff(),
                 config.replication().maxBackOff(),
+                ReplicationSettings.TARGET_WATCH_EVERY,
                 snapshotSource(source));
     }
 

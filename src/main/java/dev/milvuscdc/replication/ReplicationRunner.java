@@ -67,8 +67,6 @@ public final class ReplicationRunner implements TaskRunner {
     private static final Duration DEFAULT_START_DEADLINE = Duration.ofSeconds(5);
     /** The catalog entry where a run publishes where a later run would read again from after a target outage. */
     static final String REPLAY_FROM_KEY = "replay-from";
-    /** The catalog entry with the target's data nodes when the task last ran: a change means a restart it did not see. */
-    static final String TARGET_DATA_NODES_KEY = "target-data-nodes";
     private static final Duration REPLAY_FROM_EVERY = Duration.ofMinutes(1);
     private static final String REPLAY_EXTENT = "where it stood " + ReplayWindow.WINDOW.toMinutes()
             + " minutes ago or before an earlier target outage within those minutes";
@@ -191,14 +189,11 @@ public final class ReplicationRunner implements TaskRunner {
             Map<String, String> entries = retrier.call("read the task's catalog", storeWriter::catalog);
             catalog = catalog(metadata, entries);
             forwarder = replicator.map(r -> new MessageForwarder(catalog, r, retrier, metrics, task.taskId()));
-            Optional<String> dataNodes = targetDataNodes();
-            String knownDataNodes = entries.get(TARGET_DATA_NODES_KEY);
-            if (watermarks.isEmpty() && dataNodes.isPresent() && knownDataNodes != null
-                    && !knownDataNodes.equals(dataNodes.get())) {
+            TargetIdentity identity = watermarks.isEmpty() ? targetIdentity(entries) : TargetIdentity.NONE;
+            identity.changeSince(entries).ifPresent(change -> {
                 targetDownAtSetup = true;
-                setBackCause = "the target Milvus restarted while the task did not watch it (its data nodes were "
-                        + knownDataNodes + ", now " + dataNodes.get() + ")";
-            }
+                setBackCause = "the target Milvus restarted while the task did not watch it (" + change + ")";
+            });
             replayWindow = new ReplayWindow<>(ReplayWindow.WINDOW, ReplayPositions.decode(entries.getOrDefault(REPLAY_FROM_KEY, "")));
             copyProgress = new CopyProgress(task.taskId(), entries, store, storeWriter);
             if (targetDownAtSetup && task.spec().snapshotInitial()) {
@@ -214,13 +209,14 @@ public final class ReplicationRunner implements TaskRunner {
                 log.warn("task {}: {}; it reads again {}, {}, so that writes a restarting target lost are made again",
                         task.taskId(), setBackCause, ReplayPositions.describe(from.values(), Instant.now()), REPLAY_EXTENT);
             }
-            if (dataNodes.isPresent()) {
-                retrier.run("record the target's data nodes", () -> storeWriter.updateCatalog(
-                        Map.of(TARGET_DATA_NODES_KEY, dataNodes.get()), List.of()));
-            }
             channelsOpen = true;
-            dataNodes.filter(names -> watermarks.isEmpty()).ifPresent(names -> startThread(ReplicationWorker.thread(task.taskId(),
-                    new TargetRestartWatch(writer, names, this::targetRestarted, this::targetUnreachable), listener)));
+            if (identity.known()) {
+                retrier.run("record the target's node ids", () -> storeWriter.updateCatalog(identity.entries(),
+                        identity.staleKeys()));
+                startThread(ReplicationWorker.thread(task.taskId(), new TargetRestartWatch(writer, settings.targetWatchEvery(),
+                        identity.dataNodes(), identity.proxy(), this::recordDataNodes, this::targetRestarted,
+                        this::targetUnreachable), listener));
+            }
             openStoredChannels();
             catalog.createExisting();
             startThread(ReplicationWorker.thread(task.taskId(), new MetadataWorker(changes, metadata, catalog), listener));
@@ -367,16 +363,32 @@ public final class ReplicationRunner implements TaskRunner {
     }
 
     /**
-     * The target's data nodes, which {@link TargetRestartWatch} watches; empty when the target does
-     * not tell them (then only a failed call shows a restart).
+     * The target's node ids, which {@link TargetRestartWatch} watches. The data nodes are asked only
+     * when the last run recorded them and the proxy kept its id since: that question is unsafe on a
+     * target that has just started (docs/rig.md), and a new proxy id tells a restart already.
      */
-    private Optional<String> targetDataNodes() throws InterruptedException {
+    private TargetIdentity targetIdentity(Map<String, String> entries) throws InterruptedException {
         try {
-            return retrier.call("ask the target for its data nodes", writer::dataNodes);
+            Optional<Long> proxy = retrier.call("ask the target's proxy for its node id", writer::proxyId);
+            Optional<String> dataNodes = Optional.empty();
+            if (entries.containsKey(TargetIdentity.DATA_NODES_KEY) && !TargetIdentity.proxyChanged(entries, proxy)) {
+                dataNodes = retrier.call("ask the target for its data nodes", writer::dataNodes);
+            }
+            return new TargetIdentity(proxy, dataNodes);
         } catch (PermanentTargetException e) {
-            log.warn("task {}: the target refused to tell its data nodes ({}); a target restart while the task writes"
+            log.warn("task {}: the target refused to tell its node ids ({}); a target restart while the task writes"
                     + " nothing is not noticed", task.taskId(), e.getMessage());
-            return Optional.empty();
+            return TargetIdentity.NONE;
+        }
+    }
+
+    /** The data nodes the watch learnt first, for a run that started without them. */
+    private void recordDataNodes(String names) {
+        try {
+            retrier.run("record the target's data nodes", () -> storeWriter.updateCatalog(
+                    Map.of(TargetIdentity.DATA_NODES_KEY, names), List.of()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -414,8 +426,8 @@ public final class ReplicationRunner implements TaskRunner {
     }
 
     /** The target's data nodes changed while the task ran: they may have lost what they had not persisted. */
-    private void targetRestarted() {
-        setBack("the target Milvus restarted (its data nodes changed)");
+    private void targetRestarted(String change) {
+        setBack("the target Milvus restarted (" + change + ")");
     }
 
     private void setBack(String cause) {
@@ -427,7 +439,7 @@ public final class ReplicationRunner implements TaskRunner {
                     committer.rewindTo(from.values());
                     copyProgress.rewind(Instant.now(), true);
                     // Set back for this restart already: the next run must not take it for one it did not see.
-                    store.updateCatalog(task.taskId(), Map.of(), List.of(TARGET_DATA_NODES_KEY));
+                    store.updateCatalog(task.taskId(), Map.of(), TargetIdentity.KEYS);
                 });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

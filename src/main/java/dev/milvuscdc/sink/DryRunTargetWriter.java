@@ -135,6 +135,11 @@ public final class DryRunTargetWriter implements TargetWriter {
         return Optional.empty();
     }
 
+    @Override
+    public Optional<Long> proxyId() {
+        return Optional.empty();
+    }
+
     private static String partitionText(String partition) {
         return partition == null ? "" : " partition " + partition;
     }

@@ -16,6 +16,7 @@ public final class MilvusTargetWriter implements TargetWriter {
     private final DmlApplier dml;
     private final IndexApplier indexes;
     private final TargetDataNodes dataNodes;
+    private final TargetProxy proxy;
 
     public MilvusTargetWriter(MilvusConnection connection) {
         this(connection, DEFAULT_RPC_TIMEOUT);
@@ -31,6 +32,7 @@ public final class MilvusTargetWriter implements TargetWriter {
         this.dml = new DmlApplier(calls, ddl);
         this.indexes = new IndexApplier(calls, ddl);
         this.dataNodes = new TargetDataNodes(calls);
+        this.proxy = new TargetProxy(calls);
     }
 
     @Override
@@ -128,5 +130,10 @@ public final class MilvusTargetWriter implements TargetWriter {
     @Override
     public Optional<String> dataNodes() {
         return dataNodes.names();
+    }
+
+    @Override
+    public Optional<Long> proxyId() {
+        return proxy.nodeId();
     }
 }

@@ -86,4 +86,10 @@ public interface TargetWriter {
      * every process start a new node id); empty when the target does not tell them.
      */
     Optional<String> dataNodes();
+
+    /**
+     * The node id of the target's proxy, renewed at every start of that process; empty when the
+     * target does not tell it. Unlike {@link #dataNodes()}, safe to ask a target that just started.
+     */
+    Optional<Long> proxyId();
 }

@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -49,20 +50,40 @@ final class FakeTarget implements TargetWriter {
     private final Map<String, Collection> collections = new LinkedHashMap<>();
     private volatile Consumer<String> duringCall = call -> { };
     private volatile int dataNodeId = 1;
+    private volatile long proxyId = 1;
+    private final AtomicInteger dataNodeQuestions = new AtomicInteger();
 
     /** Runs {@code action} inside every later call, with the call's description (e.g. {@code insert db.c/p [1, 2]}). */
     void duringCalls(Consumer<String> action) {
         duringCall = action;
     }
 
-    /** The target's data node restarts: it gets a new id, as Milvus gives every process start. */
+    /** One data node of the target restarts, as in a cluster: it gets a new id, as Milvus gives every process start. */
     void restartDataNode() {
         dataNodeId++;
     }
 
+    /** The whole target restarts, as a standalone Milvus does: its proxy gets a new id too. */
+    void restartStandalone() {
+        dataNodeId++;
+        proxyId++;
+    }
+
+    /** How often the task asked for the data nodes, a question a target that just started may crash on. */
+    int dataNodeQuestions() {
+        return dataNodeQuestions.get();
+    }
+
     @Override
     public Optional<String> dataNodes() {
+        dataNodeQuestions.incrementAndGet();
         return Optional.of("datanode" + dataNodeId);
+    }
+
+    @Override
+    public Optional<Long> proxyId() {
+        duringCall.accept("proxy id");
+        return Optional.of(proxyId);
     }
 
     /** A collection made by someone else (no source id), or a copy of {@code sourceId}. */

@@ -25,6 +25,7 @@ import io.milvus.grpc.LongArray;
 import io.milvus.grpc.ScalarField;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
 class ReplicationRunnerTest {
 
     private static final String REPLICATE = FakeLog.REPLICATE;
+    private static final Duration WATCH_EVERY = Duration.ofMillis(50);
 
     private final FakeSource source = new FakeSource();
     private final FakeTarget target = new FakeTarget();
@@ -176,32 +178,59 @@ class ReplicationRunnerTest {
         FakeReader channel = readingOrdersOnDml1();
         channel.next(insertIntoOrders(8, 20, 1), new LogMessage(new ChannelPosition("dml_1", "9", 21), new ChangeEvent.TimeTick(21)));
         await().atMost(Duration.ofSeconds(10)).until(() -> store.positions("t1").get("dml_1").messageId().equals("9"));
-        assertThat(store.catalog("t1")).containsEntry(ReplicationRunner.TARGET_DATA_NODES_KEY, "datanode1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "datanode1".equals(store.catalog("t1").get(TargetIdentity.DATA_NODES_KEY)));
+        assertThat(store.catalog("t1")).containsEntry(TargetIdentity.PROXY_KEY, "1");
 
         target.restartDataNode();
 
-        await().atMost(TargetRestartWatch.EVERY.multipliedBy(3)).until(() -> !listener.restarts.isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !listener.restarts.isEmpty());
         assertThat(listener.restarts).hasSize(1).allSatisfy(reason -> assertThat(reason)
-                .startsWith("the target Milvus restarted (its data nodes changed)").contains("12 minutes ago"));
+                .startsWith("the target Milvus restarted (its data nodes were datanode1, now datanode2)")
+                .contains("12 minutes ago"));
         assertThat(listener.failed).isEmpty();
         assertThat(store.positions("t1").get("dml_1").messageId()).isEqualTo("before 7");
         assertThat(store.catalog("t1")).as("set back already: the next run must not set back again")
-                .doesNotContainKey(ReplicationRunner.TARGET_DATA_NODES_KEY);
+                .doesNotContainKeys(TargetIdentity.DATA_NODES_KEY, TargetIdentity.PROXY_KEY);
+    }
+
+    @Test
+    void aStandaloneTargetThatRestartedWhileTheTaskWroteNothingIsNoticedByItsNewProxy() {
+        FakeReader channel = readingOrdersOnDml1();
+        channel.next(insertIntoOrders(8, 20, 1), new LogMessage(new ChannelPosition("dml_1", "9", 21), new ChangeEvent.TimeTick(21)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.positions("t1").get("dml_1").messageId().equals("9"));
+
+        target.restartStandalone();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !listener.restarts.isEmpty());
+        assertThat(listener.restarts).hasSize(1).allSatisfy(reason -> assertThat(reason)
+                .startsWith("the target Milvus restarted (its proxy was node 1, now node 2)"));
+        assertThat(store.positions("t1").get("dml_1").messageId()).isEqualTo("before 7");
     }
 
     @Test
     void aTaskThatStartsAfterItsTargetRestartedUnseenReadsAgainFromWhereItStood12MinutesAgo() {
-        startAtReplicatePosition3WhoseRunLastSawDataNodes("datanode0");
+        startAtReplicatePosition3WhoseRunLastSaw(Map.of(TargetIdentity.DATA_NODES_KEY, "datanode0"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> "datanode1".equals(store.catalog("t1")
-                .get(ReplicationRunner.TARGET_DATA_NODES_KEY)));
+                .get(TargetIdentity.DATA_NODES_KEY)));
         assertThat(store.positions("t1").get(REPLICATE).messageId()).isEqualTo("1");
         assertThat(listener.failed).isEmpty();
     }
 
     @Test
+    void aTaskThatStartsAfterItsStandaloneTargetRestartedUnseenReadsAgainAndForgetsTheOldDataNodes() {
+        startAtReplicatePosition3WhoseRunLastSaw(Map.of(TargetIdentity.PROXY_KEY, "7", TargetIdentity.DATA_NODES_KEY, "datanode0"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(store.catalog("t1").get(TargetIdentity.PROXY_KEY)));
+        assertThat(store.positions("t1").get(REPLICATE).messageId()).isEqualTo("1");
+        assertThat(store.catalog("t1").get(TargetIdentity.DATA_NODES_KEY)).as("the names of the process that stopped")
+                .isNotEqualTo("datanode0");
+        assertThat(listener.failed).isEmpty();
+    }
+
+    @Test
     void aTaskThatStartsOnTheDataNodesItLastSawKeepsItsPositions() {
-        startAtReplicatePosition3WhoseRunLastSawDataNodes("datanode1");
+        startAtReplicatePosition3WhoseRunLastSaw(Map.of(TargetIdentity.DATA_NODES_KEY, "datanode1"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey(REPLICATE));
         assertThat(store.positions("t1").get(REPLICATE).messageId()).isEqualTo("3");
@@ -209,14 +238,15 @@ class ReplicationRunnerTest {
 
     /**
      * Starts task t1 over database shop as a server restart does, from position 3 of the replicate
-     * channel; its last run saw the target's data nodes {@code dataNodes} and would read again from 1.
+     * channel; its last run recorded the target's node ids {@code lastSeen} and would read again from 1.
      */
-    private void startAtReplicatePosition3WhoseRunLastSawDataNodes(String dataNodes) {
+    private void startAtReplicatePosition3WhoseRunLastSaw(Map<String, String> lastSeen) {
         task("shop");
         store.savePositions("t1", List.of(new ChannelPosition(REPLICATE, "3", 0)));
-        store.updateCatalog("t1", Map.of(ReplicationRunner.TARGET_DATA_NODES_KEY, dataNodes,
-                ReplicationRunner.REPLAY_FROM_KEY, ReplayPositions.encode(Map.of(REPLICATE, new ChannelPosition(REPLICATE, "1", 0)))),
-                List.of());
+        Map<String, String> entries = new HashMap<>(lastSeen);
+        entries.put(ReplicationRunner.REPLAY_FROM_KEY,
+                ReplayPositions.encode(Map.of(REPLICATE, new ChannelPosition(REPLICATE, "1", 0))));
+        store.updateCatalog("t1", entries, List.of());
         watchMayOpen.countDown();
         runner = runner(store.get("t1").orElseThrow());
         runner.start();
@@ -255,7 +285,7 @@ class ReplicationRunnerTest {
 
     private ReplicationRunner runner(TaskRecord task) {
         ReplicationSettings settings = new ReplicationSettings(log, metadata(), connector,
-                Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(50), SnapshotSource.unconfigured());
+                Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(50), WATCH_EVERY, SnapshotSource.unconfigured());
         return new ReplicationRunner(task, listener, settings, store, new CdcMetrics());
     }
 

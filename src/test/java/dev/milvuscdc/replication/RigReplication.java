@@ -38,7 +38,8 @@ final class RigReplication {
     /** The rig's timings with another source etcd or log, e.g. one that needs credentials. */
     static ReplicationSettings settings(SourceEtcd etcd, SourceLog log) {
         return new ReplicationSettings(log, MetadataSource.etcd(etcd), TargetConnector.milvus(),
-                Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(5), SnapshotSource.unconfigured());
+                Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(5), ReplicationSettings.TARGET_WATCH_EVERY,
+                SnapshotSource.unconfigured());
     }
 
     /** The source Milvus's etcd, without credentials. */

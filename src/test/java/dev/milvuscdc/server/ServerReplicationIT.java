@@ -121,7 +121,7 @@ class ServerReplicationIT {
 
     /**
      * A target that restarts while no server watches it may lose writes it acknowledged (docs/rig.md)
-     * without any call of the task failing: the task finds its data nodes changed when it starts, and
+     * without any call of the task failing: the task finds its proxy's node id changed when it starts, and
      * writes again what the target may have lost.
      */
     @Test
@@ -136,7 +136,7 @@ class ServerReplicationIT {
         server.start();
 
         await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(Files.readAllLines(server.log()))
-                .anyMatch(line -> line.contains("the target Milvus restarted while the task did not watch it (its data nodes were")
+                .anyMatch(line -> line.contains("the target Milvus restarted while the task did not watch it (its proxy was node")
                         && line.contains("it reads again")));
         awaitTargetEqualsSource();
     }
