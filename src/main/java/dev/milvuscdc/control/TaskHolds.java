@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  *   <li>takes free tasks, in creation order, while it holds fewer than its share: the stored tasks divided
  *       by the live servers, rounded up.</li>
  * </ul>
- * A task taken in the first round after this server started is brought back as a server start brings it
- * back: Running ones restart, Paused ones stay paused, {@code disable_auto_start} ones are paused. One
- * taken later was left by a server that died or stopped, and simply goes on in its stored state.
+ * A task this server held before it restarted (under the same name), or a free task it takes in its first
+ * round while no other server is alive, is brought back as a server start brings it back: Running ones
+ * restart, Paused ones stay paused, {@code disable_auto_start} ones are paused. Any other free task was left
+ * by a server that died or stopped, or created on a server that held its share already, and simply goes on
+ * in its stored state.
  * A server that cannot renew for three quarters of the lease time stops every runner: the store lets the
  * holds expire after the full lease time, and another server may start them then.
  */
@@ -159,6 +161,7 @@ final class TaskHolds implements Runnable {
 
     private void takeFreeTasks(List<TaskRecord> tasks, int holding) throws InterruptedException {
         int servers = Math.max(1, leases.servers().size());
+        boolean storeStart = firstRound && servers == 1;
         int share = (tasks.size() + servers - 1) / servers;
         if (holding >= share) {
             return;
@@ -175,7 +178,7 @@ final class TaskHolds implements Runnable {
             if (taken.isPresent()) {
                 holding++;
                 LOG.info("server {} takes task {} ({})", leases.server(), task.taskId(), taken.get());
-                follow(task.taskId(), taken.get(), firstRound);
+                follow(task.taskId(), taken.get(), storeStart);
             }
         }
     }

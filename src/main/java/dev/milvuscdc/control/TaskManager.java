@@ -278,14 +278,14 @@ public final class TaskManager implements AutoCloseable {
         public void onRetrying(String taskId, long generation, FaultKind kind, String reason) throws InterruptedException {
             requests.report(taskId, generation, (slot, task) -> {
                 metrics.taskRetried(taskId, kind.label());
-                return task.reason().equals(reason) ? task : transitions.reason(task, reason);
+                return task.reason().equals(reason) || !holds.stillHeld(slot) ? task : transitions.reason(task, reason);
             });
         }
 
         @Override
         public void onRecovered(String taskId, long generation) throws InterruptedException {
             requests.report(taskId, generation, (slot, task) ->
-                    task.reason().isEmpty() ? task : transitions.reason(task, ""));
+                    task.reason().isEmpty() || !holds.stillHeld(slot) ? task : transitions.reason(task, ""));
         }
 
         @Override

@@ -2,10 +2,13 @@ package dev.milvuscdc.control;
 
 import static dev.milvuscdc.task.TaskSpecFixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.task.FaultKind;
+import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,6 +103,40 @@ class SeveralServersTest {
         serverA.followHoldsOnce();
         assertThat(runnersA.active(id)).isZero();
         assertThat(serverA.holders()).doesNotContainKey(id);
+    }
+
+    @Test
+    void aRetryReportOfARunnerWhoseHoldEndedChangesNoStoredReason() throws Exception {
+        String id = serverA.create(spec("http://a:1", "c"));
+        rounds(1, serverA, serverB);
+        assertThat(runnersA.active(id)).isEqualTo(1);
+        clock.addAndGet(LEASE.plusSeconds(1).toNanos());
+        serverB.followHoldsOnce();
+        assertThat(runnersB.active(id)).isEqualTo(1);
+
+        runnersA.last(id).listener.retrying(FaultKind.TARGET, "the target is down, says the runner that woke up late");
+
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> store.get(id).orElseThrow().reason().isEmpty());
+    }
+
+    @Test
+    void aServerThatJoinsRunsATaskLeftFreeAtItsCreationThoughItsAutoStartIsDisabled() throws Exception {
+        rounds(1, serverA, serverB);
+        serverA.create(spec("http://a:1", "c0"));
+        String left = serverA.create(new TaskSpec(spec("http://a:1", "c1").milvusConnectParam(), null,
+                List.of(new TaskSpec.CollectionInfo("c1", null, false)), null, null, null, null, null, true, null));
+        assertThat(runnersA.active(left)).as("a holds its share already").isZero();
+        FakeRunners runnersC = new FakeRunners();
+        TaskManager serverC = server("c", runnersC);
+        try {
+            serverC.followHoldsOnce();
+
+            assertThat(runnersC.active(left)).isEqualTo(1);
+            assertThat(store.get(left).orElseThrow().state()).isEqualTo(TaskState.Running);
+        } finally {
+            serverC.close();
+        }
     }
 
     @Test
