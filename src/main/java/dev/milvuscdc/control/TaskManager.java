@@ -93,7 +93,7 @@ public final class TaskManager implements AutoCloseable {
         this.transitions = new TaskTransitions(this.store, metrics);
         this.requests = new TaskRequests(slots, this.store);
         this.creations = new TaskCreations(this.store, new ExistingTaskChecks(limits), transitions, slots);
-        this.runners = new TaskRunners(runnerFactory, transitions, new Reports());
+        this.runners = new TaskRunners(runnerFactory, transitions, new Reports(), metrics);
         this.requestWaitNanos = requestWait.toNanos();
         this.holds = new TaskHolds(leases, this.store, slots, requests, runners, transitions, metrics);
         this.reachability = new ReachabilityCheck(sourceProblem, targetProbe, background);

@@ -1,6 +1,7 @@
 package dev.milvuscdc.control;
 
 import dev.milvuscdc.control.TaskTransitions.Move;
+import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
@@ -25,13 +26,16 @@ final class TaskRunners implements AutoCloseable {
     private final TaskRunnerFactory factory;
     private final TaskTransitions transitions;
     private final RunnerReports reports;
+    private final CdcMetrics metrics;
     private final AtomicLong generations = new AtomicLong();
     private volatile boolean closed;
 
-    TaskRunners(TaskRunnerFactory factory, TaskTransitions transitions, RunnerReports.Handler reportHandler) {
+    TaskRunners(TaskRunnerFactory factory, TaskTransitions transitions, RunnerReports.Handler reportHandler,
+                CdcMetrics metrics) {
         this.factory = factory;
         this.transitions = transitions;
         this.reports = new RunnerReports(reportHandler);
+        this.metrics = metrics;
     }
 
     /**
@@ -52,6 +56,7 @@ final class TaskRunners implements AutoCloseable {
                 reports.listenerFor(task.taskId(), generation));
         runner.start();
         slot.attach(runner, generation, hold);
+        metrics.taskHeld(task.taskId(), hold.token());
         try {
             return transitions.move(task, move, "");
         } catch (RuntimeException e) {
@@ -74,6 +79,7 @@ final class TaskRunners implements AutoCloseable {
             LOG.warn("runner did not stop cleanly: {}", e.toString());
         } finally {
             slot.detach();
+            metrics.taskNotHeld(slot.taskId());
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (took.compareTo(TaskRunner.STOP_DEADLINE) > 0) {

@@ -30,6 +30,7 @@ public final class CdcMetrics {
     private static final String RETRIES = "milvus.cdc.task.retries";
     private static final String RESTARTS = "milvus.cdc.task.restarts";
     private static final String PAUSES = "milvus.cdc.task.pauses";
+    private static final String HOLD = "milvus.cdc.task.hold";
     private static final Map<String, String> FAULT_COUNTERS = Map.of(
             RETRIES, "tries that failed on a fault time may cure, and were retried (the task stays Running)",
             RESTARTS, "restarts of a task from its stored positions after a fault (the task stays Running)",
@@ -248,6 +249,26 @@ public final class CdcMetrics {
                 .description("positions the source's log no longer held (the task paused instead of skipping changes)")
                 .tags("task_id", taskId, "channel_name", channel)
                 .register(registry);
+    }
+
+    /**
+     * This server runs the task under the hold with fencing token {@code token}: with several servers on
+     * one store, a task whose series shows on two servers at once would have run twice.
+     */
+    public void taskHeld(String taskId, long token) {
+        gauge(HOLD, "fencing token of the hold under which this server runs the task; absent while it does not",
+                Tags.of("task_id", taskId)).set(token);
+    }
+
+    /** This server no longer runs the task: its hold series goes. */
+    public void taskNotHeld(String taskId) {
+        GaugeKey key = new GaugeKey(HOLD, Tags.of("task_id", taskId));
+        if (gauges.remove(key) != null) {
+            Meter meter = registry.find(HOLD).tags(key.tags()).gauge();
+            if (meter != null) {
+                registry.remove(meter);
+            }
+        }
     }
 
     /** Physical milliseconds of the last time tick read or written on a channel. */

@@ -30,12 +30,14 @@ class SeveralServersTest {
     private final InMemoryTaskStore store = new InMemoryTaskStore(clock::get);
     private final FakeRunners runnersA = new FakeRunners();
     private final FakeRunners runnersB = new FakeRunners();
-    private final TaskManager serverA = server("a", runnersA);
-    private final TaskManager serverB = server("b", runnersB);
+    private final CdcMetrics metricsA = new CdcMetrics();
+    private final CdcMetrics metricsB = new CdcMetrics();
+    private final TaskManager serverA = server("a", runnersA, metricsA);
+    private final TaskManager serverB = server("b", runnersB, metricsB);
 
-    private TaskManager server(String name, FakeRunners runners) {
+    private TaskManager server(String name, FakeRunners runners, CdcMetrics metrics) {
         return new TaskManager(store, store.leases(name, LEASE), runners, param -> { }, Optional::empty,
-                new TaskLimits(100, 256, "by-dev-replicate-msg", true), new CdcMetrics());
+                new TaskLimits(100, 256, "by-dev-replicate-msg", true), metrics);
     }
 
     @AfterEach
@@ -57,6 +59,10 @@ class SeveralServersTest {
         }
         assertThat(ids.stream().filter(id -> runnersA.active(id) == 1)).hasSize(2);
         assertThat(serverB.holders()).containsValues("a", "b");
+        for (String id : ids) {
+            assertThat(holdSeries(metricsA, id) + holdSeries(metricsB, id)).as("hold series of task %s", id).isEqualTo(1);
+            assertThat(holdSeries(metricsA, id)).isEqualTo(runnersA.active(id));
+        }
     }
 
     @Test
@@ -80,6 +86,8 @@ class SeveralServersTest {
         serverA.followHoldsOnce();
 
         assertThat(ids).allSatisfy(id -> assertThat(runnersA.active(id)).as("the woken server stopped").isZero());
+        assertThat(ids).allSatisfy(id -> assertThat(holdSeries(metricsA, id)).isZero());
+        assertThat(ids).allSatisfy(id -> assertThat(holdSeries(metricsB, id)).isEqualTo(1));
         assertThat(store.list()).as("and changed no stored state").allSatisfy(t -> assertThat(t.state()).isEqualTo(TaskState.Running));
     }
 
@@ -128,7 +136,7 @@ class SeveralServersTest {
                 List.of(new TaskSpec.CollectionInfo("c1", null, false)), null, null, null, null, null, true, null));
         assertThat(runnersA.active(left)).as("a holds its share already").isZero();
         FakeRunners runnersC = new FakeRunners();
-        TaskManager serverC = server("c", runnersC);
+        TaskManager serverC = server("c", runnersC, new CdcMetrics());
         try {
             serverC.followHoldsOnce();
 
@@ -149,6 +157,12 @@ class SeveralServersTest {
 
         assertThat(ids).allSatisfy(id -> assertThat(runnersB.active(id)).isEqualTo(1));
         assertThat(ids).allSatisfy(id -> assertThat(runnersA.active(id)).isZero());
+    }
+
+    /** How many {@code milvus_cdc_task_hold} series of the task the server's scrape has, with a token above 0. */
+    private static long holdSeries(CdcMetrics metrics, String taskId) {
+        return metrics.scrape().lines().filter(line -> line.startsWith("milvus_cdc_task_hold{task_id=\"" + taskId + "\"}"))
+                .filter(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) > 0).count();
     }
 
     private List<String> createFour(TaskManager server) {

@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Three server processes on one shared task store (the rig's etcd, then its MariaDB), four tasks each
  * scoped to a database under a write stream: the owner of a task is killed three times in a row, on
  * different servers; a server is frozen with SIGSTOP past its lease and then continued; a pause and a
- * resume are sent to servers that do not run the task. In the end every target equals its source, and
- * no hold of a task was ever taken twice with one token. Failover times are printed.
+ * resume are sent to servers that do not run the task. In the end every target equals its source, no
+ * hold of a task was ever taken twice with one token, and each task's hold metric shows on its owner
+ * only. Failover times are printed.
  */
 class SeveralServersIT {
 
@@ -136,6 +137,11 @@ class SeveralServersIT {
         }
         assertThat(task(pausedTask).path("state").asText()).isEqualTo("Running");
         assertEveryHoldTakenOnce();
+        for (String taskId : tasks.keySet()) {
+            assertThat(servers.entrySet().stream().filter(e -> e.getValue().client().get("/cdc/metrics").body()
+                    .contains("milvus_cdc_task_hold{task_id=\"" + taskId + "\"}")).map(Map.Entry::getKey))
+                    .as("servers whose metrics say they run task %s", taskId).containsExactly(owner(taskId));
+        }
     }
 
     /** Every hold a server took of a task has a token no other take of that task had: never two holders at once. */
