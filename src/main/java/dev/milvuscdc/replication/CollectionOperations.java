@@ -8,6 +8,8 @@ import dev.milvuscdc.source.meta.SourceCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Index, load, release and flush requests of the replicate channel. They name a collection by
@@ -16,6 +18,8 @@ import java.util.Optional;
  * and is passed over when that collection is gone.
  */
 final class CollectionOperations {
+
+    private static final Logger log = LoggerFactory.getLogger(CollectionOperations.class);
 
     private final SourceCatalog source;
     private final DdlExecutor ddl;
@@ -35,7 +39,15 @@ final class CollectionOperations {
     }
 
     void apply(ChangeEvent.CollectionOperation operation) throws InterruptedException {
-        Optional<CollectionReplica> copy = copyAt(operation.database(), operation.collection(), operation.timestamp());
+        Optional<CollectionMeta> meta = source.collectionAt(operation.database(), operation.collection(),
+                operation.timestamp());
+        if (meta.isEmpty()) {
+            log.info("task {}: {} of {}.{} passed over: the source has no live collection of that name created before it"
+                    + " (dropped since?)", taskId, operation.getClass().getSimpleName(), operation.database(),
+                    operation.collection());
+            return;
+        }
+        Optional<CollectionReplica> copy = ddl.collection(meta.get().id());
         if (copy.isEmpty() || !copy.get().calls.enter()) {
             return;
         }

@@ -132,6 +132,11 @@ class ReferenceConfigIT {
                         .isEqualTo("http://" + target.getAuthority());
                 assertThat(List.of(get.body(), client.request("list", "{}").body())).allSatisfy(body ->
                         assertThat(body).doesNotContain(URI_PASSWORD));
+            } catch (RuntimeException | AssertionError e) {
+                // the log goes with the temp dir: its warnings are all CI keeps of why
+                List<String> lines = Files.readAllLines(server.log());
+                lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(l -> System.out.println("server: " + l));
+                throw e;
             } finally {
                 assertThat(client.request("delete", taskRef).code()).isEqualTo(200);
             }
