@@ -51,6 +51,7 @@ public final class SourceMetadata implements SourceCatalog, AutoCloseable {
     private final Set<Long> droppedCollections = new HashSet<>();
     /** What etcd still said of dropped collections (Milvus keeps a Dropping record until its GC runs). */
     private final Map<Long, CollectionMeta> droppedRecords = new HashMap<>();
+    private final KeyRevisions revisions = new KeyRevisions();
     private Watch.Watcher watcher;
 
     private SourceMetadata(Client client, String prefix, Consumer<MetaChange> listener) {
@@ -268,12 +269,13 @@ public final class SourceMetadata implements SourceCatalog, AutoCloseable {
         } catch (ExecutionException e) {
             throw SourceMetadataException.listingFailed(prefix, String.valueOf(e.getMessage()), e);
         }
-        List<MetaChange> changes = new ArrayList<>();
+        List<Record> records = new ArrayList<>();
         for (KeyValue kv : response.getKvs()) {
-            decode(kv.getKey(), kv.getValue().getBytes()).ifPresent(changes::add);
+            decode(kv.getKey(), kv.getValue().getBytes())
+                    .ifPresent(change -> records.add(new Record(kv.getKey(), kv.getModRevision(), change)));
         }
         synchronized (this) {
-            changes.forEach(this::apply);
+            records.forEach(this::applyUnlessOlder);
         }
         return response.getHeader().getRevision();
     }
@@ -291,16 +293,26 @@ public final class SourceMetadata implements SourceCatalog, AutoCloseable {
      * collection and its fields in one transaction, and a listener must see the whole of it.
      */
     private void onEvents(List<WatchEvent> events) {
-        List<MetaChange> changes = new ArrayList<>();
+        List<Record> records = new ArrayList<>();
         for (WatchEvent event : events) {
-            byte[] value = event.getEventType() == WatchEvent.EventType.DELETE
-                    ? null : event.getKeyValue().getValue().getBytes();
-            decode(event.getKeyValue().getKey(), value).ifPresent(changes::add);
+            KeyValue kv = event.getKeyValue();
+            byte[] value = event.getEventType() == WatchEvent.EventType.DELETE ? null : kv.getValue().getBytes();
+            decode(kv.getKey(), value).ifPresent(change -> records.add(new Record(kv.getKey(), kv.getModRevision(), change)));
         }
         synchronized (this) {
-            changes.forEach(this::apply);
+            records.forEach(this::applyUnlessOlder);
         }
-        changes.forEach(listener);
+        records.forEach(record -> listener.accept(record.change()));
+    }
+
+    /** A decoded record and the etcd revision that wrote it (for a delete, the revision of the delete). */
+    private record Record(ByteSequence key, long revision, MetaChange change) {
+    }
+
+    private void applyUnlessOlder(Record record) {
+        if (revisions.admit(record.key().toString(StandardCharsets.UTF_8), record.revision())) {
+            apply(record.change());
+        }
     }
 
     private Optional<MetaChange> decode(ByteSequence key, byte[] value) {
