@@ -42,9 +42,9 @@ final class CollectionOperations {
         Optional<CollectionMeta> meta = source.collectionAt(operation.database(), operation.collection(),
                 operation.timestamp());
         if (meta.isEmpty()) {
-            log.info("task {}: {} of {}.{} passed over: the source has no live collection of that name created before it"
-                    + " (dropped since?)", taskId, operation.getClass().getSimpleName(), operation.database(),
-                    operation.collection());
+            log.warn("task {}: {} of {}.{} at source time {} passed over: the source has no live collection of that name"
+                    + " created before it (dropped since?)", taskId, operation.getClass().getSimpleName(), operation.database(),
+                    operation.collection(), operation.timestamp());
             return;
         }
         Optional<CollectionReplica> copy = ddl.collection(meta.get().id());
