@@ -39,15 +39,8 @@ final class CollectionOperations {
     }
 
     void apply(ChangeEvent.CollectionOperation operation) throws InterruptedException {
-        Optional<CollectionMeta> meta = source.collectionAt(operation.database(), operation.collection(),
-                operation.timestamp());
-        if (meta.isEmpty()) {
-            log.warn("task {}: {} of {}.{} at source time {} passed over: the source has no live collection of that name"
-                    + " created before it (dropped since?)", taskId, operation.getClass().getSimpleName(), operation.database(),
-                    operation.collection(), operation.timestamp());
-            return;
-        }
-        Optional<CollectionReplica> copy = ddl.collection(meta.get().id());
+        Optional<CollectionReplica> copy = copyAt(operation.getClass().getSimpleName(), operation.database(),
+                operation.collection(), operation.timestamp());
         if (copy.isEmpty() || !copy.get().calls.enter()) {
             return;
         }
@@ -71,7 +64,7 @@ final class CollectionOperations {
         List<CollectionReplica> entered = new ArrayList<>();
         try {
             for (String name : flush.collections()) {
-                Optional<CollectionReplica> copy = copyAt(flush.database(), name, flush.timestamp());
+                Optional<CollectionReplica> copy = copyAt("Flushed", flush.database(), name, flush.timestamp());
                 if (copy.isPresent() && copy.get().calls.enter()) {
                     entered.add(copy.get());
                 }
@@ -86,9 +79,16 @@ final class CollectionOperations {
         }
     }
 
-    private Optional<CollectionReplica> copyAt(String database, String name, long timestamp) throws InterruptedException {
+    /** The copy of the collection that had the name at {@code timestamp}; a request without one is logged as passed over. */
+    private Optional<CollectionReplica> copyAt(String request, String database, String name, long timestamp)
+            throws InterruptedException {
         Optional<CollectionMeta> meta = source.collectionAt(database, name, timestamp);
-        return meta.isEmpty() ? Optional.empty() : ddl.collection(meta.get().id());
+        if (meta.isEmpty()) {
+            log.warn("task {}: {} of {}.{} at source time {} passed over: the source has no live collection of that name"
+                    + " created before it (dropped since?)", taskId, request, database, name, timestamp);
+            return Optional.empty();
+        }
+        return ddl.collection(meta.get().id());
     }
 
     private void run(String what, CollectionReplica copy, Retrier.VoidAction action) throws InterruptedException {
