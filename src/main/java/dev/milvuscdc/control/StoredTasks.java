@@ -6,6 +6,7 @@ import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.store.StoreException;
 import dev.milvuscdc.store.TaskStore;
 import dev.milvuscdc.task.TaskRecord;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,15 @@ final class StoredTasks {
     void put(TaskRecord task, String failure) {
         try {
             store.put(task);
+        } catch (StoreException e) {
+            throw server(failure + ": " + e.getMessage());
+        }
+    }
+
+    /** Stores a new task with its start positions in one step ({@link TaskStore#create}). */
+    void create(TaskRecord task, Collection<ChannelPosition> startPositions, String failure) {
+        try {
+            store.create(task, startPositions);
         } catch (StoreException e) {
             throw server(failure + ": " + e.getMessage());
         }

@@ -1,8 +1,10 @@
 package dev.milvuscdc.control;
 
+import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,26 +32,32 @@ final class TaskCreations {
         this.slots = slots;
     }
 
-    /**
-     * Stores the new task, or returns empty when its given {@code task_id} is taken: the task
-     * exists, or a request of that id is under way (the caller waits for it and looks again).
-     */
-    synchronized Optional<NewTask> reserve(TaskSpec spec) {
+    /** The task's own {@code task_id} when it gives one, else a new one. */
+    static TaskSpec withTaskId(TaskSpec spec) {
         String given = spec.taskId();
-        boolean idGiven = given != null && !given.isEmpty();
-        if (idGiven && store.get(given).isPresent()) {
+        return given != null && !given.isEmpty() ? spec : spec.withTaskId(UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    /**
+     * Stores the new task with the positions it starts from, or returns empty when its {@code task_id}
+     * is taken: the task exists, or a request of that id is under way (the caller waits for it and
+     * looks again).
+     *
+     * @param spec a spec with its {@code task_id} ({@link #withTaskId})
+     */
+    synchronized Optional<NewTask> reserve(TaskSpec spec, Collection<ChannelPosition> startPositions) {
+        String taskId = spec.taskId();
+        if (store.get(taskId).isPresent()) {
             return Optional.empty();
         }
         checks.check(spec, store.list());
-        String taskId = idGiven ? given : UUID.randomUUID().toString().replace("-", "");
         // A generated id is new, so its slot is free; a given one may be held by a request that is about to finish.
         Optional<TaskSlot> slot = slots.lockIfFree(taskId);
         if (slot.isEmpty()) {
             return Optional.empty();
         }
         try (TaskLogContext logged = TaskLogContext.of(taskId)) {
-            TaskRecord task = transitions.create(
-                    new TaskRecord(taskId, spec.withTaskId(taskId), TaskState.Initial, ""));
+            TaskRecord task = transitions.create(new TaskRecord(taskId, spec, TaskState.Initial, ""), startPositions);
             return Optional.of(new NewTask(slot.get(), task));
         } catch (RuntimeException e) {
             slots.unlock(slot.get());

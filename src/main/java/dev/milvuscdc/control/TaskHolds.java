@@ -92,7 +92,7 @@ final class TaskHolds implements Runnable {
             unrenewable(e);
             return;
         }
-        stopRunnersWithout(held, "its hold on the task ended");
+        stopRunnersWithout(held, renewing, "its hold on the task ended");
         List<TaskRecord> tasks;
         try {
             tasks = store.list();
@@ -245,20 +245,24 @@ final class TaskHolds implements Runnable {
         }
         unrenewable = e.getMessage();
         if (!renewedLately()) {
-            stopRunnersWithout(Map.of(), "its holds could not be renewed for " + renewalLimit().toSeconds()
+            stopRunnersWithout(Map.of(), System.nanoTime(), "its holds could not be renewed for " + renewalLimit().toSeconds()
                     + " s: " + e.getMessage());
         }
     }
 
-    /** Stops, without changing their stored states, the runners whose hold is not among {@code held}. */
-    void stopRunnersWithout(Map<String, Fence> held, String why) throws InterruptedException {
+    /**
+     * Stops, without changing their stored states, the runners whose hold is not among {@code held}, the
+     * holds that stood at {@code asOf}. A runner started since, under a hold taken since (a task created
+     * here while the renewal ran), is not judged by it.
+     */
+    void stopRunnersWithout(Map<String, Fence> held, long asOf, String why) throws InterruptedException {
         for (TaskSlot listed : slots.all()) {
             Optional<Fence> hold = listed.hold();
-            if (hold.isEmpty() || hold.get().equals(held.get(listed.taskId()))) {
+            if (hold.isEmpty() || hold.get().equals(held.get(listed.taskId())) || listed.attachedAfter(asOf)) {
                 continue;
             }
             slots.runWhenFree(listed.taskId(), slot -> {
-                if (slot.hold().equals(hold)) {
+                if (slot.hold().equals(hold) && !slot.attachedAfter(asOf)) {
                     LOG.warn("stops its runner on server {}: {} ({})", leases.server(), why, hold.get());
                     runners.stop(slot, why);
                 }

@@ -20,6 +20,7 @@ import dev.milvuscdc.task.TaskRunnerFactory;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,20 +101,24 @@ public final class TaskManager implements AutoCloseable {
     }
 
     /**
-     * Validates, checks the source and the target, stores and starts a task. Credentials in the
-     * target's uri move to its token first, so the uri can be shown and logged.
+     * Validates, checks the source and the target, fixes where the task starts reading, stores and
+     * starts it. Credentials in the target's uri move to its token first, so the uri can be shown and
+     * logged. The start positions are stored with the task before it answers, whichever server runs
+     * it and however late: every change the source logs after the answer is replicated.
      */
     public String create(TaskSpec requested) {
         validator.validate(requested);
-        TaskSpec spec = requested.withMilvusConnectParam(requested.milvusConnectParam().withUriCredentialsAsToken());
+        TaskSpec spec = TaskCreations.withTaskId(
+                requested.withMilvusConnectParam(requested.milvusConnectParam().withUriCredentialsAsToken()));
         requests.refuseWhenClosing();
         reachability.check(spec.milvusConnectParam());
         if (spec.replicateWrites()) {
             reachability.checkReplicateMode(spec.milvusConnectParam());
         }
+        Collection<ChannelPosition> startPositions = startPositions(spec);
         long deadline = System.nanoTime() + requestWaitNanos;
         while (true) {
-            Optional<NewTask> created = creations.reserve(spec);
+            Optional<NewTask> created = creations.reserve(spec, startPositions);
             if (created.isPresent()) {
                 return start(created.get());
             }
@@ -122,6 +127,14 @@ public final class TaskManager implements AutoCloseable {
             if (requests.run(taskId, "create", deadline - System.nanoTime(), (slot, task) -> task.isPresent())) {
                 return taskId;
             }
+        }
+    }
+
+    private Collection<ChannelPosition> startPositions(TaskSpec spec) {
+        try (TaskLogContext logged = TaskLogContext.of(spec.taskId())) {
+            return runners.startPositions(spec).values();
+        } catch (RuntimeException e) {
+            throw server("fail to start the task, task_id: " + spec.taskId() + ": " + TaskRunners.describe(e));
         }
     }
 

@@ -1,13 +1,16 @@
 package dev.milvuscdc.control;
 
 import dev.milvuscdc.control.TaskTransitions.Move;
+import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskRunnerFactory;
+import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -63,6 +66,11 @@ final class TaskRunners implements AutoCloseable {
             stop(slot, why + " that could not be stored");
             throw e;
         }
+    }
+
+    /** Where a new task starts reading ({@link TaskRunnerFactory#startPositions}). */
+    Map<String, ChannelPosition> startPositions(TaskSpec spec) {
+        return factory.startPositions(spec);
     }
 
     /** Stops the task's runner, if it has one; the stored state is the caller's to change. */

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class TaskSlot {
 
     /** A started runner, the generation its fault reports carry and the hold it runs under. */
-    record LiveRunner(TaskRunner runner, long generation, Fence hold) {
+    record LiveRunner(TaskRunner runner, long generation, Fence hold, long attachedAt) {
     }
 
     private final String taskId;
@@ -60,7 +60,7 @@ final class TaskSlot {
     }
 
     void attach(TaskRunner runner, long generation, Fence hold) {
-        live = new LiveRunner(runner, generation, hold);
+        live = new LiveRunner(runner, generation, hold, System.nanoTime());
     }
 
     void detach() {
@@ -76,6 +76,12 @@ final class TaskSlot {
     Optional<Fence> hold() {
         LiveRunner current = live;
         return current == null ? Optional.empty() : Optional.of(current.hold());
+    }
+
+    /** Whether the runner running now started after {@code nanoTime} ({@link System#nanoTime()}). */
+    boolean attachedAfter(long nanoTime) {
+        LiveRunner current = live;
+        return current != null && current.attachedAt() - nanoTime > 0;
     }
 
     /** Whether the runner of this generation is the one running now: reports of replaced runners are ignored. */

@@ -1,9 +1,11 @@
 package dev.milvuscdc.control;
 
+import dev.milvuscdc.event.ChannelPosition;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskScope;
 import dev.milvuscdc.task.TaskState;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -52,10 +54,10 @@ final class TaskTransitions {
         this.metrics = metrics;
     }
 
-    /** A new task, not stored yet, becomes {@code Initial}. */
-    TaskRecord create(TaskRecord task) {
+    /** A new task, not stored yet, becomes {@code Initial}, stored with the positions it starts from. */
+    TaskRecord create(TaskRecord task, Collection<ChannelPosition> startPositions) {
         expect(task, EnumSet.of(TaskState.Initial), "create");
-        store.put(task, "fail to put the task info to the store");
+        store.create(task, startPositions, "fail to put the task info to the store");
         metrics.taskState(task.taskId(), task.state());
         LOG.info("created (Initial): target {}, scope {}",
                 WITH_USER_INFO.matcher(task.spec().milvusConnectParam().effectiveUri()).replaceFirst("//"),

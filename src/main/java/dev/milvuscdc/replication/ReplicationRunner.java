@@ -40,8 +40,9 @@ import org.slf4j.MDC;
  * the store thread that flushes positions ({@link StoreWriter}).
  *
  * <p>The channels are those the task's collections use, as the source's etcd says, and the
- * replicate channel. A new task starts at their ends, fixed by {@link #start()} before it returns so
- * that nothing written after {@code create} answers is missed; a channel that an in-scope collection
+ * replicate channel. A new task starts at their ends, fixed and stored with the task when it is
+ * created ({@link StartPositions}), so that nothing written after {@code create} answers is missed,
+ * whichever server runs it and however late it starts; a channel that an in-scope collection
  * starts to use later is read from that collection's first message there. A restarted task reads
  * every channel from its stored position; {@link #start()} then returns at once, and connecting to
  * the target and the source happens in the background, retried until it works, it fails for good
@@ -63,8 +64,6 @@ public final class ReplicationRunner implements TaskRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationRunner.class);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(10);
-    /** What a task without a {@code connect_timeout} may wait for the source when it is created. */
-    private static final Duration DEFAULT_START_DEADLINE = Duration.ofSeconds(5);
     /** The catalog entry where a run publishes where a later run would read again from after a target outage. */
     static final String REPLAY_FROM_KEY = "replay-from";
     private static final Duration REPLAY_FROM_EVERY = Duration.ofMinutes(1);
@@ -115,7 +114,8 @@ public final class ReplicationRunner implements TaskRunner {
     public synchronized void start() {
         Map<String, ChannelPosition> stored = store.positions(task.taskId());
         if (stored.isEmpty()) {
-            stored = startingPositions();
+            // A task created by a version of this server that fixed its start here.
+            stored = StartPositions.find(settings, task.spec());
             store.savePositions(task.taskId(), stored.values());
         }
         committer = new PositionCommitter(stored, batch -> {
@@ -126,18 +126,6 @@ public final class ReplicationRunner implements TaskRunner {
         storeWriter.scheduleEvery(settings.positionFlushInterval(), this::flushPositions);
         startThread(new Thread(this::connectAndRun, "cdc-" + task.taskId() + "-setup"));
         log.info("task {}: replication started from {} channel positions", task.taskId(), stored.size());
-    }
-
-    /** Where a new task starts ({@link StartPositions}); each source call waits at most the task's {@code connect_timeout}. */
-    private Map<String, ChannelPosition> startingPositions() {
-        int connectTimeout = task.spec().milvusConnectParam() == null ? 0 : task.spec().milvusConnectParam().connectTimeout();
-        Duration deadline = connectTimeout > 0 ? Duration.ofSeconds(connectTimeout) : DEFAULT_START_DEADLINE;
-        try (SourceCatalog now = settings.metadata().list(deadline)) {
-            return new StartPositions(settings.log(), now).of(task.spec(), deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SourceLogException("interrupted while finding where the source's channels end", e, true);
-        }
     }
 
     @Override
@@ -392,7 +380,6 @@ public final class ReplicationRunner implements TaskRunner {
         }
     }
 
-    /** The target is down or starting: it may restart, and lose what it acknowledged but had not persisted. */
     /**
      * The target's writer of the source's messages, once it proved to be in replicate mode; a dry run
      * has none, and a target in the normal mode refuses every such message.

@@ -30,12 +30,30 @@ import milvus.proto.msg.Msg;
  */
 final class StartPositions {
 
+    /** What a task without a {@code connect_timeout} may wait for the source when it is created. */
+    private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
+
     private final SourceLog log;
     private final SourceCatalog source;
 
     StartPositions(SourceLog log, SourceCatalog source) {
         this.log = log;
         this.source = source;
+    }
+
+    /**
+     * Where the task starts, by channel, as the source's metadata and log stand now; each source call
+     * waits at most the task's {@code connect_timeout}.
+     */
+    static Map<String, ChannelPosition> find(ReplicationSettings settings, TaskSpec spec) {
+        int connectTimeout = spec.milvusConnectParam() == null ? 0 : spec.milvusConnectParam().connectTimeout();
+        Duration deadline = connectTimeout > 0 ? Duration.ofSeconds(connectTimeout) : DEFAULT_DEADLINE;
+        try (SourceCatalog now = settings.metadata().list(deadline)) {
+            return new StartPositions(settings.log(), now).of(spec, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceLogException("interrupted while finding where the source's channels end", e, true);
+        }
     }
 
     Map<String, ChannelPosition> of(TaskSpec spec, Duration deadline) throws InterruptedException {

@@ -47,6 +47,12 @@ public final class InMemoryTaskStore implements TaskStore {
     }
 
     @Override
+    public synchronized void create(TaskRecord task, Collection<ChannelPosition> startPositions) {
+        put(task);
+        savePositions(task.taskId(), startPositions);
+    }
+
+    @Override
     public synchronized Optional<TaskRecord> get(String taskId) {
         return Optional.ofNullable(tasks.get(taskId));
     }
@@ -105,6 +111,11 @@ public final class InMemoryTaskStore implements TaskStore {
             @Override
             public void put(TaskRecord task) {
                 store.put(task);
+            }
+
+            @Override
+            public void create(TaskRecord task, Collection<ChannelPosition> startPositions) {
+                store.create(task, startPositions);
             }
 
             @Override

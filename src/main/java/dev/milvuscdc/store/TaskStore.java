@@ -21,6 +21,12 @@ public interface TaskStore extends AutoCloseable {
     /** Creates or replaces the task's definition, state and reason. */
     void put(TaskRecord task);
 
+    /**
+     * Stores a new task together with the positions it starts reading from, in one atomic step: no
+     * server ever finds the task without them, so none fixes later ones of its own.
+     */
+    void create(TaskRecord task, Collection<ChannelPosition> startPositions);
+
     Optional<TaskRecord> get(String taskId);
 
     /** Every stored task, in creation order. */

@@ -18,11 +18,11 @@ import java.util.Map;
  * <li>{@link #start()} returns at once and never contacts the target. Connecting, seeking and
  *     reading happen in the runner's own threads, retried while the fault may pass and reported
  *     through the {@link TaskStatusListener} ({@code retrying}, {@code recovered}, {@code failed}),
- *     never thrown. One exception: a runner without stored positions (a new task) may first fix
- *     where it starts, the ends of the source's channels, so that every change the source logs
- *     after {@code create} answers is replicated; it waits for the source at most the task's
- *     {@code connect_timeout} and throws when the source does not answer in time. Otherwise
- *     {@code start()} throws only when the runner cannot run at all (a programming or configuration
+ *     never thrown. A new task's positions are stored with it when it is created
+ *     ({@link TaskRunnerFactory#startPositions}); a runner of a task stored without any (created by
+ *     a version of this server that fixed them at the first start) fixes them first, waiting for the
+ *     source at most the task's {@code connect_timeout}, and throws when it does not answer in time.
+ *     Otherwise {@code start()} throws only when the runner cannot run at all (a programming or configuration
  *     error). A start that throws leaves nothing running.</li>
  * <li>{@link #stop()} returns within {@link #STOP_DEADLINE}, one deadline for the whole runner
  *     whatever the number of its threads and the state of the source and target: it stops reading,

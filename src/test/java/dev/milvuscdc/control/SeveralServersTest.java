@@ -7,14 +7,20 @@ import static org.awaitility.Awaitility.await;
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.server.FakeRunners;
 import dev.milvuscdc.store.InMemoryTaskStore;
+import dev.milvuscdc.store.TaskLeases;
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.FaultKind;
 import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -135,6 +141,7 @@ class SeveralServersTest {
         String left = serverA.create(new TaskSpec(spec("http://a:1", "c1").milvusConnectParam(), null,
                 List.of(new TaskSpec.CollectionInfo("c1", null, false)), null, null, null, null, null, true, null));
         assertThat(runnersA.active(left)).as("a holds its share already").isZero();
+        assertThat(store.positions(left)).as("where it starts is fixed at its creation").containsKey(FakeRunners.START.channel());
         FakeRunners runnersC = new FakeRunners();
         TaskManager serverC = server("c", runnersC, new CdcMetrics());
         try {
@@ -144,6 +151,83 @@ class SeveralServersTest {
             assertThat(store.get(left).orElseThrow().state()).isEqualTo(TaskState.Running);
         } finally {
             serverC.close();
+        }
+    }
+
+    /**
+     * A round's renewal answers with the holds that stood when the store answered: a task created here
+     * meanwhile, under a hold taken since, keeps its runner (seen on the rig: the runner was stopped for
+     * "its hold on the task ended" and started again in the next round).
+     */
+    @Test
+    void aTaskCreatedWhileARoundRenewsKeepsItsRunner() throws Exception {
+        FakeRunners runnersC = new FakeRunners();
+        AtomicReference<TaskManager> serverC = new AtomicReference<>();
+        AtomicReference<String> created = new AtomicReference<>();
+        TaskLeases leases = new CreateAfterFirstRenewal(store.leases("c", LEASE),
+                () -> created.set(serverC.get().create(spec("http://a:1", "c9"))));
+        serverC.set(new TaskManager(store, leases, runnersC, param -> { }, Optional::empty,
+                new TaskLimits(100, 256, "by-dev-replicate-msg", true), new CdcMetrics()));
+        try {
+            serverC.get().followHoldsOnce();
+            serverC.get().followHoldsOnce();
+
+            assertThat(runnersC.active(created.get())).isEqualTo(1);
+            assertThat(runnersC.created()).as("its runner was never stopped and started again").hasSize(1);
+        } finally {
+            serverC.get().close();
+        }
+    }
+
+    /** Leases that run {@code afterFirst} once, right after the store answered the first renewal. */
+    private record CreateAfterFirstRenewal(TaskLeases leases, Runnable afterFirst, AtomicBoolean done) implements TaskLeases {
+
+        CreateAfterFirstRenewal(TaskLeases leases, Runnable afterFirst) {
+            this(leases, afterFirst, new AtomicBoolean());
+        }
+
+        @Override
+        public Map<String, Fence> renew() {
+            Map<String, Fence> held = leases.renew();
+            if (done.compareAndSet(false, true)) {
+                afterFirst.run();
+            }
+            return held;
+        }
+
+        @Override
+        public String server() {
+            return leases.server();
+        }
+
+        @Override
+        public Duration leaseTime() {
+            return leases.leaseTime();
+        }
+
+        @Override
+        public Optional<Fence> acquire(String taskId) {
+            return leases.acquire(taskId);
+        }
+
+        @Override
+        public void release(Fence hold) {
+            leases.release(hold);
+        }
+
+        @Override
+        public Map<String, String> holders() {
+            return leases.holders();
+        }
+
+        @Override
+        public Set<String> servers() {
+            return leases.servers();
+        }
+
+        @Override
+        public void close() {
+            leases.close();
         }
     }
 

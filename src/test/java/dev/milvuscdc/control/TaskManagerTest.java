@@ -18,6 +18,7 @@ import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskState;
 import dev.milvuscdc.task.TaskStatusListener;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -100,6 +101,28 @@ class TaskManagerTest {
         assertThatThrownBy(() -> manager.create(spec("http://a:1", "c")))
                 .hasMessageMatching("fail to start the task, task_id: [0-9a-f]{32}: no channel");
         assertThat(store.list()).isEmpty();
+    }
+
+    /**
+     * Another server, or this one's next round, may start the task after create answers: it must find
+     * where the task starts reading in the store, fixed before the answer, or it fixes later positions
+     * of its own and misses what the source logged in between (seen on the rig as a lost index request).
+     */
+    @Test
+    void createStoresWhereTheTaskStartsBeforeItAnswers() {
+        String id = manager.create(spec("http://a:1", "c"));
+
+        assertThat(store.positions(id)).containsExactly(Map.entry(FakeRunners.START.channel(), FakeRunners.START));
+    }
+
+    @Test
+    void aCreateWhoseStartCannotBeFoundAnswersWhyAndLeavesNoTask() {
+        runners.failStartPositionsWith("kafka did not answer");
+
+        assertThatThrownBy(() -> manager.create(spec("http://a:1", "c")))
+                .hasMessageMatching("fail to start the task, task_id: [0-9a-f]{32}: kafka did not answer");
+        assertThat(store.list()).isEmpty();
+        assertThat(runners.created()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskRunner;
 import dev.milvuscdc.task.TaskRunnerFactory;
+import dev.milvuscdc.task.TaskSpec;
 import dev.milvuscdc.task.TaskStatusListener;
 import java.time.Duration;
 import java.util.List;
@@ -25,11 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeRunners implements TaskRunnerFactory {
 
+    /** Where every new task starts, unless the test makes finding it fail. */
+    public static final ChannelPosition START = new ChannelPosition("fake-dml_0", "start", 0);
+
     private final List<FakeRunner> created = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final Map<String, Gate> startGates = new ConcurrentHashMap<>();
     private final Map<String, Gate> stopGates = new ConcurrentHashMap<>();
     private volatile String failStartWith;
+    private volatile String failStartPositionsWith;
     private volatile Map<String, ChannelPosition> positions = Map.of();
     private volatile Random jitter;
     private volatile int jitterMillis;
@@ -127,6 +132,19 @@ public final class FakeRunners implements TaskRunnerFactory {
         FakeRunner runner = new FakeRunner(task, listener);
         created.add(runner);
         return runner;
+    }
+
+    @Override
+    public Map<String, ChannelPosition> startPositions(TaskSpec spec) {
+        if (failStartPositionsWith != null) {
+            throw new IllegalStateException(failStartPositionsWith);
+        }
+        return Map.of(START.channel(), START);
+    }
+
+    /** Finding where a new task starts fails with this message from now on. */
+    public void failStartPositionsWith(String message) {
+        failStartPositionsWith = message;
     }
 
     /** Every runner start fails with this message from now on; null to succeed again. */

@@ -86,6 +86,16 @@ abstract class TaskStoreContract {
     }
 
     @Test
+    void createStoresTheTaskWithItsStartPositions() {
+        TaskRecord task = task("t1", TaskState.Initial, "");
+
+        store.create(task, List.of(position("ch1", "a", 10), position("ch2", "b", 20)));
+
+        assertThat(store.get("t1")).contains(task);
+        assertThat(store.positions("t1")).isEqualTo(Map.of("ch1", position("ch1", "a", 10), "ch2", position("ch2", "b", 20)));
+    }
+
+    @Test
     void getOfAnUnknownTaskIsEmpty() {
         assertThat(store.get("nope")).isEmpty();
         assertThat(store.positions("nope")).isEmpty();

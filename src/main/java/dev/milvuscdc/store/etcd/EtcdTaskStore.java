@@ -110,6 +110,14 @@ public final class EtcdTaskStore implements TaskStore {
     }
 
     @Override
+    public void create(TaskRecord task, Collection<ChannelPosition> startPositions) {
+        List<Op> writes = new ArrayList<>();
+        writes.add(Op.put(keys.taskInfo(task.taskId()), EtcdKeys.bytes(StoredJson.task(task)), PutOption.DEFAULT));
+        writes.addAll(List.of(positionPuts(task.taskId(), startPositions)));
+        await(kv.txn().Then(writes.toArray(Op[]::new)).commit(), "save", task.taskId());
+    }
+
+    @Override
     public Optional<TaskRecord> get(String taskId) {
         List<KeyValue> found = await(kv.get(keys.taskInfo(taskId)), "read", taskId).getKvs();
         return found.stream().findFirst()
@@ -159,16 +167,19 @@ public final class EtcdTaskStore implements TaskStore {
 
     @Override
     public void savePositions(String taskId, Collection<ChannelPosition> positions) {
+        Op[] puts = positionPuts(taskId, positions);
+        if (puts.length > 0) {
+            writeIfHeld(taskId, puts, "save positions");
+        }
+    }
+
+    private Op[] positionPuts(String taskId, Collection<ChannelPosition> positions) {
         Map<String, ChannelPosition> byChannel = new LinkedHashMap<>();
         positions.forEach(p -> byChannel.put(p.channel(), p));
-        if (byChannel.isEmpty()) {
-            return;
-        }
-        Op[] puts = byChannel.values().stream()
+        return byChannel.values().stream()
                 .map(p -> Op.put(keys.position(taskId, p.channel()), EtcdKeys.bytes(StoredJson.position(p)),
                         PutOption.DEFAULT))
                 .toArray(Op[]::new);
-        writeIfHeld(taskId, puts, "save positions");
     }
 
     @Override

@@ -86,20 +86,34 @@ public final class JdbcTaskStore implements TaskStore {
     @Override
     public void put(TaskRecord task) {
         byte[] id = writableKey(task.taskId(), "task id", "save", task.taskId());
-        String spec = StoredJson.spec(task.spec());
         inTransaction("save", task.taskId(), connection -> {
-            try (PreparedStatement upsert = connection.prepareStatement("""
-                    INSERT INTO cdc_task (root_path, task_id, spec, state, reason) VALUES (?, ?, ?, ?, ?)
-                    ON DUPLICATE KEY UPDATE spec = VALUES(spec), state = VALUES(state), reason = VALUES(reason)""")) {
-                upsert.setBytes(1, root);
-                upsert.setBytes(2, id);
-                upsert.setString(3, spec);
-                upsert.setString(4, task.state().name());
-                upsert.setString(5, task.reason());
-                upsert.executeUpdate();
-            }
+            upsertTask(connection, id, task);
             return null;
         });
+    }
+
+    @Override
+    public void create(TaskRecord task, Collection<ChannelPosition> startPositions) {
+        byte[] id = writableKey(task.taskId(), "task id", "save", task.taskId());
+        Map<String, ChannelPosition> byChannel = byChannel(task.taskId(), startPositions);
+        inTransaction("save", task.taskId(), connection -> {
+            upsertTask(connection, id, task);
+            upsertPositions(connection, id, byChannel);
+            return null;
+        });
+    }
+
+    private void upsertTask(Connection connection, byte[] id, TaskRecord task) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO cdc_task (root_path, task_id, spec, state, reason) VALUES (?, ?, ?, ?, ?)
+                ON DUPLICATE KEY UPDATE spec = VALUES(spec), state = VALUES(state), reason = VALUES(reason)""")) {
+            upsert.setBytes(1, root);
+            upsert.setBytes(2, id);
+            upsert.setString(3, StoredJson.spec(task.spec()));
+            upsert.setString(4, task.state().name());
+            upsert.setString(5, task.reason());
+            upsert.executeUpdate();
+        }
     }
 
     @Override
@@ -169,11 +183,7 @@ public final class JdbcTaskStore implements TaskStore {
     @Override
     public void savePositions(String taskId, Collection<ChannelPosition> positions) {
         byte[] id = taskKey(taskId);
-        Map<String, ChannelPosition> byChannel = new LinkedHashMap<>();
-        for (ChannelPosition position : positions) {
-            writableKey(position.channel(), "channel name", "save positions", taskId);
-            byChannel.put(position.channel(), position);
-        }
+        Map<String, ChannelPosition> byChannel = byChannel(taskId, positions);
         if (byChannel.isEmpty()) {
             return;
         }
@@ -182,21 +192,39 @@ public final class JdbcTaskStore implements TaskStore {
                 return null;
             }
             checkHold(connection, taskId, "save positions");
-            try (PreparedStatement upsert = connection.prepareStatement("""
-                    INSERT INTO cdc_task_position (root_path, task_id, channel, message_id, ts) VALUES (?, ?, ?, ?, ?)
-                    ON DUPLICATE KEY UPDATE message_id = VALUES(message_id), ts = VALUES(ts)""")) {
-                for (ChannelPosition position : byChannel.values()) {
-                    upsert.setBytes(1, root);
-                    upsert.setBytes(2, id);
-                    upsert.setBytes(3, position.channel().getBytes(StandardCharsets.UTF_8));
-                    upsert.setString(4, position.messageId());
-                    upsert.setLong(5, position.timestamp());
-                    upsert.addBatch();
-                }
-                upsert.executeBatch();
-            }
+            upsertPositions(connection, id, byChannel);
             return null;
         });
+    }
+
+    /** The last position given of each channel, each channel name checked to be storable. */
+    private Map<String, ChannelPosition> byChannel(String taskId, Collection<ChannelPosition> positions) {
+        Map<String, ChannelPosition> byChannel = new LinkedHashMap<>();
+        for (ChannelPosition position : positions) {
+            writableKey(position.channel(), "channel name", "save positions", taskId);
+            byChannel.put(position.channel(), position);
+        }
+        return byChannel;
+    }
+
+    private void upsertPositions(Connection connection, byte[] id, Map<String, ChannelPosition> byChannel)
+            throws SQLException {
+        if (byChannel.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO cdc_task_position (root_path, task_id, channel, message_id, ts) VALUES (?, ?, ?, ?, ?)
+                ON DUPLICATE KEY UPDATE message_id = VALUES(message_id), ts = VALUES(ts)""")) {
+            for (ChannelPosition position : byChannel.values()) {
+                upsert.setBytes(1, root);
+                upsert.setBytes(2, id);
+                upsert.setBytes(3, position.channel().getBytes(StandardCharsets.UTF_8));
+                upsert.setString(4, position.messageId());
+                upsert.setLong(5, position.timestamp());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
     }
 
     @Override
