@@ -115,15 +115,19 @@ public final class TaskManager implements AutoCloseable {
         if (spec.replicateWrites()) {
             reachability.checkReplicateMode(spec.milvusConnectParam());
         }
-        Collection<ChannelPosition> startPositions = startPositions(spec);
+        String taskId = spec.taskId();
+        // A create of a task that exists answers its id and needs no positions, nor the source to answer.
+        Collection<ChannelPosition> startPositions = null;
         long deadline = System.nanoTime() + requestWaitNanos;
         while (true) {
-            Optional<NewTask> created = creations.reserve(spec, startPositions);
+            if (startPositions == null && store.get(taskId).isEmpty()) {
+                startPositions = startPositions(spec);
+            }
+            Optional<NewTask> created = startPositions == null ? Optional.empty() : creations.reserve(spec, startPositions);
             if (created.isPresent()) {
                 return start(created.get());
             }
             // The given task_id exists or a request of it is under way: answer once that is done.
-            String taskId = spec.taskId();
             if (requests.run(taskId, "create", deadline - System.nanoTime(), (slot, task) -> task.isPresent())) {
                 return taskId;
             }

@@ -126,6 +126,16 @@ class TaskManagerTest {
     }
 
     @Test
+    void aCreateOfATaskThatExistsAnswersItsIdWithoutAskingWhereItStarts() {
+        TaskSpec given = spec("http://a:1", "c").withTaskId("0123456789abcdef0123456789abcdef");
+        manager.create(given);
+        runners.failStartPositionsWith("kafka did not answer");
+
+        assertThat(manager.create(given)).isEqualTo("0123456789abcdef0123456789abcdef");
+        assertThat(runners.created()).hasSize(1);
+    }
+
+    @Test
     void aReplicateTaskForATargetInTheNormalModeIsRefusedAndLeavesNoTask() {
         TargetProbe normalTarget = new TargetProbe() {
             @Override
