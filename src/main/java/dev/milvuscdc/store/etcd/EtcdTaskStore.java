@@ -44,10 +44,11 @@ import org.slf4j.LoggerFactory;
  * The task store in etcd v3 (layout in {@link EtcdKeys}; values are JSON). Creation order is the
  * task key's create revision, which a replacing put keeps. {@link #delete} and
  * {@link #savePositions} are single transactions guarded by the task key's existence, so they are
- * atomic and a deleted task never gets positions again. Every call gives up after
+ * atomic and a deleted task never gets positions again; {@link #create} writes the task and its start
+ * positions in one transaction. Every call gives up after
  * {@link #CALL_TIMEOUT}, because the client otherwise waits for an unreachable etcd forever.
  * etcd's default {@code --max-txn-ops} of 128 bounds the channels one {@link #savePositions} call
- * may carry. Thread-safe.
+ * may carry (127 for {@link #create}). Thread-safe.
  */
 public final class EtcdTaskStore implements TaskStore {
 
