@@ -35,11 +35,12 @@ import java.util.function.Function;
  */
 final class ChangeApplier implements AutoCloseable {
 
-    // Milvus's gRPC limit on one request is 64 MB by default. 4 MiB per call, 4 calls per channel, bounds
-    // what a channel holds in target calls at 16 MiB (and as much again while gRPC serializes them); a
-    // call of 4 MiB still holds over 1,000 rows of a 768-d collection.
+    // Milvus's gRPC limit on one request is 64 MB by default. 1 MiB per call, 4 calls per channel, bounds
+    // what a channel holds in target calls at 4 MiB (and as much again while gRPC serializes them). A
+    // call is no larger than one Kafka read anyway (KafkaSource's 1 MiB); side by side with 4 MiB, the
+    // 768-d benchmark replicated no slower with calls of about 330 rows (docs/performance.md).
     private static final int MAX_CALL_ROWS = 50_000;
-    private static final long MAX_CALL_BYTES = 4L * 1024 * 1024;
+    private static final long MAX_CALL_BYTES = 1024L * 1024;
     // As many calls in flight per channel as the benchmark's direct client uses (docs/performance.md);
     // calls under a thousand rows cost the target noticeably more per row.
     private static final int CALLS_IN_FLIGHT = 4;

@@ -29,8 +29,8 @@ final class PulsarChannelReader implements ChannelReader {
     private static final Logger LOG = LoggerFactory.getLogger(PulsarChannelReader.class);
     private static final Duration SILENCE = Duration.ofSeconds(10);
     private static final int MAX_MESSAGES = 2000;
-    // As much as one Kafka read brings (KafkaSource.FETCH_BYTES).
-    private static final long MAX_BYTES = 4L * 1024 * 1024;
+    // As much as one Kafka read brings (KafkaSource.FETCH_BYTES), and one target call takes.
+    private static final long MAX_BYTES = 1024L * 1024;
 
     private final PulsarSource source;
     private final String channel;
