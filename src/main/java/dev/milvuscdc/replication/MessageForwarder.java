@@ -9,11 +9,13 @@ import dev.milvuscdc.sink.MessageReplicator;
 import dev.milvuscdc.sink.MessageReplicator.TargetShards;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,6 +34,8 @@ final class MessageForwarder {
     private final CdcMetrics metrics;
     private final String taskId;
     private final Map<CollectionReplica, TargetShards> shards = new ConcurrentHashMap<>();
+    /** Weak: a dropped partition's copy leaves the catalog, and its id here with it. */
+    private final Map<PartitionReplica, Long> partitionIds = Collections.synchronizedMap(new WeakHashMap<>());
 
     MessageForwarder(TargetCatalog catalog, MessageReplicator replicator, Retrier retrier, CdcMetrics metrics,
                      String taskId) {
@@ -66,7 +70,7 @@ final class MessageForwarder {
             long[] ts = span.computeIfAbsent(addressed.pchannel(), k -> new long[] {Long.MAX_VALUE, 0});
             ts[0] = Math.min(ts[0], event.timestamp());
             ts[1] = Math.max(ts[1], event.timestamp());
-            counted.add(() -> count(addressed.collection(), event));
+            counted.add(() -> count(addressed, message.position().channel(), event));
         }
         for (Map.Entry<String, List<ByteString>> batch : byChannel.entrySet()) {
             long[] ts = span.get(batch.getKey());
@@ -97,7 +101,7 @@ final class MessageForwarder {
         CollectionReplica copy = destination.get().collection();
         TargetShards target = shardsOf(copy);
         long targetPartition = delete && partitionId == ChangeEvent.Delete.ALL_PARTITIONS
-                ? ChangeEvent.Delete.ALL_PARTITIONS : partitionOf(copy, target, partitionName);
+                ? ChangeEvent.Delete.ALL_PARTITIONS : partitionOf(copy, target, destination.get().partition(), partitionName);
         int index = MessageReplicator.shardIndex(shard);
         if (index >= target.vchannels().size()) {
             throw new IllegalStateException("source shard " + shard + " of " + copy + " has no shard of that index on "
@@ -107,13 +111,21 @@ final class MessageForwarder {
                 MessageReplicator.readdressed(message, target.vchannels().get(index), target.collectionId(), targetPartition));
     }
 
-    /** The target's id of the partition; a partition the copy did not have when last looked at is looked up again. */
-    private long partitionOf(CollectionReplica copy, TargetShards target, String partitionName) throws InterruptedException {
+    /**
+     * The target's id of the partition. A partition copy the task manages is looked up once per copy: a
+     * partition dropped and created again has a new copy, and a new id on the target, under the same name.
+     * Any other partition the copy did not have when last looked at is looked up again.
+     */
+    private long partitionOf(CollectionReplica copy, TargetShards target, PartitionReplica managed, String partitionName)
+            throws InterruptedException {
         String name = partitionName == null || partitionName.isEmpty() ? "_default" : partitionName;
-        Long id = target.partitionIds().get(name);
+        Long id = managed != null ? partitionIds.get(managed) : target.partitionIds().get(name);
         if (id == null) {
             shards.remove(copy);
             id = shardsOf(copy).partitionIds().get(name);
+            if (id != null && managed != null) {
+                partitionIds.put(managed, id);
+            }
         }
         if (id == null) {
             throw new IllegalStateException("partition " + name + " of " + copy + " is not on the target");
@@ -132,12 +144,16 @@ final class MessageForwarder {
         return found;
     }
 
-    private void count(CollectionReplica collection, ChangeEvent event) {
+    /** As the ordinary mode counts them: rows by collection, and the bytes sent by the source channel read. */
+    private void count(Addressed sent, String sourceChannel, ChangeEvent event) {
+        CollectionReplica collection = sent.collection();
         if (event instanceof ChangeEvent.Insert insert) {
             metrics.rowsReplicated(taskId, collection.sourceId, collection.name, "insert", insert.rowCount());
+            metrics.dataSize(taskId, sourceChannel, "write", "insert", sent.message().size());
         } else if (event instanceof ChangeEvent.Delete delete) {
             metrics.rowsReplicated(taskId, collection.sourceId, collection.name, "delete",
                     RowBatcher.keyCount(delete.primaryKeys()));
+            metrics.dataSize(taskId, sourceChannel, "write", "delete", sent.message().size());
         }
     }
 }
