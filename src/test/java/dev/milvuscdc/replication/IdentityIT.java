@@ -197,7 +197,9 @@ class IdentityIT {
         }
         assertThat(task.metrics.scrape()).containsPattern(
                 "milvus_cdc_position_lost_total\\{[^}]*task_id=\"" + task.taskId + "\"[^}]*\\} 1\\.0");
-        assertThat(target.run("count", coll).get("count").asInt()).as("nothing after the lost position was applied")
+        // The task stopped: nothing ticks a target in replicate mode now, where only what is visible can be counted
+        Map<String, Object> counted = Rig.get().targetReplicateMode() ? with(coll, "consistency", "Eventually") : coll;
+        assertThat(target.run("count", counted).get("count").asInt()).as("nothing after the lost position was applied")
                 .isEqualTo(100);
     }
 

@@ -78,6 +78,8 @@ public final class Rig {
     public String cdcConfig() { return require("RIG_CDC_CONFIG"); }
     /** Whether the target runs with {@code common.ttMsgEnabled=false} ({@code scripts/rig up --target-replicate-mode}). */
     public boolean targetReplicateMode() { return "true".equals(vars.get("RIG_TARGET_REPLICATE_MODE")); }
+    /** The {@code write_mode} a task needs for this rig's target: {@code replicate} or {@code api}. */
+    public String writeMode() { return targetReplicateMode() ? "replicate" : "api"; }
 
     /** Stops one restartable component (milvus-source, milvus-target, kafka or pulsar) with {@code scripts/rig stop}, keeping its data. */
     public void stop(String component) {

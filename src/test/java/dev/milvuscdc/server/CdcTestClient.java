@@ -59,12 +59,14 @@ public final class CdcTestClient {
     }
 
     /**
-     * Creates a task from the rig's source to its target over every collection of one database, with
-     * more top-level fields ({@code "snapshot":"initial"}) if given; returns its id, throws when refused.
+     * Creates a task from the rig's source to its target over every collection of one database, in the
+     * write mode the rig's target needs, with more top-level fields ({@code "snapshot":"initial"}) if given;
+     * returns its id, throws when refused.
      */
     public String createTaskOver(String database, String... moreFields) {
         StringBuilder data = new StringBuilder("{\"milvus_connect_param\":{\"uri\":\"").append(Rig.get().targetUri())
-                .append("\",\"connect_timeout\":10},\"db_collections\":{\"").append(database).append("\":[{\"name\":\"*\"}]}");
+                .append("\",\"connect_timeout\":10},\"db_collections\":{\"").append(database).append("\":[{\"name\":\"*\"}]}")
+                .append(",\"write_mode\":\"").append(Rig.get().writeMode()).append('"');
         for (String field : moreFields) {
             data.append(',').append(field);
         }

@@ -122,7 +122,8 @@ class ServerReplicationIT {
     /**
      * A target that restarts while no server watches it may lose writes it acknowledged (docs/rig.md)
      * without any call of the task failing: the task finds its proxy's node id changed when it starts, and
-     * writes again what the target may have lost.
+     * writes again what the target may have lost. Not in the replicate write mode, where writing ticked
+     * messages again would duplicate them: there the comparison shows whether the target kept them.
      */
     @Test
     void targetRestartedWhileTheServerWasDownIsNoticedWhenTheTaskStarts() throws InterruptedException, IOException {
@@ -135,9 +136,11 @@ class ServerReplicationIT {
         Rig.get().start("milvus-target");
         server.start();
 
-        await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(Files.readAllLines(server.log()))
-                .anyMatch(line -> line.contains("the target Milvus restarted while the task did not watch it (its proxy was node")
-                        && line.contains("it reads again")));
+        if (!Rig.get().targetReplicateMode()) {
+            await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(Files.readAllLines(server.log()))
+                    .anyMatch(line -> line.contains("the target Milvus restarted while the task did not watch it (its proxy was node")
+                            && line.contains("it reads again")));
+        }
         awaitTargetEqualsSource();
     }
 

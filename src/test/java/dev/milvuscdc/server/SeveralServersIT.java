@@ -76,7 +76,7 @@ class SeveralServersIT {
         for (int i = 0; i < 4; i++) {
             String db = "several_" + UUID.randomUUID().toString().substring(0, 8);
             dbs.add(db);
-            tasks.put(servers.get("s1").client().createTaskOver(db, writeMode()), db);
+            tasks.put(servers.get("s1").client().createTaskOver(db), db);
         }
         for (String db : dbs) {
             milvus.source.run("create_database", Map.of("db", db));
@@ -169,10 +169,6 @@ class SeveralServersIT {
             store.put("mysqlSourceUrl", Rig.get().mysqlGoDsn());
         }
         return store;
-    }
-
-    private static String writeMode() {
-        return "\"write_mode\":\"" + (Rig.get().targetReplicateMode() ? "replicate" : "api") + "\"";
     }
 
     private static Map<String, Object> collection(String db) {
