@@ -33,7 +33,7 @@ public record KafkaSource(String bootstrap, Map<String, String> clientProperties
     // message: Kafka returns a first batch larger than this whole, so Milvus's 64 MB messages still pass.
     // 1 MiB (about 1,600 rows of a 128-d collection): side by side with 4 MiB the peak RSS fell by 8-10 MB
     // at the same throughput and CPU, and at 768-d the replication was not slower (docs/performance.md,
-    // "In-flight bytes"); 16 MiB held three times as much as 4.
+    // "CPU and memory, where they go"); 16 MiB held three times as much as 4.
     private static final int FETCH_BYTES = 1024 * 1024;
 
     /** Leaves the client properties out: they may hold SASL credentials. */
