@@ -8,6 +8,7 @@ import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskState;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>makes every held task's runner match the task as stored, so that a pause, resume or delete
  *       answered by another server takes effect here within a period;</li>
  *   <li>takes free tasks, in creation order, while it holds fewer than its share: the stored tasks divided
- *       by the live servers, rounded up.</li>
+ *       by the live servers, rounded up; beyond that number rounded down, only tasks that stayed free for a
+ *       round, so that a burst of free tasks spreads over every live server.</li>
  * </ul>
  * A task this server held before it restarted (under the same name), or a free task it takes in its first
  * round while no other server is alive, is brought back as a server start brings it back: Running ones
@@ -50,6 +52,8 @@ final class TaskHolds implements Runnable {
     private final TaskTransitions transitions;
     private final CdcMetrics metrics;
     private boolean firstRound = true;
+    /** The tasks no server held when this server last looked, as {@link #takeFreeTasks} left them. */
+    private Set<String> freeLastRound = Set.of();
     private volatile long lastRenewal = System.nanoTime();
     private String unrenewable = "";
 
@@ -159,28 +163,51 @@ final class TaskHolds implements Runnable {
         }
     }
 
+    /**
+     * Takes free tasks up to the share. At once only while no other live server holds fewer (or this one
+     * holds fewer than the stored tasks divided by the live servers, rounded down); otherwise only a task it
+     * already saw free in its last round. So when several tasks are free at once (a burst of creates), the
+     * servers holding fewest take them first and every live server gets some, while a task that no such
+     * server takes still runs a round later.
+     */
     private void takeFreeTasks(List<TaskRecord> tasks, int holding) throws InterruptedException {
-        int servers = Math.max(1, leases.servers().size());
+        Set<String> live = leases.servers();
+        int servers = Math.max(1, live.size());
         boolean storeStart = firstRound && servers == 1;
         int share = (tasks.size() + servers - 1) / servers;
+        int evenShare = tasks.size() / servers;
+        Set<String> seenFree = freeLastRound;
+        freeLastRound = Set.of();
         if (holding >= share) {
             return;
         }
         Map<String, String> holders = leases.holders();
+        int fewestElsewhere = fewestHeldByAnother(live, holders);
+        Set<String> free = new HashSet<>();
         for (TaskRecord task : tasks) {
-            if (holding >= share) {
-                return;
-            }
             if (holders.containsKey(task.taskId())) {
                 continue;
             }
-            Optional<Fence> taken = leases.acquire(task.taskId());
+            boolean mayTake = holding < share && (holding < evenShare || holding <= fewestElsewhere
+                    || seenFree.contains(task.taskId()));
+            Optional<Fence> taken = mayTake ? leases.acquire(task.taskId()) : Optional.empty();
             if (taken.isPresent()) {
                 holding++;
                 LOG.info("server {} takes task {} ({})", leases.server(), task.taskId(), taken.get());
                 follow(task.taskId(), taken.get(), storeStart);
+            } else {
+                free.add(task.taskId());
             }
         }
+        freeLastRound = free;
+    }
+
+    /** The fewest tasks any other live server holds; {@link Integer#MAX_VALUE} when this one is alone. */
+    private int fewestHeldByAnother(Set<String> live, Map<String, String> holders) {
+        Map<String, Integer> held = new HashMap<>();
+        live.stream().filter(server -> !server.equals(leases.server())).forEach(server -> held.put(server, 0));
+        holders.values().forEach(server -> held.computeIfPresent(server, (name, count) -> count + 1));
+        return held.values().stream().min(Integer::compare).orElse(Integer.MAX_VALUE);
     }
 
     /** Makes the task's runner here match the task as stored now, under its lock; a busy task waits for the next round. */

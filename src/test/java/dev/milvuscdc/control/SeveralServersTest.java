@@ -71,6 +71,52 @@ class SeveralServersTest {
         }
     }
 
+    /**
+     * Four tasks created at once on three servers (found by SeveralServersIT): the creator takes two, and the
+     * two left free must go one to each other server, not both to whichever rounds first.
+     */
+    @Test
+    void tasksCreatedAtOnceOnThreeServersReachEveryServer() throws Exception {
+        try (ThirdServer c = new ThirdServer()) {
+            c.server.followHoldsOnce();
+            List<String> ids = createFour(serverA);
+
+            rounds(1, serverB, c.server);
+
+            assertThat(serverA.holders()).hasSize(4).containsValues("a", "b", "c");
+            for (String id : ids) {
+                assertThat(runnersA.active(id) + runnersB.active(id) + c.runners.active(id)).isEqualTo(1);
+            }
+        }
+    }
+
+    /** A server that holds more than another live one takes a task that stayed free for a round. */
+    @Test
+    void aTaskNoOtherServerTakesIsTakenARoundLater() throws Exception {
+        try (ThirdServer c = new ThirdServer()) {
+            c.server.followHoldsOnce();
+            createFour(serverA);
+
+            rounds(1, serverB);
+            assertThat(serverA.holders()).as("b takes one; c, which holds none, may take the other").hasSize(3);
+
+            rounds(1, serverB);
+            assertThat(serverA.holders()).hasSize(4).doesNotContainValue("c");
+        }
+    }
+
+    /** A third server on the same store, alive once it has renewed. */
+    private final class ThirdServer implements AutoCloseable {
+        final FakeRunners runners = new FakeRunners();
+        final TaskManager server = server("c", runners, new CdcMetrics());
+
+        @Override
+        public void close() {
+            server.close();
+            assertThat(runners.violations()).isEmpty();
+        }
+    }
+
     @Test
     void theTasksOfAServerThatStopsRenewingMoveAfterTheLeaseAndItStopsThemWhenItWakes() throws Exception {
         List<String> ids = createFour(serverA);
