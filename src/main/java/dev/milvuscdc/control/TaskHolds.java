@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>makes every held task's runner match the task as stored, so that a pause, resume or delete
  *       answered by another server takes effect here within a period;</li>
  *   <li>takes free tasks, in creation order, while it holds fewer than its share: the stored tasks divided
- *       by the live servers, rounded up; beyond that number rounded down, only tasks that stayed free for a
+ *       by the live servers, rounded up. It takes one at once while no other live server holds fewer (or it
+ *       holds fewer than that division rounded down), and otherwise only once the task stayed free for a
  *       round, so that a burst of free tasks spreads over every live server.</li>
  * </ul>
  * A task this server held before it restarted (under the same name), or a free task it takes in its first

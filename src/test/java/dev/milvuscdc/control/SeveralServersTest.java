@@ -188,15 +188,11 @@ class SeveralServersTest {
                 List.of(new TaskSpec.CollectionInfo("c1", null, false)), null, null, null, null, null, true, null));
         assertThat(runnersA.active(left)).as("a holds its share already").isZero();
         assertThat(store.positions(left)).as("where it starts is fixed at its creation").containsKey(FakeRunners.START.channel());
-        FakeRunners runnersC = new FakeRunners();
-        TaskManager serverC = server("c", runnersC, new CdcMetrics());
-        try {
-            serverC.followHoldsOnce();
+        try (ThirdServer c = new ThirdServer()) {
+            c.server.followHoldsOnce();
 
-            assertThat(runnersC.active(left)).isEqualTo(1);
+            assertThat(c.runners.active(left)).isEqualTo(1);
             assertThat(store.get(left).orElseThrow().state()).isEqualTo(TaskState.Running);
-        } finally {
-            serverC.close();
         }
     }
 
