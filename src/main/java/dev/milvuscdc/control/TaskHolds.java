@@ -74,11 +74,26 @@ final class TaskHolds implements Runnable {
     public void run() {
         try {
             while (!requests.closing()) {
-                round();
+                roundSurvivingFaults();
                 Thread.sleep(PERIOD.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A round that fails after its renewal (the store stops answering while the round lists servers or takes
+     * a task) is given up until the next one. Were the loop to end, nothing would renew the holds or stop
+     * the runners when they lapse, and another server would run the same tasks beside them.
+     */
+    private void roundSurvivingFaults() throws InterruptedException {
+        try {
+            round();
+        } catch (StoreException e) {
+            LOG.warn("server {} leaves its round of holds unfinished until the next one: {}", leases.server(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("server {} leaves its round of holds unfinished until the next one", leases.server(), e);
         }
     }
 
@@ -191,16 +206,34 @@ final class TaskHolds implements Runnable {
             }
             boolean mayTake = holding < share && (holding < evenShare || holding <= fewestElsewhere
                     || seenFree.contains(task.taskId()));
-            Optional<Fence> taken = mayTake ? leases.acquire(task.taskId()) : Optional.empty();
-            if (taken.isPresent()) {
+            if (mayTake && take(task.taskId(), storeStart)) {
                 holding++;
-                LOG.info("server {} takes task {} ({})", leases.server(), task.taskId(), taken.get());
-                follow(task.taskId(), taken.get(), storeStart);
             } else {
                 free.add(task.taskId());
             }
         }
         freeLastRound = free;
+    }
+
+    /**
+     * Takes the free task and follows its stored state, under the task's lock: a create or resume on this
+     * server takes its task under that lock too, so one hold is never taken (nor logged) twice. A task whose
+     * lock is busy is left for the next round.
+     */
+    private boolean take(String taskId, boolean serverStart) {
+        try {
+            return requests.run(taskId, "taking its hold", 0, (slot, current) -> {
+                Optional<Fence> taken = current.isPresent() ? leases.acquire(taskId) : Optional.empty();
+                taken.ifPresent(hold -> {
+                    LOG.info("server {} takes task {} ({})", leases.server(), taskId, hold);
+                    match(slot, current, hold, serverStart);
+                });
+                return taken.isPresent();
+            });
+        } catch (TaskRequestException e) {
+            LOG.debug("task {} is not taken in this round: {}", taskId, e.getMessage());
+            return false;
+        }
     }
 
     /** The fewest tasks any other live server holds; {@link Integer#MAX_VALUE} when this one is alone. */
@@ -215,27 +248,32 @@ final class TaskHolds implements Runnable {
     private void follow(String taskId, Fence hold, boolean serverStart) {
         try {
             requests.run(taskId, "following its stored state", 0, (slot, current) -> {
-                if (slot.hold().filter(running -> !running.equals(hold)).isPresent()) {
-                    runners.stop(slot, "its hold on the task changed");
-                }
-                if (current.isEmpty()) {
-                    runners.stop(slot, "the task was deleted");
-                    leases.release(hold);
-                    return null;
-                }
-                TaskRecord task = current.get();
-                boolean running = slot.runner().isPresent();
-                if (task.state() == TaskState.Paused && running) {
-                    runners.stop(slot, "the task was paused");
-                } else if (task.state() != TaskState.Paused && !running) {
-                    start(slot, task, hold, serverStart);
-                } else if (serverStart && task.state() == TaskState.Paused) {
-                    holdPausedAtServerStart(task);
-                }
+                match(slot, current, hold, serverStart);
                 return null;
             });
         } catch (TaskRequestException e) {
             LOG.debug("task {} is not followed in this round: {}", taskId, e.getMessage());
+        }
+    }
+
+    /** Makes the slot's runner match the task as stored ({@code current}), under the task's lock. */
+    private void match(TaskSlot slot, Optional<TaskRecord> current, Fence hold, boolean serverStart) {
+        if (slot.hold().filter(running -> !running.equals(hold)).isPresent()) {
+            runners.stop(slot, "its hold on the task changed");
+        }
+        if (current.isEmpty()) {
+            runners.stop(slot, "the task was deleted");
+            leases.release(hold);
+            return;
+        }
+        TaskRecord task = current.get();
+        boolean running = slot.runner().isPresent();
+        if (task.state() == TaskState.Paused && running) {
+            runners.stop(slot, "the task was paused");
+        } else if (task.state() != TaskState.Paused && !running) {
+            start(slot, task, hold, serverStart);
+        } else if (serverStart && task.state() == TaskState.Paused) {
+            holdPausedAtServerStart(task);
         }
     }
 

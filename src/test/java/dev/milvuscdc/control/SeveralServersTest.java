@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.server.FakeRunners;
+import dev.milvuscdc.store.StoreException;
 import dev.milvuscdc.store.InMemoryTaskStore;
 import dev.milvuscdc.store.TaskLeases;
 import dev.milvuscdc.task.Fence;
@@ -18,7 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -222,19 +227,119 @@ class SeveralServersTest {
     }
 
     /** Leases that run {@code afterFirst} once, right after the store answered the first renewal. */
-    private record CreateAfterFirstRenewal(TaskLeases leases, Runnable afterFirst, AtomicBoolean done) implements TaskLeases {
+    private static final class CreateAfterFirstRenewal extends ForwardingLeases {
+        private final Runnable afterFirst;
+        private final AtomicBoolean done = new AtomicBoolean();
 
         CreateAfterFirstRenewal(TaskLeases leases, Runnable afterFirst) {
-            this(leases, afterFirst, new AtomicBoolean());
+            super(leases);
+            this.afterFirst = afterFirst;
         }
 
         @Override
         public Map<String, Fence> renew() {
-            Map<String, Fence> held = leases.renew();
+            Map<String, Fence> held = super.renew();
             if (done.compareAndSet(false, true)) {
                 afterFirst.run();
             }
             return held;
+        }
+    }
+
+    /**
+     * A create on server c stops just before it takes its task's hold, and c's round runs meanwhile (found by
+     * SeveralServersIT: c logged "takes task" twice with one token). The round leaves the task to its
+     * create, so the store answers exactly one take of it.
+     */
+    @Test
+    void aRoundLeavesATaskToTheCreateThatIsTakingIt() throws Exception {
+        CountDownLatch createTaking = new CountDownLatch(1);
+        CountDownLatch roundDone = new CountDownLatch(1);
+        List<Fence> answered = new CopyOnWriteArrayList<>();
+        TaskLeases leases = new ForwardingLeases(store.leases("c", LEASE)) {
+            @Override
+            public Optional<Fence> acquire(String taskId) {
+                if (Thread.currentThread().getName().equals("creating")) {
+                    createTaking.countDown();
+                    awaitQuietly(roundDone);
+                }
+                Optional<Fence> taken = super.acquire(taskId);
+                taken.ifPresent(answered::add);
+                return taken;
+            }
+        };
+        FakeRunners runnersC = new FakeRunners();
+        TaskManager serverC = new TaskManager(store, leases, runnersC, param -> { }, Optional::empty,
+                new TaskLimits(100, 256, "by-dev-replicate-msg", true), new CdcMetrics());
+        try {
+            AtomicReference<String> created = new AtomicReference<>();
+            Thread creating = new Thread(() -> created.set(serverC.create(spec("http://a:1", "c9"))), "creating");
+            creating.start();
+            assertThat(createTaking.await(10, TimeUnit.SECONDS)).isTrue();
+
+            serverC.followHoldsOnce();
+            roundDone.countDown();
+            creating.join(10_000);
+
+            assertThat(answered).as("holds the store answered to server c").hasSize(1);
+            assertThat(runnersC.active(created.get())).isEqualTo(1);
+            assertThat(runnersC.created()).hasSize(1);
+        } finally {
+            roundDone.countDown();
+            serverC.close();
+        }
+    }
+
+    /** The store fails after a round renewed (while it lists the servers): the rounds go on and renew again. */
+    @Test
+    void theRoundsGoOnAfterTheStoreFailsWithinOne() throws Exception {
+        AtomicInteger renewals = new AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
+        TaskLeases leases = new ForwardingLeases(store.leases("c", LEASE)) {
+            @Override
+            public Map<String, Fence> renew() {
+                renewals.incrementAndGet();
+                return super.renew();
+            }
+
+            @Override
+            public Set<String> servers() {
+                if (failed.compareAndSet(false, true)) {
+                    throw new StoreException("fail to list the servers: the store did not answer", null);
+                }
+                return super.servers();
+            }
+        };
+        TaskManager serverC = new TaskManager(store, leases, new FakeRunners(), param -> { }, Optional::empty,
+                new TaskLimits(100, 256, "by-dev-replicate-msg", true), new CdcMetrics());
+        try {
+            serverC.startStoredTasks();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> failed.get() && renewals.get() >= 3);
+        } finally {
+            serverC.close();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Leases that pass every call on; tests override the calls they watch or fail. */
+    private static class ForwardingLeases implements TaskLeases {
+        private final TaskLeases leases;
+
+        ForwardingLeases(TaskLeases leases) {
+            this.leases = leases;
+        }
+
+        @Override
+        public Map<String, Fence> renew() {
+            return leases.renew();
         }
 
         @Override
