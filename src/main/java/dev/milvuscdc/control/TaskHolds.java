@@ -157,7 +157,12 @@ final class TaskHolds implements Runnable {
         int servers = Math.max(1, leases.servers().size());
         int share = (store.list().size() + servers - 1) / servers;
         long holding = leases.holders().values().stream().filter(leases.server()::equals).count();
-        Optional<Fence> taken = holding < share ? leases.acquire(taskId) : Optional.empty();
+        return holding < share ? acquire(taskId) : Optional.empty();
+    }
+
+    /** Takes the task's hold when it is free; every take is logged once, in the line SeveralServersIT reads. */
+    private Optional<Fence> acquire(String taskId) {
+        Optional<Fence> taken = leases.acquire(taskId);
         taken.ifPresent(hold -> LOG.info("server {} takes task {} ({})", leases.server(), taskId, hold));
         return taken;
     }
@@ -223,11 +228,8 @@ final class TaskHolds implements Runnable {
     private boolean take(String taskId, boolean serverStart) {
         try {
             return requests.run(taskId, "taking its hold", 0, (slot, current) -> {
-                Optional<Fence> taken = current.isPresent() ? leases.acquire(taskId) : Optional.empty();
-                taken.ifPresent(hold -> {
-                    LOG.info("server {} takes task {} ({})", leases.server(), taskId, hold);
-                    match(slot, current, hold, serverStart);
-                });
+                Optional<Fence> taken = current.isPresent() ? acquire(taskId) : Optional.empty();
+                taken.ifPresent(hold -> match(slot, current, hold, serverStart));
                 return taken.isPresent();
             });
         } catch (TaskRequestException e) {
