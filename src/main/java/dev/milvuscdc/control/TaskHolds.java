@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * in its stored state.
  * A server that cannot renew for three quarters of the lease time stops every runner: the store lets the
  * holds expire after the full lease time, and another server may start them then.
+ * <p>On a store only this server can open ({@link TaskLeases#exclusive()}, the embedded file) no other server
+ * takes, frees or changes a task, so a round runs every quarter of the lease time instead: on an idle
+ * server the rounds' store transactions took a sixth to a fifth of its CPU (docs/performance.md).
  */
 final class TaskHolds implements Runnable {
 
@@ -69,13 +72,14 @@ final class TaskHolds implements Runnable {
         this.metrics = metrics;
     }
 
-    /** Rounds every {@link #PERIOD} until interrupted or the control plane closes. */
+    /** Rounds every {@link #period()} until interrupted or the control plane closes. */
     @Override
     public void run() {
+        long period = period().toMillis();
         try {
             while (!requests.closing()) {
                 roundSurvivingFaults();
-                Thread.sleep(PERIOD.toMillis());
+                Thread.sleep(period);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -143,6 +147,12 @@ final class TaskHolds implements Runnable {
      */
     boolean renewedLately() {
         return System.nanoTime() - lastRenewal <= renewalLimit().toNanos();
+    }
+
+    /** {@link #PERIOD}, or a quarter of the lease time on a store only this server can open. */
+    Duration period() {
+        Duration quarter = leases.leaseTime().dividedBy(4);
+        return leases.exclusive() && quarter.compareTo(PERIOD) > 0 ? quarter : PERIOD;
     }
 
     private Duration renewalLimit() {

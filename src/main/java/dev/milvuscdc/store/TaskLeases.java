@@ -24,6 +24,14 @@ public interface TaskLeases extends AutoCloseable {
     Duration leaseTime();
 
     /**
+     * Whether only this server can have the store open (the embedded file, which H2 locks), so that no other
+     * server can take, give up or change a task, and renewing needs only to keep the holds within the lease.
+     */
+    default boolean exclusive() {
+        return false;
+    }
+
+    /**
      * Renews this server's presence and all its holds, and answers the holds that stand now, by task id.
      * When the lease time passed since the last renewal, every earlier hold is gone: this server then
      * starts again with none (and a new presence).

@@ -329,6 +329,27 @@ class SeveralServersTest {
         }
     }
 
+    /**
+     * On a store only this server can open no other server takes, frees or changes a task: the rounds run every
+     * quarter of the lease, and never less often than a store several servers share would have them.
+     */
+    @Test
+    void onAStoreOnlyThisServerCanOpenTheRoundsRunEveryQuarterOfTheLease() {
+        assertThat(roundsOver(store.leases("c", Duration.ofSeconds(10)), false).period()).isEqualTo(TaskHolds.PERIOD);
+        assertThat(roundsOver(store.leases("d", Duration.ofSeconds(10)), true).period()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(roundsOver(store.leases("e", Duration.ofSeconds(1)), true).period()).isEqualTo(TaskHolds.PERIOD);
+    }
+
+    private static TaskHolds roundsOver(TaskLeases leases, boolean exclusive) {
+        TaskLeases said = new ForwardingLeases(leases) {
+            @Override
+            public boolean exclusive() {
+                return exclusive;
+            }
+        };
+        return new TaskHolds(said, null, null, null, null, null, null);
+    }
+
     /** Leases that pass every call on; tests override the calls they watch or fail. */
     private static class ForwardingLeases implements TaskLeases {
         private final TaskLeases leases;
@@ -350,6 +371,11 @@ class SeveralServersTest {
         @Override
         public Duration leaseTime() {
             return leases.leaseTime();
+        }
+
+        @Override
+        public boolean exclusive() {
+            return leases.exclusive();
         }
 
         @Override

@@ -14,6 +14,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -91,6 +92,14 @@ class EmbeddedTaskStoreTest extends TaskStoreContract {
                         .contains(EmbeddedStoreCrashWriter.TASK, "extra-" + (lastReported / 10 * 10));
                 nextRound = savedRound + 1;
             }
+        }
+    }
+
+    /** The file is this process's alone (the test below), so no other server can hold its tasks. */
+    @Test
+    void itsLeasesSayNoOtherServerCanOpenTheStore() {
+        try (TaskLeases leases = store.leases("s1", Duration.ofSeconds(10))) {
+            assertThat(leases.exclusive()).isTrue();
         }
     }
 

@@ -30,6 +30,13 @@ class MysqlTaskStoreIT extends TaskStoreContract {
     }
 
     @Test
+    void itsLeasesSayOtherServersMayShareTheStore() {
+        try (TaskLeases leases = store.leases("s1", Duration.ofSeconds(10))) {
+            assertThat(leases.exclusive()).isFalse();
+        }
+    }
+
+    @Test
     void writesOneTaskRowAndOnePositionRowPerChannelUnderItsRootPath() throws SQLException {
         store.put(task("t1", TaskState.Running, ""));
         store.savePositions("t1", List.of(position("ch1", "a", 1), position("ch2", "b", 2)));

@@ -60,6 +60,11 @@ final class JdbcTaskLeases implements TaskLeases {
     }
 
     @Override
+    public boolean exclusive() {
+        return store.embedded();
+    }
+
+    @Override
     public Map<String, Fence> renew() {
         return store.inTransaction("renew the holds", null, connection -> {
             markPresent(connection);

@@ -330,6 +330,11 @@ public final class JdbcTaskStore implements TaskStore {
         return clock.nowMs;
     }
 
+    /** H2 runs inside this server and locks its file: no other server can open the store meanwhile. */
+    boolean embedded() {
+        return clock == JdbcSchema.Clock.H2;
+    }
+
     @Override
     public String toString() {
         return location.toString();
