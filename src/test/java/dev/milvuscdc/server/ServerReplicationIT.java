@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerReplicationIT {
 
     private static final Duration CATCH_UP = Duration.ofSeconds(180);
+    static final String TARGET_OUTAGE = "target-outage";
 
     private static final MilvusPair milvus = new MilvusPair();
     private static final MilvusDriver source = milvus.source;
@@ -107,7 +109,13 @@ class ServerReplicationIT {
         awaitTargetEqualsSource();
     }
 
+    /**
+     * Tagged {@value #TARGET_OUTAGE}: scripts/test leaves it out of the pass on the Pulsar rig, where it would
+     * test the target's outage a second time (one to two minutes); the next test covers the Pulsar reader's reading
+     * again after a target restart.
+     */
     @Test
+    @Tag(TARGET_OUTAGE)
     void targetStoppedMidStreamTaskRecoversByItself() throws InterruptedException {
         String taskId = createTask();
         try (SourceWriteStream stream = startStream()) {
