@@ -59,6 +59,8 @@ final class TaskHolds implements Runnable {
     /** The tasks no server held when this server last looked, as {@link #takeFreeTasks} left them. */
     private Set<String> freeLastRound = Set.of();
     private volatile long lastRenewal = System.nanoTime();
+    /** Three quarters of the lease time: every channel worker asks {@link #renewedLately()} before each read. */
+    private final Duration renewalLimit;
     private String unrenewable = "";
 
     TaskHolds(TaskLeases leases, StoredTasks store, TaskSlots slots, TaskRequests requests, TaskRunners runners,
@@ -70,6 +72,7 @@ final class TaskHolds implements Runnable {
         this.runners = runners;
         this.transitions = transitions;
         this.metrics = metrics;
+        this.renewalLimit = leases.leaseTime().multipliedBy(3).dividedBy(4);
     }
 
     /** Rounds every {@link #period()} until interrupted or the control plane closes. */
@@ -146,17 +149,13 @@ final class TaskHolds implements Runnable {
      * runs on while the process is frozen: after a freeze, false until a renewal says which holds stand.
      */
     boolean renewedLately() {
-        return System.nanoTime() - lastRenewal <= renewalLimit().toNanos();
+        return System.nanoTime() - lastRenewal <= renewalLimit.toNanos();
     }
 
     /** {@link #PERIOD}, or a quarter of the lease time on a store only this server can open. */
     Duration period() {
         Duration quarter = leases.leaseTime().dividedBy(4);
         return leases.exclusive() && quarter.compareTo(PERIOD) > 0 ? quarter : PERIOD;
-    }
-
-    private Duration renewalLimit() {
-        return leases.leaseTime().multipliedBy(3).dividedBy(4);
     }
 
     /**
@@ -323,7 +322,7 @@ final class TaskHolds implements Runnable {
         }
         unrenewable = e.getMessage();
         if (!renewedLately()) {
-            stopRunnersWithout(Map.of(), System.nanoTime(), "its holds could not be renewed for " + renewalLimit().toSeconds()
+            stopRunnersWithout(Map.of(), System.nanoTime(), "its holds could not be renewed for " + renewalLimit.toSeconds()
                     + " s: " + e.getMessage());
         }
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * Every metric of the server, named as the reference names them (namespace {@code milvus},
@@ -271,10 +272,21 @@ public final class CdcMetrics {
         }
     }
 
-    /** Physical milliseconds of the last time tick read or written on a channel. */
-    public void replicateTt(String taskId, String channel, String opType, long physicalMillis) {
-        gauge("milvus.cdc.replicate.tt", "physical ms of the last replicated time tick",
-                Tags.of("task_id", taskId, "vchannel_name", channel, "op_type", opType)).set(physicalMillis);
+    /**
+     * Where a channel's worker sets the physical milliseconds of the last time tick read or written there,
+     * several times a second: the gauge is looked up once, at the first value, not at every tick.
+     */
+    public LongConsumer replicateTt(String taskId, String channel, String opType) {
+        Tags tags = Tags.of("task_id", taskId, "vchannel_name", channel, "op_type", opType);
+        AtomicReference<AtomicLong> value = new AtomicReference<>();
+        return physicalMillis -> {
+            AtomicLong gauge = value.get();
+            if (gauge == null) {
+                gauge = gauge("milvus.cdc.replicate.tt", "physical ms of the last replicated time tick", tags);
+                value.set(gauge);
+            }
+            gauge.set(physicalMillis);
+        };
     }
 
     private AtomicLong taskStateHolder(String taskId) {

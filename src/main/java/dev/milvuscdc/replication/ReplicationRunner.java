@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -323,8 +324,10 @@ public final class ReplicationRunner implements TaskRunner {
         }
         ChannelLag lag = new ChannelLag();
         metrics.channelOpened(task.taskId(), channel, () -> lag.seconds(System.currentTimeMillis()));
+        Map<String, LongConsumer> ticks = Map.of("read", metrics.replicateTt(task.taskId(), channel, "read"),
+                "write", metrics.replicateTt(task.taskId(), channel, "write"));
         startThread(ReplicationWorker.thread(task.taskId(), new ChannelWorker(reader, start, ticked, applier, committer,
-                retrier, (opType, tick) -> metrics.replicateTt(task.taskId(), channel, opType, tick.physicalMillis()),
+                retrier, (opType, tick) -> ticks.get(opType).accept(tick.physicalMillis()),
                 () -> metrics.positionLost(task.taskId(), channel), lag, watermarks), listener));
     }
 

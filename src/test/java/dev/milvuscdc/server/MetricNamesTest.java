@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.milvuscdc.metrics.CdcMetrics;
 import dev.milvuscdc.task.TaskState;
+import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
 
 /** The scrape carries the reference's metric names and labels, so its dashboards keep working. */
@@ -16,7 +17,7 @@ class MetricNamesTest {
         metrics.rowsReplicated("t1", 42, "orders", "insert", 10);
         metrics.dataSize("t1", "by-dev-rootcoord-dml_0_42v0", "read", "insert", 2048);
         metrics.apiExecuted("t1", "insert");
-        metrics.replicateTt("t1", "by-dev-rootcoord-dml_0_42v0", "write", 1_700_000_000_000L);
+        metrics.replicateTt("t1", "by-dev-rootcoord-dml_0_42v0", "write").accept(1_700_000_000_000L);
         metrics.channelOpened("t1", "by-dev-rootcoord-dml_0", () -> 2.5);
 
         String scrape = metrics.scrape();
@@ -47,11 +48,13 @@ class MetricNamesTest {
         metrics.taskState("t1", TaskState.Running);
         metrics.taskState("t2", TaskState.Running);
         metrics.rowsReplicated("t1", 42, "orders", "insert", 10);
-        metrics.replicateTt("t1", "dml_0", "write", 1_700_000_000_000L);
+        LongConsumer tickWritten = metrics.replicateTt("t1", "dml_0", "write");
+        tickWritten.accept(1_700_000_000_000L);
         metrics.channelOpened("t1", "dml_0", () -> 2.5);
         metrics.channelOpened("t2", "dml_0", () -> 1.0);
 
         metrics.taskDeleted("t1");
+        tickWritten.accept(1_700_000_000_200L);
 
         assertThat(metrics.scrape().lines().filter(line -> line.contains("task_id=\"t1\"")))
                 .containsExactly("milvus_cdc_task_state{task_id=\"t1\"} -1.0");
