@@ -274,19 +274,11 @@ public final class CdcMetrics {
 
     /**
      * Where a channel's worker sets the physical milliseconds of the last time tick read or written there,
-     * several times a second: the gauge is looked up once, at the first value, not at every tick.
+     * several times a second: the gauge is looked up once, when the worker asks for this setter, not at every tick.
      */
     public LongConsumer replicateTt(String taskId, String channel, String opType) {
-        Tags tags = Tags.of("task_id", taskId, "vchannel_name", channel, "op_type", opType);
-        AtomicReference<AtomicLong> value = new AtomicReference<>();
-        return physicalMillis -> {
-            AtomicLong gauge = value.get();
-            if (gauge == null) {
-                gauge = gauge("milvus.cdc.replicate.tt", "physical ms of the last replicated time tick", tags);
-                value.set(gauge);
-            }
-            gauge.set(physicalMillis);
-        };
+        return gauge("milvus.cdc.replicate.tt", "physical ms of the last replicated time tick",
+                Tags.of("task_id", taskId, "vchannel_name", channel, "op_type", opType))::set;
     }
 
     private AtomicLong taskStateHolder(String taskId) {

@@ -324,10 +324,12 @@ public final class ReplicationRunner implements TaskRunner {
         }
         ChannelLag lag = new ChannelLag();
         metrics.channelOpened(task.taskId(), channel, () -> lag.seconds(System.currentTimeMillis()));
-        Map<String, LongConsumer> ticks = Map.of("read", metrics.replicateTt(task.taskId(), channel, "read"),
-                "write", metrics.replicateTt(task.taskId(), channel, "write"));
+        // Only the channel's worker thread reports its ticks: a plain map keeps each op type's gauge setter.
+        Map<String, LongConsumer> ticks = new HashMap<>();
         startThread(ReplicationWorker.thread(task.taskId(), new ChannelWorker(reader, start, ticked, applier, committer,
-                retrier, (opType, tick) -> ticks.get(opType).accept(tick.physicalMillis()),
+                retrier, (opType, tick) -> ticks
+                        .computeIfAbsent(opType, op -> metrics.replicateTt(task.taskId(), channel, op))
+                        .accept(tick.physicalMillis()),
                 () -> metrics.positionLost(task.taskId(), channel), lag, watermarks), listener));
     }
 
