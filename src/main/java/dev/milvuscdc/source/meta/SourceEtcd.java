@@ -36,7 +36,10 @@ public record SourceEtcd(List<String> endpoints, String username, String passwor
 
     /** A new client; the caller closes it. */
     public Client connect() {
-        ClientBuilder builder = Client.builder().endpoints(endpoints.toArray(String[]::new));
+        // No pings while no call is open: etcd answers pings on an idle connection with GOAWAY
+        // (too_many_pings) and gRPC logs it; a call finds a dead connection by its own deadline.
+        ClientBuilder builder = Client.builder().endpoints(endpoints.toArray(String[]::new))
+                .keepaliveWithoutCalls(false);
         if (username != null && !username.isEmpty()) {
             builder.user(ByteSequence.from(username, StandardCharsets.UTF_8))
                     .password(ByteSequence.from(password == null ? "" : password, StandardCharsets.UTF_8));

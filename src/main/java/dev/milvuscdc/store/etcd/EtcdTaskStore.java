@@ -86,7 +86,8 @@ public final class EtcdTaskStore implements TaskStore {
         }
         ClientBuilder builder = Client.builder()
                 .endpoints(endpoints.stream().map(e -> e.contains("://") ? e : "http://" + e).toArray(String[]::new))
-                .connectTimeout(CONNECT_TIMEOUT);
+                .connectTimeout(CONNECT_TIMEOUT)
+                .keepaliveWithoutCalls(false); // as SourceEtcd: etcd refuses pings on an idle connection
         if (user != null && !user.isEmpty()) {
             builder.user(EtcdKeys.bytes(user)).password(EtcdKeys.bytes(password == null ? "" : password));
         }
