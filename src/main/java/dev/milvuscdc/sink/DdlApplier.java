@@ -115,7 +115,7 @@ final class DdlApplier {
         String object = TargetCalls.object(db, name);
         CollectionSchema wanted = SchemaTranslator.forTarget(name, definition.sourceSchema());
         CollectionSchema existing = describe(db, name).orElseThrow(() ->
-                new TargetObjectMissingException("take over", object, "the collection does not exist"));
+                new TargetObjectMissingException("take over", object, "the collection does not exist", false));
         SchemaComparison.difference(wanted, SchemaTranslator.forTarget(name, existing)).ifPresent(diff -> {
             throw new PermanentTargetException("take over collection", object,
                     "the restored collection has a different schema than the source's: " + diff,
@@ -234,7 +234,8 @@ final class DdlApplier {
         return databases().contains(db);
     }
 
-    private boolean partitionExists(String db, String collection, String partition) {
+    /** What the target's root coordinator says, which a proxy's stale cache cannot change (see {@link ProxyCacheRefresh}). */
+    boolean partitionExists(String db, String collection, String partition) {
         String object = TargetCalls.object(db, collection) + "." + partition;
         BoolResponse response = calls.callAllowingFailure("check partition", object, db, s -> s.hasPartition(
                 HasPartitionRequest.newBuilder().setDbName(db).setCollectionName(collection).setPartitionName(partition).build()));

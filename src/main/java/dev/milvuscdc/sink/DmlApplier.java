@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Row changes: inserts, upserts (for inserts that may have been applied before) and deletes by
@@ -19,13 +21,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class DmlApplier {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DmlApplier.class);
+
     private final TargetCalls calls;
     private final DdlApplier ddl;
+    private final ProxyCacheRefresh proxyCache;
     private final Map<String, CollectionShape> shapes = new ConcurrentHashMap<>();
 
     DmlApplier(TargetCalls calls, DdlApplier ddl) {
         this.calls = calls;
         this.ddl = ddl;
+        this.proxyCache = new ProxyCacheRefresh(calls);
     }
 
     void upsert(String db, String collection, String partition, List<EncodedColumn> columns, int numRows) {
@@ -33,10 +39,11 @@ final class DmlApplier {
             return;
         }
         UpsertRequest.Builder request = UpsertRequest.newBuilder().setDbName(db).setCollectionName(collection).setNumRows(numRows);
-        partitionOf(db, collection, partition).ifPresent(request::setPartitionName);
+        Optional<String> partitionName = partitionOf(db, collection, partition);
+        partitionName.ifPresent(request::setPartitionName);
         request.setUnknownFields(encodedColumns(UpsertRequest.FIELDS_DATA_FIELD_NUMBER, columns));
-        calls.call("upsert into", TargetCalls.object(db, collection), db, s -> s.upsert(request.build()),
-                MutationResult::getStatus);
+        write(db, collection, partitionName, () -> calls.call("upsert into", TargetCalls.object(db, collection), db,
+                s -> s.upsert(request.build()), MutationResult::getStatus));
     }
 
     void insert(String db, String collection, String partition, List<EncodedColumn> columns, int numRows) {
@@ -44,10 +51,40 @@ final class DmlApplier {
             return;
         }
         InsertRequest.Builder request = InsertRequest.newBuilder().setDbName(db).setCollectionName(collection).setNumRows(numRows);
-        partitionOf(db, collection, partition).ifPresent(request::setPartitionName);
+        Optional<String> partitionName = partitionOf(db, collection, partition);
+        partitionName.ifPresent(request::setPartitionName);
         request.setUnknownFields(encodedColumns(InsertRequest.FIELDS_DATA_FIELD_NUMBER, columns));
-        calls.call("insert into", TargetCalls.object(db, collection), db, s -> s.insert(request.build()),
-                MutationResult::getStatus);
+        write(db, collection, partitionName, () -> calls.call("insert into", TargetCalls.object(db, collection), db,
+                s -> s.insert(request.build()), MutationResult::getStatus));
+    }
+
+    /**
+     * Runs a row change; when the target says its partition is missing although the target has it, its
+     * proxy's cache is stale ({@link ProxyCacheRefresh}): refreshes that cache and runs the change again.
+     */
+    private void write(String db, String collection, Optional<String> partition, Runnable change) {
+        try {
+            change.run();
+        } catch (TargetObjectMissingException e) {
+            if (!e.partition() || partition.isEmpty() || !ddl.partitionExists(db, collection, partition.get())) {
+                throw e;
+            }
+            LOG.warn("the target's proxy does not know partition {} of {}, which the target has (its cache missed the"
+                    + " creation, as right after a target restart); refreshing the cache", partition.get(),
+                    TargetCalls.object(db, collection));
+            proxyCache.refresh(db, collection);
+            try {
+                change.run();
+            } catch (TargetObjectMissingException again) {
+                if (!again.partition()) {
+                    throw again;
+                }
+                throw RetriableTargetException.forAWhile(again.operation(), again.object(), again.detail()
+                        + "; the target has the partition but its proxy still does not know it after a refresh",
+                        "The task refreshes the proxy's cache and retries; check the target Milvus's log",
+                        TargetErrorClassifier.RECOVERING_PATIENCE);
+            }
+        }
     }
 
     /** The partition to name in a row change; none for partition-key collections, whose rows Milvus routes itself. */
@@ -79,8 +116,8 @@ final class DmlApplier {
                     .setCollectionName(collection)
                     .setExpr(expression);
             partitionName.ifPresent(request::setPartitionName);
-            calls.call("delete from", TargetCalls.object(db, collection), db, s -> s.delete(request.build()),
-                    MutationResult::getStatus);
+            write(db, collection, partitionName, () -> calls.call("delete from", TargetCalls.object(db, collection), db,
+                    s -> s.delete(request.build()), MutationResult::getStatus));
         }
     }
 

@@ -74,8 +74,11 @@ public final class TargetErrorClassifier {
         if (saysRecovering(status)) {
             return RetriableTargetException.forAWhile(operation, object, detail, RECOVERING_HINT, RECOVERING_PATIENCE);
         }
-        if (isCollectionMissing(status) || isPartitionMissing(status)) {
-            return new TargetObjectMissingException(operation, object, detail);
+        if (isCollectionMissing(status)) {
+            return new TargetObjectMissingException(operation, object, detail, false);
+        }
+        if (isPartitionMissing(status)) {
+            return new TargetObjectMissingException(operation, object, detail, true);
         }
         return new PermanentTargetException(operation, object, detail, REJECTED_HINT);
     }

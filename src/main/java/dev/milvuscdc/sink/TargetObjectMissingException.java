@@ -6,7 +6,16 @@ package dev.milvuscdc.sink;
  */
 public final class TargetObjectMissingException extends PermanentTargetException {
 
-    public TargetObjectMissingException(String operation, String object, String detail) {
+    private final boolean partition;
+
+    /** @param partition whether the target said the partition is missing (its collection exists) */
+    public TargetObjectMissingException(String operation, String object, String detail, boolean partition) {
         super(operation, object, detail, "Check that nobody dropped it on the target, then resume the task");
+        this.partition = partition;
+    }
+
+    /** Whether the target said the partition is missing, rather than the collection or its database. */
+    public boolean partition() {
+        return partition;
     }
 }

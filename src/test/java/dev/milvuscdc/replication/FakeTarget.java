@@ -208,7 +208,7 @@ final class FakeTarget implements TargetWriter {
         synchronized (this) {
             Set<Long> rows = require(db, collection, kind).partitions.get(where);
             if (rows == null) {
-                throw new TargetObjectMissingException(kind, db + "." + collection, "partition not found[" + where + "]");
+                throw new TargetObjectMissingException(kind, db + "." + collection, "partition not found[" + where + "]", true);
             }
             rows.addAll(keys);
         }
@@ -256,7 +256,7 @@ final class FakeTarget implements TargetWriter {
     private synchronized Collection require(String db, String collection, String operation) {
         Collection c = collections.get(db + "." + collection);
         if (c == null) {
-            throw new TargetObjectMissingException(operation, db + "." + collection, "collection not found");
+            throw new TargetObjectMissingException(operation, db + "." + collection, "collection not found", false);
         }
         return c;
     }

@@ -150,9 +150,9 @@ class TargetErrorClassifierTest {
     @Test
     void aMissingCollectionOrPartitionIsItsOwnKindOfPermanentFailure() {
         assertThat(TargetErrorClassifier.fromStatus("insert into", "db.c", merr(100, "collection not found[collection=1]")))
-                .isInstanceOf(TargetObjectMissingException.class);
+                .isInstanceOfSatisfying(TargetObjectMissingException.class, e -> assertThat(e.partition()).isFalse());
         assertThat(TargetErrorClassifier.fromStatus("insert into", "db.c", merr(200, "partition not found[partition=p]")))
-                .isInstanceOf(TargetObjectMissingException.class);
+                .isInstanceOfSatisfying(TargetObjectMissingException.class, e -> assertThat(e.partition()).isTrue());
     }
 
     @Test
