@@ -2,6 +2,7 @@ package dev.milvuscdc.sink;
 
 import static dev.milvuscdc.sink.FieldColumns.floatVectors;
 import static dev.milvuscdc.sink.FieldColumns.longs;
+import static dev.milvuscdc.sink.MilvusTargetWriterRowsIT.primaryKey;
 import static dev.milvuscdc.sink.TargetFixture.field;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,14 +10,11 @@ import static org.awaitility.Awaitility.await;
 import dev.milvuscdc.rig.Rig;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.FieldData;
-import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.InsertRequest;
 import io.milvus.grpc.MutationResult;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,20 +26,15 @@ import org.junit.jupiter.api.Test;
 class StaleProxyCacheIT {
 
     private static final String DB = "default";
-    private static TargetFixture target;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        target = new TargetFixture();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        target.close();
-    }
 
     @Test
-    void writesToAPartitionCreatedRightAfterATargetRestartArriveThoughTheProxyMissedTheCreation() {
+    void writesToAPartitionCreatedRightAfterATargetRestartArriveThoughTheProxyMissedTheCreation() throws Exception {
+        try (TargetFixture target = new TargetFixture()) {
+            writeAfterARestart(target);
+        }
+    }
+
+    private static void writeAfterARestart(TargetFixture target) {
         String name = TargetFixture.uniqueName("stale_proxy");
         target.create(DB, name, TargetFixture.schema(name, false, List.of(
                 primaryKey(field(100, "id", DataType.Int64)), field(101, "fv", DataType.FloatVector, "dim", "4"))));
@@ -70,9 +63,5 @@ class StaleProxyCacheIT {
 
     private static List<FieldData> rows(Long... ids) {
         return List.of(longs("id", 100, ids), floatVectors("fv", 101, 4, Collections.nCopies(4 * ids.length, 0.5f)));
-    }
-
-    private static FieldSchema primaryKey(FieldSchema field) {
-        return field.toBuilder().setIsPrimaryKey(true).build();
     }
 }
