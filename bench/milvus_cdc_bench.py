@@ -80,6 +80,7 @@ class Settings:
     jfr: str
     snapshot_only: bool = False
     write_mode: str = "api"
+    class_list: str = ""
 
 
 def parse_settings(argv):
@@ -102,6 +103,9 @@ def parse_settings(argv):
                              "(scripts/rig up --target-replicate-mode) and --lag-rate, and measures phase 2 and the "
                              "lag only: such a target takes no direct writes")
     parser.add_argument("--jfr", default="", help="record a JFR profile of the server during the replication run into this file")
+    parser.add_argument("--class-list", default="",
+                        help="write the classes the replicating server loads into this file (-XX:DumpLoadedClassList), "
+                             "as scripts/lib/cds-classes.lst, whose archive scripts/run maps")
     args = parser.parse_args(argv)
     quick = args.quick
     # the main setting again first: the same server, now warm, as a reference for the others
@@ -122,6 +126,7 @@ def parse_settings(argv):
         jfr=args.jfr,
         snapshot_only=args.snapshot_only,
         write_mode=args.write_mode,
+        class_list=os.path.abspath(args.class_list) if args.class_list else "",
     )
     if settings.write_mode == "replicate" and (settings.snapshot_only or not settings.lag_rate):
         parser.error("--write-mode replicate needs --lag-rate (a target in replicate mode has no direct baseline) "
@@ -271,13 +276,15 @@ def process_cpu_seconds(pid):
 class CdcServer:
     """One `scripts/run` process (it execs java, so its pid is the JVM's) with its own port and store."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, java_opts=""):
         self.dir = Path(tempfile.mkdtemp(prefix="server-", dir=workdir))
         self.address = f"127.0.0.1:{free_port()}"
         self.log_path = self.dir / "server.log"
         config = self.dir / "cdc.yaml"
         config.write_text(self._config_text())
         env = dict(os.environ, MILVUS_CDC_BUILD_DIR=BUILD_DIR)
+        if java_opts:
+            env["JAVA_OPTS"] = f"{env.get('JAVA_OPTS', '')} {java_opts}".strip()
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen([str(PROJECT_DIR / "scripts/run"), "--config", str(config)],
                                             cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -690,7 +697,8 @@ class Bench:
     # phases 2 and 4
     def start_task(self):
         create_database("source", self.cdc_db)
-        self.server = CdcServer(self.workdir)
+        self.server = CdcServer(self.workdir, f"-Xshare:off -XX:DumpLoadedClassList={self.settings.class_list}"
+                                if self.settings.class_list else "")
         self.task_id = self.server.create_task(self.target_uri, self.cdc_db, self.settings.write_mode)
         progress(f"task {self.task_id} replicates database {self.cdc_db}")
         connect("source-cdc", self.source_uri, self.cdc_db)
