@@ -350,6 +350,10 @@ class CdcServer:
                 return int(line.split()[1]) / 1024
         raise BenchError(f"no VmHWM in /proc/{self.pid}/status")
 
+    def class_archive_mapped(self):
+        """Whether the JVM mapped the class data archive scripts/lib/java-main dumps next to the jar."""
+        return any(line.endswith("/milvus-cdc.jsa") for line in read_proc(self.pid, "maps").splitlines())
+
     def jcmd(self, *args):
         return subprocess.run(["jcmd", str(self.pid), *args], check=True, capture_output=True, text=True).stdout
 
@@ -958,6 +962,7 @@ class Results:
     direct_after: Throughput = None  # the baseline again, so that a noisy moment shows
     lags: list = field(default_factory=list)  # first: the issue's rate (half the direct baseline)
     peak_rss_end_mb: float = 0.0
+    class_archive_mapped: bool = False
     scaling: list = field(default_factory=list)  # ((shards, dim), (direct, cdc) or the refusal)
     profile: Profile = None
     snapshot: SnapshotRun = None
@@ -1066,6 +1071,8 @@ def replication_rows(main, r):
         ("4 cost", "rig_disk_used_gb", fmt(r.disk_used_bytes / GB, 1),
          "free space the rig's filesystem lost during the run (others' writes included); not reclaimed for hours", ""),
         ("4 cost", "peak_rss_mb (end of run)", fmt(r.peak_rss_end_mb), "VmHWM of the same server after every phase", ""),
+        ("4 cost", "class_archive_mapped", "yes" if r.class_archive_mapped else "NO",
+         "the server mapped milvus-cdc.jsa, the class data archive of scripts/lib/java-main (/proc/<pid>/maps)", ""),
     ]
 
 
@@ -1166,6 +1173,7 @@ def summary(settings, r):
         "peak_rss_mb": round(r.peak_rss_mb, 1),
         "live_heap_mb": round(r.live_heap_mb, 1),
         "peak_rss_end_mb": round(r.peak_rss_end_mb, 1),
+        "class_archive_mapped": r.class_archive_mapped,
         "rig_disk_used_gb": round(r.disk_used_bytes / GB, 2),
         **snapshot_summary(r.direct_before, r.snapshot),
         "disturbed": [what for what, conditions in measured_conditions(r) if "DISTURBED" in conditions],
@@ -1319,6 +1327,7 @@ def run_replicate(settings):
         bench.warm_up(settings.dim, settings.shards)
         cdc = bench.measure_replication(settings.dim, settings.shards, profile=bool(settings.jfr))
         results = Results(None, cdc, bench.server.peak_rss_mb(), bench.server.live_heap_mb())
+        results.class_archive_mapped = bench.server.class_archive_mapped()
         progress(f"replication: {cdc.rows_per_s:.0f} rows/s, {cdc.cpu_seconds:.1f} CPU s, "
                  f"peak RSS {results.peak_rss_mb:.0f} MB")
         lag = bench.measure_lag("lag_rate", settings.lag_rate)
@@ -1361,6 +1370,7 @@ def run(settings):
         bench.warm_up(settings.dim, settings.shards)
         cdc = bench.measure_replication(settings.dim, settings.shards, profile=bool(settings.jfr))
         results = Results(direct, cdc, bench.server.peak_rss_mb(), bench.server.live_heap_mb())
+        results.class_archive_mapped = bench.server.class_archive_mapped()
         progress(f"replication: {cdc.rows_per_s:.0f} rows/s, {cdc.cpu_seconds:.1f} CPU s, "
                  f"peak RSS {results.peak_rss_mb:.0f} MB")
         results.direct_after = bench.measure_direct(settings.dim, settings.shards)
