@@ -40,6 +40,11 @@ import java.util.Optional;
  * stays below their timestamps, for a target that must never be told a time passed before a
  * message it may get again (the replicate write mode). Not thread-safe: one assembler belongs to
  * one channel worker.
+ *
+ * <p>{@link #forwarding} makes the assembler of a channel whose messages the target gets as they are,
+ * in the replicate write mode: there every row change goes ahead, in log order up to the first other
+ * change, and nothing is ever written again, since the target keeps each message until the task's own
+ * tick passes it and then orders what it released by timestamp itself, as the source's consumers do.
  */
 public final class PackAssembler {
 
@@ -53,10 +58,21 @@ public final class PackAssembler {
     /** The log order of the next message added. */
     private long sequence;
     private boolean lastPackDeleted;
+    private final boolean forwarding;
 
     /** @param start the position the channel is read after */
     public PackAssembler(ChannelPosition start) {
+        this(start, false);
+    }
+
+    private PackAssembler(ChannelPosition start, boolean forwarding) {
         this.last = start;
+        this.forwarding = forwarding;
+    }
+
+    /** The assembler of a channel whose messages the target gets as they are (see above). */
+    public static PackAssembler forwarding(ChannelPosition start) {
+        return new PackAssembler(start, true);
     }
 
     /** Whether messages wait for a time tick to release them. */
@@ -83,7 +99,7 @@ public final class PackAssembler {
         }
         lastPackDeleted = false;
         for (Buffered buffered : released) {
-            if (buffered.message().event() instanceof ChangeEvent.Delete delete) {
+            if (!forwarding && buffered.message().event() instanceof ChangeEvent.Delete delete) {
                 lastPackDeleted = true;
                 undoAheadInsertsAfter(delete, released);
                 undoAheadInsertsAfter(delete, pending);
@@ -108,15 +124,20 @@ public final class PackAssembler {
     }
 
     /**
-     * The buffered inserts that may be applied now, ahead of the tick that will release them; each
-     * is handed out once. Empty while a delete or another change waits, or the last pack held a delete.
+     * The buffered messages that may be applied now, ahead of the tick that will release them; each
+     * is handed out once. Inserts only, and none while a delete or another change waits or the last
+     * pack held a delete; when {@link #forwarding}, row changes in log order up to the first other change.
      */
     public List<LogMessage> takeAhead() {
-        if (lastPackDeleted || pending.stream().anyMatch(b -> !(b.message().event() instanceof ChangeEvent.Insert))) {
+        if (!forwarding && (lastPackDeleted
+                || pending.stream().anyMatch(b -> !(b.message().event() instanceof ChangeEvent.Insert)))) {
             return List.of();
         }
         List<LogMessage> ahead = new ArrayList<>();
         for (Buffered buffered : pending) {
+            if (forwarding && RowRun.of(buffered.message().event()).isEmpty()) {
+                break;
+            }
             if (buffered.state == State.WAITING) {
                 buffered.state = State.AHEAD;
                 ahead.add(buffered.message());

@@ -114,13 +114,14 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /**
-     * Starts applying inserts ahead of the time tick that releases them (see {@link
+     * Starts applying row changes ahead of the time tick that releases them (see {@link
      * dev.milvuscdc.pipeline.PackAssembler#takeAhead()}); returns the number of its last target call.
      */
-    long applyAhead(List<LogMessage> inserts, boolean replayed) throws InterruptedException {
-        metrics.rowsAhead(taskId, channel, inserts.stream()
+    long applyAhead(List<LogMessage> changes, boolean replayed) throws InterruptedException {
+        metrics.rowsAhead(taskId, channel, changes.stream()
+                .filter(m -> m.event() instanceof ChangeEvent.Insert)
                 .mapToLong(m -> ((ChangeEvent.Insert) m.event()).rowCount()).sum());
-        return apply(inserts, replayed);
+        return apply(changes, replayed);
     }
 
     /**

@@ -58,16 +58,17 @@ final class ChannelWorker implements ReplicationWorker.Loop {
     }
 
     /**
-     * @param watermarks present in the replicate write mode, told of every acknowledged pack; inserts
-     *                   then never go ahead of their tick, since the target applies nothing before
-     *                   the task's own tick anyway
+     * @param watermarks present in the replicate write mode, told of every acknowledged pack; row
+     *                   changes then go to the target as they are read ({@link PackAssembler#forwarding}),
+     *                   which keeps them until the task's own tick passes them: when the source's tick
+     *                   comes, only the positions are left to store before the task ticks
      */
     ChannelWorker(ChannelReader reader, ChannelPosition start, boolean ticked, ChangeApplier applier,
             PositionCommitter committer, Retrier retrier, BiConsumer<String, ChannelPosition> progress,
             Runnable positionLost, ChannelLag lag, Optional<TickWatermarks> watermarks) {
         this.watermarks = watermarks;
         this.reader = reader;
-        this.assembler = new PackAssembler(start);
+        this.assembler = watermarks.isPresent() ? PackAssembler.forwarding(start) : new PackAssembler(start);
         this.ticked = ticked;
         this.applier = applier;
         this.committer = committer;
@@ -118,7 +119,7 @@ final class ChannelWorker implements ReplicationWorker.Loop {
             progress.accept("read", releasedBy);
             unacknowledged.add(new Applying(applier.apply(joined, replayed), joined, releasedBy));
         }
-        if (ticked && watermarks.isEmpty()) {
+        if (ticked) {
             List<LogMessage> ahead = assembler.takeAhead();
             if (!ahead.isEmpty()) {
                 applier.applyAhead(ahead, writtenBeforeStart(ahead));

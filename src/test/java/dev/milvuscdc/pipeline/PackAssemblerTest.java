@@ -211,6 +211,43 @@ class PackAssemblerTest {
         assertThat(pack.rewrittenRows()).as("collection 9's insert of one row").isEqualTo(1);
     }
 
+    @Test
+    void forwardingSendsRowChangesAheadInLogOrderUpToTheFirstOtherChange() {
+        PackAssembler forwarding = PackAssembler.forwarding(new ChannelPosition("dml_0", "start", 0));
+        forwarding.add(insert(10, 0));
+        forwarding.add(delete(9, 1));
+        forwarding.add(message(new ChangeEvent.CollectionDropped(1, "c", 12), 2));
+        forwarding.add(insert(13, 3));
+
+        assertThat(forwarding.takeAhead()).extracting(m -> m.position().messageId()).containsExactly("0", "1");
+        assertThat(forwarding.takeAhead()).isEmpty();
+
+        MessagePack pack = forwarding.add(tick(13, 4)).orElseThrow();
+        assertThat(pack.wentAhead()).extracting(m -> m.position().messageId()).containsExactly("0", "1");
+        assertThat(pack.messages()).extracting(m -> m.position().messageId()).containsExactly("2", "3");
+        assertThat(pack.rewritesRows()).isFalse();
+    }
+
+    @Test
+    void forwardingNeverSendsAMessageTwiceWhenAnEarlierDeleteIsReleasedBeforeIt() {
+        PackAssembler forwarding = PackAssembler.forwarding(new ChannelPosition("dml_0", "start", 0));
+        forwarding.add(insert(30, 0));
+        forwarding.add(delete(25, 1));
+        assertThat(forwarding.takeAhead()).hasSize(2);
+
+        MessagePack first = forwarding.add(tick(26, 2)).orElseThrow();
+        assertThat(first.messages()).isEmpty();
+        assertThat(first.wentAhead()).extracting(m -> m.position().messageId()).containsExactly("1");
+        assertThat(first.end().messageId()).as("before the insert its tick has not released").isEqualTo("start");
+        assertThat(first.safeTick()).as("below the delete a restart from the start sends again").isEqualTo(24);
+
+        MessagePack second = forwarding.add(tick(30, 3)).orElseThrow();
+        assertThat(second.messages()).isEmpty();
+        assertThat(second.wentAhead()).extracting(m -> m.position().messageId()).containsExactly("0");
+        assertThat(second.rewritesRows()).isFalse();
+        assertThat(second.safeTick()).isEqualTo(30);
+    }
+
     private static LogMessage insert(long ts, int offset) {
         return message(new ChangeEvent.Insert(1, 2, "_default", 1, ts, List.of()), offset);
     }
