@@ -1152,18 +1152,33 @@ def source_version():
 
 
 def summary(settings, r):
-    lag, *more_lags = r.lags
     return {
-        "mode": "quick" if settings.quick else "full",
-        "source_version": r.source_version,
-        "rows": settings.rows, "batch": settings.batch, "concurrency": settings.concurrency,
-        "dim": settings.dim, "shards": settings.shards,
+        **replication_summary(settings, r),
         "direct_rows_per_s": round(r.direct_rows_per_s, 1),
         "direct_rows_per_s_before": round(r.direct_before.rows_per_s, 1),
         "direct_rows_per_s_after": round(r.direct_after.rows_per_s, 1),
-        "cdc_rows_per_s": round(r.cdc.rows_per_s, 1),
         "ratio": round(r.ratio, 3),
         "direct_upsert_rows_per_s": round(r.direct_upsert.rows_per_s, 1),
+        "rig_disk_used_gb": round(r.disk_used_bytes / GB, 2),
+        **snapshot_summary(r.direct_before, r.snapshot),
+        "disturbed": [what for what, conditions in measured_conditions(r) if "DISTURBED" in conditions],
+        "scaling": [{"shards": shards, "dim": dim, **({"refused": o} if isinstance(o, str) else {
+            "direct_rows_per_s": round(o[0].rows_per_s, 1), "cdc_rows_per_s": round(o[1].rows_per_s, 1),
+            "ratio": round(o[1].rows_per_s / o[0].rows_per_s, 3), "source_rows_per_s": round(o[1].acked_rows_per_s, 1),
+            "cpu_s_per_million_rows": round(o[1].cpu_s_per_million_rows, 2)})} for (shards, dim), o in r.scaling],
+    }
+
+
+def replication_summary(settings, r):
+    """The figures of phase 2, the lags and the server's cost: all that a replicate-mode run measures."""
+    lag, *more_lags = r.lags
+    return {
+        "mode": "quick" if settings.quick else "full",
+        "write_mode": settings.write_mode,
+        "source_version": r.source_version,
+        "rows": settings.rows, "batch": settings.batch, "concurrency": settings.concurrency,
+        "dim": settings.dim, "shards": settings.shards,
+        "cdc_rows_per_s": round(r.cdc.rows_per_s, 1),
         "source_rows_per_s": round(r.cdc.acked_rows_per_s, 1),
         "catch_up_s": round(r.cdc.catch_up_seconds, 2),
         "cores_used": round(r.cdc.cores_used, 3),
@@ -1174,13 +1189,6 @@ def summary(settings, r):
         "live_heap_mb": round(r.live_heap_mb, 1),
         "peak_rss_end_mb": round(r.peak_rss_end_mb, 1),
         "class_archive_mapped": r.class_archive_mapped,
-        "rig_disk_used_gb": round(r.disk_used_bytes / GB, 2),
-        **snapshot_summary(r.direct_before, r.snapshot),
-        "disturbed": [what for what, conditions in measured_conditions(r) if "DISTURBED" in conditions],
-        "scaling": [{"shards": shards, "dim": dim, **({"refused": o} if isinstance(o, str) else {
-            "direct_rows_per_s": round(o[0].rows_per_s, 1), "cdc_rows_per_s": round(o[1].rows_per_s, 1),
-            "ratio": round(o[1].rows_per_s / o[0].rows_per_s, 3), "source_rows_per_s": round(o[1].acked_rows_per_s, 1),
-            "cpu_s_per_million_rows": round(o[1].cpu_s_per_million_rows, 2)})} for (shards, dim), o in r.scaling],
     }
 
 
@@ -1348,6 +1356,8 @@ def run_replicate(settings):
     if results.profile:
         print_profile(settings, results.profile, results.cdc.seconds)
     print_bar(settings, results)
+    print()
+    print(json.dumps(replication_summary(settings, results)))
 
 
 def run(settings):
