@@ -59,9 +59,9 @@ final class TaskTransitions {
         expect(task, EnumSet.of(TaskState.Initial), "create");
         store.create(task, startPositions, "fail to put the task info to the store");
         metrics.taskState(task.taskId(), task.state());
-        LOG.info("created (Initial): target {}, scope {}",
+        LOG.info("created (Initial): target {}, scope {}, write mode {}",
                 WITH_USER_INFO.matcher(task.spec().milvusConnectParam().effectiveUri()).replaceFirst("//"),
-                TaskScope.of(task.spec()));
+                TaskScope.of(task.spec()), task.spec().writeMode());
         return task;
     }
 

@@ -105,14 +105,16 @@ class FaultScheduleIT {
     }
 
     /**
-     * Creates the task over both databases. On a busy machine the server's source probe may time out
-     * and refuse with 500; an operator would try again, and so does this, with the same task id.
+     * Creates the task over both databases, in the write mode of the rig's target. On a busy machine the
+     * server's source probe may time out and refuse with 500; an operator would try again, and so does
+     * this, with the same task id.
      */
     private static void createTask(CdcProcess server, String taskId, List<String> databases) {
         ObjectNode dbCollections = JSON.createObjectNode();
         databases.forEach(db -> dbCollections.putArray(db).addObject().put("name", "*"));
         ObjectNode data = JSON.createObjectNode();
         data.put("task_id", taskId);
+        data.put("write_mode", Rig.get().writeMode());
         data.putObject("milvus_connect_param").put("uri", Rig.get().targetUri()).put("connect_timeout", 10);
         data.set("db_collections", dbCollections);
         await("the task to be created").atMost(CREATE_TIMEOUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
