@@ -170,6 +170,29 @@ class ChannelWorkerTest {
         assertThat(marks.safe()).isEqualTo(500);
     }
 
+    @Test
+    void inTheReplicateWriteModeADeleteGoesAheadOfItsTickOnceAndThePositionWaitsForTheTick() throws Exception {
+        TickWatermarks marks = new TickWatermarks();
+        marks.register("dml_0");
+        ChannelWorker worker = new ChannelWorker(reader, new ChannelPosition("dml_0", "-1", 0), true, applier,
+                committer, fixture.retrier, (op, tick) -> { }, lost::incrementAndGet, lag, Optional.of(marks));
+        reader.next(insert(0, 10, 1), tick(1, 10));
+        runUntilAcknowledged(worker, 1);
+        reader.next(delete(2, 30, 1));
+
+        worker.runOnce();
+
+        await("the delete, before its tick").atMost(Duration.ofSeconds(10))
+                .until(() -> fixture.target.calls.contains("delete default.c/_default [1]"));
+        committer.flush();
+        assertThat(committer.positions().get("dml_0").messageId()).isEqualTo("1");
+
+        reader.next(tick(3, 30));
+        runUntilAcknowledged(worker, 2);
+        assertThat(committer.positions().get("dml_0").messageId()).isEqualTo("3");
+        assertThat(fixture.target.calls.stream().filter(call -> call.startsWith("delete"))).as("sent once").hasSize(1);
+    }
+
     private static void runFor(ChannelWorker worker, Duration duration) throws InterruptedException {
         long deadline = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < deadline) {
