@@ -119,8 +119,7 @@ final class ChangeApplier implements AutoCloseable {
      */
     long applyAhead(List<LogMessage> changes, boolean replayed) throws InterruptedException {
         metrics.rowsAhead(taskId, channel, changes.stream()
-                .filter(m -> m.event() instanceof ChangeEvent.Insert)
-                .mapToLong(m -> ((ChangeEvent.Insert) m.event()).rowCount()).sum());
+                .mapToLong(m -> m.event() instanceof ChangeEvent.Insert insert ? insert.rowCount() : 0).sum());
         return apply(changes, replayed);
     }
 
