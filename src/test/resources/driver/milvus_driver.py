@@ -236,6 +236,8 @@ def run(op):
         return dump(op)
     if kind == "describe":
         return describe(op)
+    if kind == "collection_id":
+        return {"id": collection(op).describe()["collection_id"]}
     if kind == "count":
         c = collection(op)
         parts = [op["partition"]] if op.get("partition") else None

@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,6 +47,9 @@ class FaultScheduleIT {
     private static final Duration WRITE_AFTER_FAULTS = Duration.ofSeconds(5);
     private static final Duration RELOADED_CATCH_UP = Duration.ofSeconds(60);
     private static final int MAX_LOG_LINES = 200;
+    private static final int TRACED_KEYS = 50;
+    /** The source's DML topics: the rig's cluster name (scripts/rig) and Milvus's name for them. */
+    private static final String SOURCE_DML_TOPICS = "by-dev-rootcoord-dml";
 
     @TempDir
     Path dataDir;
@@ -69,8 +74,10 @@ class FaultScheduleIT {
             try {
                 workload.createDatabases(milvus.source);
                 createTask(server, workload.name(), workload.databases());
+                long faultsStartedMillis;
                 try (workload) {
                     workload.start();
+                    faultsStartedMillis = System.currentTimeMillis();
                     new FaultActions(server, Rig.get()).run(schedule);
                     // The last rows are written to a healthy task.
                     Thread.sleep(WRITE_AFTER_FAULTS.toMillis());
@@ -91,6 +98,7 @@ class FaultScheduleIT {
                 JsonNode task = task(server, workload.name());
                 if (!differences.isEmpty()) {
                     comparison.writeMissingKeys(keptFile(seed, "missing"));
+                    traceMissingKeys(comparison, milvus, seed, faultsStartedMillis);
                     report(differences, task, server);
                     fail("after the fault schedule of seed %d (%d faults) the target differs from the source %d s after"
                             + " the last write:%n  %s%nreplay: %s", seed, faults,
@@ -140,6 +148,42 @@ class FaultScheduleIT {
                 .forEach(line -> System.out.println("server: " + line));
     }
 
+    /**
+     * How the missing rows were last written on the source, when it logs to Kafka: for up to {@link
+     * #TRACED_KEYS} missing keys per collection, by an upsert, an insert or a delete, and when (seconds
+     * after the faults started, as their lines print them). The rig's Milvus logs are kept beside the
+     * server's.
+     */
+    private static void traceMissingKeys(ReplicaComparison comparison, MilvusPair milvus, long seed,
+                                         long faultsStartedMillis)
+            throws IOException {
+        Rig rig = Rig.get();
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<ChaosCollection, List<String>> missing : comparison.missingKeys().entrySet()) {
+            if (missing.getValue().isEmpty() || rig.pulsarSource()) {
+                continue;
+            }
+            ChaosCollection collection = missing.getKey();
+            Set<String> keys = missing.getValue().stream().limit(TRACED_KEYS).collect(Collectors.toSet());
+            long sourceId = milvus.source.run("collection_id", collection.args()).get("id").asLong();
+            Map<String, List<KafkaKeyTrace.Event>> events =
+                    KafkaKeyTrace.trace(rig.kafkaBootstrap(), SOURCE_DML_TOPICS, sourceId, keys);
+            String line = "chaos: missing keys of %s (%d traced of %d): %s".formatted(collection, keys.size(),
+                    missing.getValue().size(), KafkaKeyTrace.lastWrites(keys, events, faultsStartedMillis));
+            System.out.println(line);
+            lines.add(line);
+            keys.forEach(key -> lines.add(collection + " " + key + " " + events.getOrDefault(key, List.of())));
+        }
+        Files.write(keptFile(seed, "trace"), lines);
+        for (String milvusLog : List.of("milvus-source", "milvus-target")) {
+            Path log = rig.logFile(milvusLog);
+            if (Files.exists(log)) {
+                Files.copy(log, keptFile(seed, milvusLog), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        System.out.println("chaos: the trace of the missing keys and the rig's Milvus logs are kept in target/chaos");
+    }
+
     /** The server's log outlives the test's temporary directory, for a look at a failed run. */
     private static void keepLog(CdcProcess server, long seed) throws IOException {
         Path kept = keptFile(seed, "server");
@@ -151,6 +195,6 @@ class FaultScheduleIT {
     private static Path keptFile(long seed, String what) throws IOException {
         Path dir = Path.of("target", "chaos");
         Files.createDirectories(dir);
-        return dir.resolve(what + "-seed-" + seed + (what.equals("server") ? ".log" : ".txt"));
+        return dir.resolve(what + "-seed-" + seed + (what.startsWith("server") || what.startsWith("milvus") ? ".log" : ".txt"));
     }
 }

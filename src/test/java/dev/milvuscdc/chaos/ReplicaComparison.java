@@ -156,6 +156,11 @@ final class ReplicaComparison {
         Files.write(file, lines);
     }
 
+    /** The keys the target missed at the last comparison, by collection. */
+    Map<ChaosCollection, List<String>> missingKeys() {
+        return Map.copyOf(missingKeys);
+    }
+
     private static long seconds(long sinceNanos) {
         return (System.nanoTime() - sinceNanos) / 1_000_000_000L;
     }
