@@ -68,6 +68,11 @@ public final class ReplicationRunner implements TaskRunner {
     /** The catalog entry where a run publishes where a later run would read again from after a target outage. */
     static final String REPLAY_FROM_KEY = "replay-from";
     private static final Duration REPLAY_FROM_EVERY = Duration.ofMinutes(1);
+    private static final String REPLICATE_RESTART_HINT = "a Milvus 2.3 target can lose writes it acknowledged in the"
+            + " minutes before a restart, even a clean one, and in the replicate write mode the task cannot write them"
+            + " again without duplicating the rows it kept. Resume the task to go on from here, then compare the"
+            + " target's collections with the source's once the source is quiet (count(*)); the ordinary write mode"
+            + " (write_mode \"api\") writes such losses again by itself";
     private static final String REPLAY_EXTENT = "where it stood " + ReplayWindow.WINDOW.toMinutes()
             + " minutes ago or before an earlier target outage within those minutes";
 
@@ -178,8 +183,14 @@ public final class ReplicationRunner implements TaskRunner {
             Map<String, String> entries = retrier.call("read the task's catalog", storeWriter::catalog);
             catalog = catalog(metadata, entries);
             forwarder = replicator.map(r -> new MessageForwarder(catalog, r, retrier, metrics, task.taskId()));
-            TargetIdentity identity = watermarks.isEmpty() ? targetIdentity(entries) : TargetIdentity.NONE;
-            identity.changeSince(entries).ifPresent(change -> {
+            TargetIdentity identity = targetIdentity(entries);
+            Optional<String> restartUnseen = identity.changeSince(entries);
+            if (restartUnseen.isPresent() && watermarks.isPresent()) {
+                pauseAfterTargetRestart("the target Milvus restarted while the task did not watch it ("
+                        + restartUnseen.get() + ")");
+                return;
+            }
+            restartUnseen.ifPresent(change -> {
                 targetDownAtSetup = true;
                 setBackCause = "the target Milvus restarted while the task did not watch it (" + change + ")";
             });
@@ -419,7 +430,33 @@ public final class ReplicationRunner implements TaskRunner {
 
     /** The target's data nodes changed while the task ran: they may have lost what they had not persisted. */
     private void targetRestarted(String change) {
-        setBack("the target Milvus restarted (" + change + ")");
+        if (watermarks.isPresent()) {
+            pauseAfterTargetRestart("the target Milvus restarted (" + change + ")");
+        } else {
+            setBack("the target Milvus restarted (" + change + ")");
+        }
+    }
+
+    /**
+     * In the replicate write mode a restarted target cannot be repaired: what it lost was ticked there
+     * already, and writing it again would duplicate what it kept (docs/replicate-mode.md). The task
+     * pauses and says so, rather than run on while the target may lack rows. Its record of the target's
+     * node ids is dropped first, so that a resume goes on from here with the restarted target.
+     */
+    private void pauseAfterTargetRestart(String cause) {
+        if (!restartAsked.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            storeWriter.run(() -> store.updateCatalog(task.taskId(), Map.of(), TargetIdentity.KEYS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            log.warn("task {}: cannot drop its record of the target's node ids ({}); a resume pauses again for the same"
+                    + " restart", task.taskId(), e.getMessage());
+        }
+        listener.failed(FaultKind.TARGET, cause + "; " + REPLICATE_RESTART_HINT);
     }
 
     private void setBack(String cause) {
