@@ -106,7 +106,12 @@ class FaultScheduleIT {
                 JsonNode task = task(server, workload.name());
                 if (!differences.isEmpty()) {
                     comparison.writeMissingKeys(keptFile(seed, "missing"));
-                    traceMissingKeys(comparison, milvus, seed, faultsStartedMillis);
+                    try {
+                        traceMissingKeys(comparison, milvus, seed, faultsStartedMillis);
+                    } catch (RuntimeException e) {
+                        // The comparison's failure below is what matters; a trace is a help to read it.
+                        System.out.println("chaos: the missing keys could not be traced: " + e);
+                    }
                     report(differences, task, server);
                     fail("after the fault schedule of seed %d (%d faults) the target differs from the source %d s after"
                             + " the last write:%n  %s%nreplay: %s", seed, faults,
