@@ -184,16 +184,16 @@ public final class ReplicationRunner implements TaskRunner {
             catalog = catalog(metadata, entries);
             forwarder = replicator.map(r -> new MessageForwarder(catalog, r, retrier, metrics, task.taskId()));
             TargetIdentity identity = targetIdentity(entries);
-            Optional<String> restartUnseen = identity.changeSince(entries);
-            if (restartUnseen.isPresent() && watermarks.isPresent()) {
-                pauseAfterTargetRestart("the target Milvus restarted while the task did not watch it ("
-                        + restartUnseen.get() + ")");
-                return;
-            }
-            restartUnseen.ifPresent(change -> {
+            Optional<String> restartUnseen = identity.changeSince(entries)
+                    .map(change -> "the target Milvus restarted while the task did not watch it (" + change + ")");
+            if (restartUnseen.isPresent()) {
+                if (watermarks.isPresent()) {
+                    pauseAfterTargetRestart(restartUnseen.get());
+                    return;
+                }
                 targetDownAtSetup = true;
-                setBackCause = "the target Milvus restarted while the task did not watch it (" + change + ")";
-            });
+                setBackCause = restartUnseen.get();
+            }
             replayWindow = new ReplayWindow<>(ReplayWindow.WINDOW, ReplayPositions.decode(entries.getOrDefault(REPLAY_FROM_KEY, "")));
             copyProgress = new CopyProgress(task.taskId(), entries, store, storeWriter);
             if (targetDownAtSetup && task.spec().snapshotInitial()) {
@@ -430,10 +430,11 @@ public final class ReplicationRunner implements TaskRunner {
 
     /** The target's data nodes changed while the task ran: they may have lost what they had not persisted. */
     private void targetRestarted(String change) {
+        String cause = "the target Milvus restarted (" + change + ")";
         if (watermarks.isPresent()) {
-            pauseAfterTargetRestart("the target Milvus restarted (" + change + ")");
+            pauseAfterTargetRestart(cause);
         } else {
-            setBack("the target Milvus restarted (" + change + ")");
+            setBack(cause);
         }
     }
 

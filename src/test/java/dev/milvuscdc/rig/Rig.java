@@ -76,12 +76,12 @@ public final class Rig {
     }
     public String python() { return require("RIG_PYTHON"); }
     public String cdcConfig() { return require("RIG_CDC_CONFIG"); }
-    /** Whether the target runs with {@code common.ttMsgEnabled=false} ({@code scripts/rig up --target-replicate-mode}). */
     /** A component's log, e.g. {@code milvus-target}: in the rig directory, beside its {@code cdc.yaml}. */
     public Path logFile(String component) {
         return Path.of(cdcConfig()).getParent().resolve("logs").resolve(component + ".log");
     }
 
+    /** Whether the target runs with {@code common.ttMsgEnabled=false} ({@code scripts/rig up --target-replicate-mode}). */
     public boolean targetReplicateMode() { return "true".equals(vars.get("RIG_TARGET_REPLICATE_MODE")); }
     /** The {@code write_mode} a task needs for this rig's target: {@code replicate} or {@code api}. */
     public String writeMode() { return targetReplicateMode() ? "replicate" : "api"; }
