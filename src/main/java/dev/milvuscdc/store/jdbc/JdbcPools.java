@@ -18,6 +18,8 @@ public final class JdbcPools {
     private static final long CONNECT_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(5);
     private static final long BORROW_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(10);
     private static final long SOCKET_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(30);
+    /** The most connections a pool holds. */
+    static final int MAX_POOL_SIZE = 4;
 
     private JdbcPools() {
     }
@@ -62,7 +64,7 @@ public final class JdbcPools {
     private static HikariConfig common(String poolName) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(poolName);
-        config.setMaximumPoolSize(4);
+        config.setMaximumPoolSize(MAX_POOL_SIZE);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(BORROW_TIMEOUT_MS);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");

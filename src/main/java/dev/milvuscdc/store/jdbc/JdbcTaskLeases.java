@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -195,8 +196,8 @@ final class JdbcTaskLeases implements TaskLeases {
     }
 
     private void markPresent(Connection connection) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO cdc_server (root_path, name, expires_ms)"
-                + " VALUES (?, ?, " + store.nowMs() + " + ?) ON DUPLICATE KEY UPDATE expires_ms = VALUES(expires_ms)")) {
+        try (PreparedStatement upsert = connection.prepareStatement(store.upsert("cdc_server",
+                List.of("root_path", "name"), List.of("expires_ms"), List.of("?", "?", store.nowMs() + " + ?")))) {
             upsert.setBytes(1, store.root());
             upsert.setBytes(2, name);
             upsert.setLong(3, leaseTime.toMillis());

@@ -20,6 +20,7 @@ import java.sql.SQLTransactionRollbackException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,10 @@ import java.util.Optional;
 
 /**
  * The task store over SQL, for both the embedded H2 database and MySQL/MariaDB: the SQL is MySQL's
- * and H2 runs it in MySQL mode. Every method is one transaction. A task's row is the lock that
- * orders writes to it: {@link #savePositions} reads it {@code FOR UPDATE} before writing, and
- * {@link #delete} removes it before the positions, so a delete and a save of the same task never
- * interleave and a deleted task never gets positions again. Thread-safe; owns its connection pool.
+ * and H2 runs it in MySQL mode, but for the clock and the upsert ({@link JdbcSchema.Dialect}). Every
+ * method is one transaction. A task's row is the lock that orders writes to it: {@link #savePositions}
+ * reads it {@code FOR UPDATE} before writing, and {@link #delete} removes it before the positions, so a
+ * delete and a save of the same task never interleave and a deleted task never gets positions again. Thread-safe; owns its connection pool.
  */
 public final class JdbcTaskStore implements TaskStore {
 
@@ -42,12 +43,12 @@ public final class JdbcTaskStore implements TaskStore {
     private final byte[] root;
     /** Present in a view made by {@link #fencedBy}, which shares the pool and does not close it. */
     private final Optional<Fence> fence;
-    private final JdbcSchema.Clock clock;
+    private final JdbcSchema.Dialect dialect;
 
     private JdbcTaskStore(HikariDataSource pool, StoreLocation location, byte[] root, Optional<Fence> fence,
-                          JdbcSchema.Clock clock) {
+                          JdbcSchema.Dialect dialect) {
         this.pool = pool;
-        this.clock = clock;
+        this.dialect = dialect;
         this.location = location;
         this.root = root;
         this.fence = fence;
@@ -55,18 +56,18 @@ public final class JdbcTaskStore implements TaskStore {
 
     /** MySQL or MariaDB: creates the tables if missing; takes ownership of the pool and closes it on failure. */
     public static JdbcTaskStore mysql(HikariDataSource pool, StoreLocation location, String rootPath) {
-        return open(pool, location, rootPath, JdbcSchema.Clock.MYSQL);
+        return open(pool, location, rootPath, JdbcSchema.Dialect.MYSQL);
     }
 
     /** H2 in MySQL mode: as {@link #mysql}. */
     public static JdbcTaskStore h2(HikariDataSource pool, StoreLocation location, String rootPath) {
-        return open(pool, location, rootPath, JdbcSchema.Clock.H2);
+        return open(pool, location, rootPath, JdbcSchema.Dialect.H2);
     }
 
     private static JdbcTaskStore open(HikariDataSource pool, StoreLocation location, String rootPath,
-                                      JdbcSchema.Clock clock) {
+                                      JdbcSchema.Dialect dialect) {
         JdbcTaskStore store = new JdbcTaskStore(pool, location, rootPath.getBytes(StandardCharsets.UTF_8),
-                Optional.empty(), clock);
+                Optional.empty(), dialect);
         try {
             if (store.root.length > JdbcSchema.MAX_KEY_BYTES) {
                 throw location.invalid("open", null, "metaStoreConfig.rootPath is " + store.root.length
@@ -104,9 +105,8 @@ public final class JdbcTaskStore implements TaskStore {
     }
 
     private void upsertTask(Connection connection, byte[] id, TaskRecord task) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO cdc_task (root_path, task_id, spec, state, reason) VALUES (?, ?, ?, ?, ?)
-                ON DUPLICATE KEY UPDATE spec = VALUES(spec), state = VALUES(state), reason = VALUES(reason)""")) {
+        try (PreparedStatement upsert = connection.prepareStatement(upsert("cdc_task", List.of("root_path", "task_id"),
+                List.of("spec", "state", "reason")))) {
             upsert.setBytes(1, root);
             upsert.setBytes(2, id);
             upsert.setString(3, StoredJson.spec(task.spec()));
@@ -212,9 +212,8 @@ public final class JdbcTaskStore implements TaskStore {
         if (byChannel.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO cdc_task_position (root_path, task_id, channel, message_id, ts) VALUES (?, ?, ?, ?, ?)
-                ON DUPLICATE KEY UPDATE message_id = VALUES(message_id), ts = VALUES(ts)""")) {
+        try (PreparedStatement upsert = connection.prepareStatement(upsert("cdc_task_position",
+                List.of("root_path", "task_id", "channel"), List.of("message_id", "ts")))) {
             for (ChannelPosition position : byChannel.values()) {
                 upsert.setBytes(1, root);
                 upsert.setBytes(2, id);
@@ -260,9 +259,8 @@ public final class JdbcTaskStore implements TaskStore {
             checkHold(connection, taskId, "update the catalog");
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM cdc_task_catalog WHERE root_path = ? AND task_id = ? AND entry_key = ?");
-                 PreparedStatement upsert = connection.prepareStatement("""
-                    INSERT INTO cdc_task_catalog (root_path, task_id, entry_key, entry_value) VALUES (?, ?, ?, ?)
-                    ON DUPLICATE KEY UPDATE entry_value = VALUES(entry_value)""")) {
+                 PreparedStatement upsert = connection.prepareStatement(upsert("cdc_task_catalog",
+                         List.of("root_path", "task_id", "entry_key"), List.of("entry_value")))) {
                 for (String key : remove) {
                     delete.setBytes(1, root);
                     delete.setBytes(2, id);
@@ -290,7 +288,7 @@ public final class JdbcTaskStore implements TaskStore {
 
     @Override
     public TaskStore fencedBy(Fence hold) {
-        return new JdbcTaskStore(pool, location, root, Optional.of(hold), clock);
+        return new JdbcTaskStore(pool, location, root, Optional.of(hold), dialect);
     }
 
     @Override
@@ -325,14 +323,25 @@ public final class JdbcTaskStore implements TaskStore {
         return root;
     }
 
+    /** Inserts a row of parameters, or replaces the other columns of the row with the same key. */
+    String upsert(String table, List<String> keyColumns, List<String> otherColumns) {
+        return upsert(table, keyColumns, otherColumns,
+                Collections.nCopies(keyColumns.size() + otherColumns.size(), "?"));
+    }
+
+    /** As {@link JdbcSchema.Dialect#upsert}. */
+    String upsert(String table, List<String> keyColumns, List<String> otherColumns, List<String> values) {
+        return dialect.upsert(table, keyColumns, otherColumns, values);
+    }
+
     /** The database's time in milliseconds since the epoch, as SQL. */
     String nowMs() {
-        return clock.nowMs;
+        return dialect.nowMs;
     }
 
     /** H2 runs inside this server and locks its file: no other server can open the store meanwhile. */
     boolean embedded() {
-        return clock == JdbcSchema.Clock.H2;
+        return dialect == JdbcSchema.Dialect.H2;
     }
 
     @Override
@@ -384,11 +393,25 @@ public final class JdbcTaskStore implements TaskStore {
         return bytes;
     }
 
-    /** Runs work in one transaction, again on a deadlock; failures become {@link StoreException}s naming the store. */
+    /**
+     * Runs work in one transaction, again on a deadlock; failures become {@link StoreException}s naming the
+     * store. A pooled connection found dead before any work ran on it (the database restarted since it was
+     * last used; measured with MariaDB: "socket was closed by server" at the first call after a restart)
+     * is dropped by the pool, and the work runs on another, as many times as the pool holds connections.
+     */
     <T> T inTransaction(String action, String taskId, SqlWork<T> work) {
+        int deadConnections = 0;
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = pool.getConnection()) {
-                connection.setAutoCommit(false);
+                try {
+                    connection.setAutoCommit(false);
+                } catch (SQLException e) {
+                    if (++deadConnections <= JdbcPools.MAX_POOL_SIZE) {
+                        attempt--;
+                        continue;
+                    }
+                    throw e;
+                }
                 try {
                     T result = work.run(connection);
                     connection.commit();
