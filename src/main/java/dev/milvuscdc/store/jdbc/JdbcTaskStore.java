@@ -31,7 +31,8 @@ import java.util.Optional;
  * and H2 runs it in MySQL mode, but for the clock and the upsert ({@link JdbcSchema.Dialect}). Every
  * method is one transaction. A task's row is the lock that orders writes to it: {@link #savePositions}
  * reads it {@code FOR UPDATE} before writing, and {@link #delete} removes it before the positions, so a
- * delete and a save of the same task never interleave and a deleted task never gets positions again. Thread-safe; owns its connection pool.
+ * delete and a save of the same task never interleave and a deleted task never gets positions again.
+ * Thread-safe; owns its connection pool.
  */
 public final class JdbcTaskStore implements TaskStore {
 
