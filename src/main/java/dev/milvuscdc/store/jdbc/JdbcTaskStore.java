@@ -45,11 +45,20 @@ public final class JdbcTaskStore implements TaskStore {
     /** Present in a view made by {@link #fencedBy}, which shares the pool and does not close it. */
     private final Optional<Fence> fence;
     private final JdbcSchema.Dialect dialect;
+    /** The upserts, in the dialect's SQL: built once, since positions are written several times a second. */
+    private final String upsertTaskSql;
+    private final String upsertPositionSql;
+    private final String upsertCatalogEntrySql;
 
     private JdbcTaskStore(HikariDataSource pool, StoreLocation location, byte[] root, Optional<Fence> fence,
                           JdbcSchema.Dialect dialect) {
         this.pool = pool;
         this.dialect = dialect;
+        this.upsertTaskSql = upsert("cdc_task", List.of("root_path", "task_id"), List.of("spec", "state", "reason"));
+        this.upsertPositionSql = upsert("cdc_task_position", List.of("root_path", "task_id", "channel"),
+                List.of("message_id", "ts"));
+        this.upsertCatalogEntrySql = upsert("cdc_task_catalog", List.of("root_path", "task_id", "entry_key"),
+                List.of("entry_value"));
         this.location = location;
         this.root = root;
         this.fence = fence;
@@ -106,8 +115,7 @@ public final class JdbcTaskStore implements TaskStore {
     }
 
     private void upsertTask(Connection connection, byte[] id, TaskRecord task) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement(upsert("cdc_task", List.of("root_path", "task_id"),
-                List.of("spec", "state", "reason")))) {
+        try (PreparedStatement upsert = connection.prepareStatement(upsertTaskSql)) {
             upsert.setBytes(1, root);
             upsert.setBytes(2, id);
             upsert.setString(3, StoredJson.spec(task.spec()));
@@ -213,8 +221,7 @@ public final class JdbcTaskStore implements TaskStore {
         if (byChannel.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = connection.prepareStatement(upsert("cdc_task_position",
-                List.of("root_path", "task_id", "channel"), List.of("message_id", "ts")))) {
+        try (PreparedStatement upsert = connection.prepareStatement(upsertPositionSql)) {
             for (ChannelPosition position : byChannel.values()) {
                 upsert.setBytes(1, root);
                 upsert.setBytes(2, id);
@@ -260,8 +267,7 @@ public final class JdbcTaskStore implements TaskStore {
             checkHold(connection, taskId, "update the catalog");
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM cdc_task_catalog WHERE root_path = ? AND task_id = ? AND entry_key = ?");
-                 PreparedStatement upsert = connection.prepareStatement(upsert("cdc_task_catalog",
-                         List.of("root_path", "task_id", "entry_key"), List.of("entry_value")))) {
+                 PreparedStatement upsert = connection.prepareStatement(upsertCatalogEntrySql)) {
                 for (String key : remove) {
                     delete.setBytes(1, root);
                     delete.setBytes(2, id);
@@ -325,7 +331,7 @@ public final class JdbcTaskStore implements TaskStore {
     }
 
     /** Inserts a row of parameters, or replaces the other columns of the row with the same key. */
-    String upsert(String table, List<String> keyColumns, List<String> otherColumns) {
+    private String upsert(String table, List<String> keyColumns, List<String> otherColumns) {
         return upsert(table, keyColumns, otherColumns,
                 Collections.nCopies(keyColumns.size() + otherColumns.size(), "?"));
     }
@@ -394,25 +400,10 @@ public final class JdbcTaskStore implements TaskStore {
         return bytes;
     }
 
-    /**
-     * Runs work in one transaction, again on a deadlock; failures become {@link StoreException}s naming the
-     * store. A pooled connection found dead before any work ran on it (the database restarted since it was
-     * last used; measured with MariaDB: "socket was closed by server" at the first call after a restart)
-     * is dropped by the pool, and the work runs on another, as many times as the pool holds connections.
-     */
+    /** Runs work in one transaction, again on a deadlock; failures become {@link StoreException}s naming the store. */
     <T> T inTransaction(String action, String taskId, SqlWork<T> work) {
-        int deadConnections = 0;
         for (int attempt = 1; ; attempt++) {
-            try (Connection connection = pool.getConnection()) {
-                try {
-                    connection.setAutoCommit(false);
-                } catch (SQLException e) {
-                    if (++deadConnections <= JdbcPools.MAX_POOL_SIZE) {
-                        attempt--;
-                        continue;
-                    }
-                    throw e;
-                }
+            try (Connection connection = begin()) {
                 try {
                     T result = work.run(connection);
                     connection.commit();
@@ -424,6 +415,31 @@ public final class JdbcTaskStore implements TaskStore {
             } catch (SQLException e) {
                 if (attempt >= MAX_ATTEMPTS || !isTransient(e)) {
                     throw location.failure(action, taskId, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * A pooled connection with a transaction begun. One found dead before any work ran on it (the database
+     * restarted since it was last used; measured with MariaDB: "socket was closed by server" at the first
+     * call after a restart) is dropped by the pool, and another is taken, as many times as the pool holds
+     * connections.
+     */
+    private Connection begin() throws SQLException {
+        for (int dead = 0; ; dead++) {
+            Connection connection = pool.getConnection();
+            try {
+                connection.setAutoCommit(false);
+                return connection;
+            } catch (SQLException e) {
+                try {
+                    connection.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+                if (dead >= JdbcPools.MAX_POOL_SIZE) {
+                    throw e;
                 }
             }
         }
