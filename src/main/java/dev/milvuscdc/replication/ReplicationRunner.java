@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +45,8 @@ import org.slf4j.MDC;
  * replicate channel. A new task starts at their ends, fixed and stored with the task when it is
  * created ({@link StartPositions}), so that nothing written after {@code create} answers is missed,
  * whichever server runs it and however late it starts; a channel that an in-scope collection
- * starts to use later is read from that collection's first message there. A restarted task reads
+ * starts to use later is read from that collection's first message there, or an older one's
+ * ({@link StartPositions#firstRead}). A restarted task reads
  * every channel from its stored position; {@link #start()} then returns at once, and connecting to
  * the target and the source happens in the background, retried until it works, it fails for good
  * (the task pauses), or the task is stopped. A task with {@code snapshot: "initial"} first copies
@@ -82,6 +84,7 @@ public final class ReplicationRunner implements TaskRunner {
     private final TaskStore store;
     private final CdcMetrics metrics;
     private final Retrier retrier;
+    private final Scope scope;
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, ChannelPosition> channelsRead = new HashMap<>();
     private final AtomicBoolean restartAsked = new AtomicBoolean();
@@ -92,6 +95,8 @@ public final class ReplicationRunner implements TaskRunner {
     private volatile ProgressLine progress;
     private volatile CopyProgress copyProgress;
     private Instant replayFromPublished = Instant.EPOCH;
+    /** The channels of the replay positions published last. */
+    private Set<String> replayFromChannels = Set.of();
     private PositionCommitter committer;
     private StoreWriter storeWriter;
     private TargetCatalog catalog;
@@ -112,6 +117,7 @@ public final class ReplicationRunner implements TaskRunner {
         this.listener = listener;
         this.settings = settings;
         this.store = store;
+        this.scope = Scope.of(task.spec());
         this.retrier = new Retrier(listener, settings.initialBackoff(), settings.maxBackoff(), this::targetUnreachable);
         this.watermarks = task.spec().replicateWrites() ? Optional.of(new TickWatermarks()) : Optional.empty();
     }
@@ -274,7 +280,6 @@ public final class ReplicationRunner implements TaskRunner {
     }
 
     private TargetCatalog catalog(SourceCatalog source, Map<String, String> entries) {
-        Scope scope = Scope.of(task.spec());
         PartitionOwners owners = new PartitionOwners(entries, new PartitionOwners.CatalogWriter() {
             @Override
             public void put(String key, String value) throws InterruptedException {
@@ -291,28 +296,27 @@ public final class ReplicationRunner implements TaskRunner {
         return new TargetCatalog(source, ddl, new PartitionCopies(source, writer, retrier, owners), operations);
     }
 
-    /** A collection of the task's scope: its channels are read from its first message there, unless read already. */
+    /**
+     * A collection of the task's scope: each of its channels not read yet is read from the first
+     * message there of it or of an older collection of the scope met later ({@link StartPositions#firstRead}).
+     */
     private void readChannelsOf(CollectionMeta collection) {
+        StartPositions starts = new StartPositions(settings.log(), metadata);
         for (String channel : collection.physicalChannels()) {
-            var first = collection.startPositions().get(channel);
-            if (first == null) {
-                throw new SourceLogException("collection " + collection.name() + " (source id " + collection.id()
-                        + ") uses channel " + channel + " but the source's etcd records no start position for it,"
-                        + " so the task cannot read it", null, false);
-            }
             synchronized (this) {
                 if (copying && committer.positions().containsKey(channel)) {
                     continue;
                 }
                 if (!channelsRead.containsKey(channel)) {
-                    ChannelPosition before = settings.log().positionBefore(channel, first);
-                    committer.acknowledged(before);
+                    StartPositions.FirstRead first = starts.firstRead(channel, collection, scope);
+                    committer.acknowledged(first.before());
                     if (copying) {
                         continue;
                     }
-                    openChannel(channel, before);
-                    log.info("task {}: reading channel {} from the start of collection {}", task.taskId(), channel,
-                            collection.name());
+                    openChannel(channel, first.before());
+                    log.info("task {}: reading channel {} from the start of collection {}{}", task.taskId(), channel,
+                            first.collection().name(), first.collection().id() == collection.id() ? ""
+                                    : " (older than collection " + collection.name() + ", which uses it too)");
                 }
             }
         }
@@ -495,10 +499,15 @@ public final class ReplicationRunner implements TaskRunner {
         return from;
     }
 
+    /**
+     * Stores the positions acknowledged so far, after the replay window ({@link #recordReplayWindow}):
+     * a channel read for the first time must be a place to read again from before any later
+     * position of it is stored.
+     */
     private void flushPositions() {
         try {
-            committer.flush();
             recordReplayWindow();
+            committer.flush();
             ProgressLine line = progress;
             if (line != null) {
                 line.tick(Instant.now());
@@ -510,7 +519,11 @@ public final class ReplicationRunner implements TaskRunner {
 
     /**
      * Runs on the store thread: keeps the window and publishes where a later run would read again
-     * from. Nothing before setup has read the task's catalog, where the window starts from.
+     * from, every {@link #REPLAY_FROM_EVERY} and at once when a channel was read for the first
+     * time. A later run takes a channel missing there to begin at its stored position: had a run
+     * been killed after it applied a new collection's first rows but before it published the
+     * channel, a target restart after that would not have made those rows again (a fault schedule
+     * lost them so). Nothing before setup has read the task's catalog, where the window starts from.
      */
     private void recordReplayWindow() {
         ReplayWindow<ChannelPosition> window = replayWindow;
@@ -524,13 +537,17 @@ public final class ReplicationRunner implements TaskRunner {
         if (copies) {
             copy.record(now);
         }
-        if (!now.isBefore(replayFromPublished.plus(REPLAY_FROM_EVERY)) && !restartAsked.get()) {
-            Map<String, String> published = new HashMap<>(Map.of(REPLAY_FROM_KEY, ReplayPositions.encode(window.replayFrom(now))));
+        Map<String, ChannelPosition> replayFrom = window.replayFrom(now);
+        boolean due = !now.isBefore(replayFromPublished.plus(REPLAY_FROM_EVERY))
+                || !replayFromChannels.containsAll(replayFrom.keySet());
+        if (due && !restartAsked.get()) {
+            Map<String, String> published = new HashMap<>(Map.of(REPLAY_FROM_KEY, ReplayPositions.encode(replayFrom)));
             if (copies) {
                 published.putAll(copy.published(now));
             }
             store.updateCatalog(task.taskId(), published, List.of());
             replayFromPublished = now;
+            replayFromChannels = Set.copyOf(replayFrom.keySet());
         }
     }
 

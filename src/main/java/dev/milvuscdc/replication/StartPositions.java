@@ -120,6 +120,44 @@ final class StartPositions {
                 .toList();
     }
 
+    /**
+     * Where to start reading a channel that the task does not read yet, now that {@code found}, a
+     * collection of {@code scope}, turned out to use it: just before the first message there of
+     * {@code found} or of any other live collection of the scope on that channel, whichever comes
+     * first. The engine meets new collections in the order its threads happen to (the metadata
+     * watch, the replicate channel, a channel already read), not in the order they wrote to the
+     * channel: an older collection met later may have written rows there before {@code found}
+     * existed, and starting at {@code found}'s first message would leave them out for good (a
+     * fault schedule lost the first rows of a collection so). Every collection that wrote to the
+     * channel before {@code found} was created is in the catalog whenever {@code found} is: both
+     * come from the source's etcd, in its order.
+     */
+    FirstRead firstRead(String channel, CollectionMeta found, Scope scope) {
+        if (!found.startPositions().containsKey(channel)) {
+            throw new SourceLogException("collection " + found.name() + " (source id " + found.id() + ") uses channel "
+                    + channel + " but the source's etcd records no start position for it, so the task cannot read it",
+                    null, false);
+        }
+        FirstRead first = new FirstRead(log.positionBefore(channel, found.startPositions().get(channel)), found);
+        for (CollectionMeta other : source.collections()) {
+            if (other.startPositions().containsKey(channel) && inScope(other, scope)) {
+                ChannelPosition before = log.positionBefore(channel, other.startPositions().get(channel));
+                if (log.isBefore(before, first.before())) {
+                    first = new FirstRead(before, other);
+                }
+            }
+        }
+        return first;
+    }
+
+    /** The position just before a collection's first message on a channel, and that collection. */
+    record FirstRead(ChannelPosition before, CollectionMeta collection) {
+    }
+
+    private boolean inScope(CollectionMeta collection, Scope scope) {
+        return source.database(collection.dbId()).filter(db -> scope.covers(db.name(), collection.name())).isPresent();
+    }
+
     private void earliest(Map<String, ChannelPosition> positions, ChannelPosition candidate) {
         positions.merge(candidate.channel(), candidate, (a, b) -> log.isBefore(b, a) ? b : a);
     }

@@ -48,13 +48,18 @@ final class FakeSource implements SourceCatalog {
      * partition, on channel {@code dml_<id % 4>} where its first message is message {@code 7}.
      */
     synchronized CollectionMeta collection(long id, long dbId, String name, long createTime) {
+        return collection(id, dbId, name, createTime, "7");
+    }
+
+    /** As {@link #collection(long, long, String, long)}, with its first message on its channel named. */
+    synchronized CollectionMeta collection(long id, long dbId, String name, long createTime, String firstMessage) {
         CollectionSchema schema = CollectionSchema.newBuilder().setName(name)
                 .addFields(FieldSchema.newBuilder().setFieldID(100).setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
                 .addFields(FieldSchema.newBuilder().setFieldID(101).setName("vec").setDataType(DataType.FloatVector))
                 .build();
         String channel = "dml_" + (id % 4);
         CollectionMeta meta = new CollectionMeta(id, dbId, name, schema, 1, ConsistencyLevel.Bounded, List.of(), List.of(),
-                List.of(channel), Map.of(channel, ByteString.copyFromUtf8("7")), createTime, false);
+                List.of(channel), Map.of(channel, ByteString.copyFromUtf8(firstMessage)), createTime, false);
         collections.put(id, meta);
         known.add(id);
         partition(id * 10, id, "_default");
