@@ -64,10 +64,10 @@ final class DdlExecutor {
 
     /**
      * Creates on the target every database and collection of the scope that the source has now,
-     * oldest collection first: a channel not read yet is read from the start of the first collection
-     * found on it, so a newer one found first would leave out the older one's earlier rows there
-     * (seen on the rig: a task restarted before it had read its collections' creation lost the first
-     * rows of two collections). Milvus allocates collection ids in increasing order.
+     * oldest collection first, in the order the source created them (Milvus allocates collection
+     * ids in increasing order). Which one comes first no longer decides where a shared channel is
+     * read from ({@link StartPositions#firstRead}), but the target's collections are then made in
+     * the source's order.
      */
     void createExisting(PartitionCopies partitions) throws InterruptedException {
         for (DatabaseMeta db : source.databases()) {

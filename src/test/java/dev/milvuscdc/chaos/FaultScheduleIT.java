@@ -106,16 +106,19 @@ class FaultScheduleIT {
                 JsonNode task = task(server, workload.name());
                 if (!differences.isEmpty()) {
                     comparison.writeMissingKeys(keptFile(seed, "missing"));
+                    List<String> clues = new ArrayList<>();
                     try {
-                        traceMissingKeys(comparison, milvus, seed, faultsStartedMillis);
+                        clues.addAll(traceMissingKeys(comparison, milvus, seed, faultsStartedMillis));
                     } catch (RuntimeException e) {
                         // The comparison's failure below is what matters; a trace is a help to read it.
                         System.out.println("chaos: the missing keys could not be traced: " + e);
                     }
                     report(differences, task, server);
+                    clues.addAll(setBacks(server));
+                    // CI shows little more than this message: it carries what the logs would have told.
                     fail("after the fault schedule of seed %d (%d faults) the target differs from the source %d s after"
-                            + " the last write:%n  %s%nreplay: %s", seed, faults,
-                            catchUp.toSeconds(), String.join("\n  ", differences), replay);
+                            + " the last write:%n  %s%n%s%nreplay: %s", seed, faults, catchUp.toSeconds(),
+                            String.join("\n  ", differences), String.join("\n", clues), replay);
                 }
                 assertThat(task.path("state").asText()).as("task state, reason: " + task.path("reason")).isEqualTo("Running");
             } finally {
@@ -165,13 +168,14 @@ class FaultScheduleIT {
      * How the missing rows were last written on the source, when it logs to Kafka: for up to {@link
      * #TRACED_KEYS} missing keys per collection, by an upsert, an insert or a delete, and when (seconds
      * after the faults started, as their lines print them). The rig's Milvus logs are kept beside the
-     * server's.
+     * server's. Returns a line per collection.
      */
-    private static void traceMissingKeys(ReplicaComparison comparison, MilvusPair milvus, long seed,
-                                         long faultsStartedMillis)
+    private static List<String> traceMissingKeys(ReplicaComparison comparison, MilvusPair milvus, long seed,
+                                                 long faultsStartedMillis)
             throws IOException {
         Rig rig = Rig.get();
         List<String> lines = new ArrayList<>();
+        List<String> summaries = new ArrayList<>();
         Map<ChaosCollection, List<String>> traced = rig.pulsarSource() ? Map.of() : comparison.missingKeys();
         for (Map.Entry<ChaosCollection, List<String>> missing : traced.entrySet()) {
             if (missing.getValue().isEmpty()) {
@@ -186,6 +190,7 @@ class FaultScheduleIT {
                     missing.getValue().size(), KafkaKeyTrace.lastWrites(keys, events, faultsStartedMillis));
             System.out.println(line);
             lines.add(line);
+            summaries.add(line);
             keys.forEach(key -> lines.add(collection + " " + key + " " + events.getOrDefault(key, List.of())));
         }
         Files.write(keptFile(seed, "trace"), lines);
@@ -196,6 +201,13 @@ class FaultScheduleIT {
             }
         }
         System.out.println("chaos: the trace of the missing keys and the rig's Milvus logs are kept in target/chaos");
+        return summaries;
+    }
+
+    /** The server's lines that set the task back after a target outage: where each replay went back to. */
+    private static List<String> setBacks(CdcProcess server) throws IOException {
+        return server.warnings().stream().filter(line -> line.contains("reads again"))
+                .map(line -> "server: " + line).toList();
     }
 
     /** The server's log outlives the test's temporary directory, for a look at a failed run. */
