@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -49,7 +50,12 @@ final class ReplayPositions {
             return "from where it began to read its channels";
         }
         Instant at = Instant.ofEpochMilli(oldest);
-        return "from the changes after source time " + at.truncatedTo(ChronoUnit.SECONDS) + " ("
+        String timed = "from the changes after source time " + at.truncatedTo(ChronoUnit.SECONDS) + " ("
                 + Duration.between(at, now).toMinutes() + " minutes ago)";
+        // A channel's beginning (before a collection's first message there) carries no source time.
+        List<String> fromBeginning = from.stream().filter(p -> p.physicalMillis() <= 0).map(ChannelPosition::channel)
+                .sorted().toList();
+        return fromBeginning.isEmpty() ? timed
+                : timed + ", and " + String.join(", ", fromBeginning) + " from where it began to read them";
     }
 }

@@ -24,11 +24,12 @@ class ReplayPositionsTest {
     }
 
     @Test
-    void describesTheOldestPositionsSourceTime() {
+    void describesTheOldestPositionsSourceTimeAndTheChannelsReadAgainFromTheirBeginning() {
         List<ChannelPosition> from = List.of(at("dml_0", NOW.minusSeconds(12 * 60)), at("dml_1", NOW.minusSeconds(47 * 60 + 5)),
                 new ChannelPosition("dml_2", "AAAAAAAAAAA=", 0));
         assertThat(ReplayPositions.describe(from, NOW))
-                .isEqualTo("from the changes after source time 2026-12-01T21:12:55Z (47 minutes ago)");
+                .isEqualTo("from the changes after source time 2026-12-01T21:12:55Z (47 minutes ago), and dml_2 from"
+                        + " where it began to read them");
     }
 
     @Test
