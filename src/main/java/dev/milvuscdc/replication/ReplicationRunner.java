@@ -12,7 +12,6 @@ import dev.milvuscdc.sink.TargetConnector;
 import dev.milvuscdc.sink.TargetWriter;
 import dev.milvuscdc.snapshot.SnapshotSource;
 import dev.milvuscdc.source.log.ChannelReader;
-import dev.milvuscdc.source.log.SourceLogException;
 import dev.milvuscdc.source.meta.CollectionMeta;
 import dev.milvuscdc.source.meta.MetaChange;
 import dev.milvuscdc.source.meta.SourceCatalog;
