@@ -105,37 +105,26 @@ class ReplicationRunnerTest {
 
     @Test
     void aChannelFirstMetThroughANewerCollectionIsReadFromTheFirstMessageOfAnOlderOneThere() {
-        source.database(5, "shop");
-        watchMayOpen.countDown();
-        runner = runner(task("shop"));
-        runner.start();
-        // Created once the task met what the source had at its start: the metadata worker runs after that.
-        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(thread -> thread.getName().equals("cdc-t1-metadata")));
+        startOverShopAndAwaitItsMetadataWorker();
         source.collection(13, 5, "orders", 100, "3");
         source.collection(17, 5, "returns", 200, "6");
         source.collection(21, 1, "elsewhere", 50, "1");
 
-        log.watcher.accept(new MetaChange.CollectionPut(source.collection(17).orElseThrow(), false));
+        meet(17);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey("dml_1"));
-        assertThat(log.readers.get("dml_1").seekedAfter.messageId())
+        assertThat(awaitReader("dml_1").seekedAfter.messageId())
                 .as("before the first message of orders, older than returns and on its channel; not of a collection out of scope")
                 .isEqualTo("before 3");
     }
 
     @Test
     void aChannelReadForTheFirstTimeIsAPlaceToReadAgainFromBeforeAnyLaterPositionOfItIsStored() {
-        source.database(5, "shop");
-        watchMayOpen.countDown();
-        runner = runner(task("shop"));
-        runner.start();
+        startOverShopAndAwaitItsMetadataWorker();
         await().atMost(Duration.ofSeconds(10)).until(() -> store.catalog("t1").containsKey(ReplicationRunner.REPLAY_FROM_KEY));
         source.collection(13, 5, "orders", 100);
-        log.watcher.accept(new MetaChange.CollectionPut(source.collection(13).orElseThrow(), false));
-        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey("dml_1"));
+        meet(13);
 
-        log.readers.get("dml_1").next(insertIntoOrders(8, 20, 1), new LogMessage(new ChannelPosition("dml_1", "9", 21),
+        awaitReader("dml_1").next(insertIntoOrders(8, 20, 1), new LogMessage(new ChannelPosition("dml_1", "9", 21),
                 new ChangeEvent.TimeTick(21)));
         await().atMost(Duration.ofSeconds(10)).until(() -> "9".equals(positionOf("dml_1")));
 
@@ -143,6 +132,26 @@ class ReplicationRunnerTest {
         assertThat(ReplayPositions.decode(store.catalog("t1").get(ReplicationRunner.REPLAY_FROM_KEY)).get("dml_1"))
                 .as("where a later run reads channel dml_1 again from").isNotNull()
                 .extracting(ChannelPosition::messageId).isEqualTo("before 7");
+    }
+
+    /** Starts new task t1 over database shop; returns once the task met what the source had at its start. */
+    private void startOverShopAndAwaitItsMetadataWorker() {
+        source.database(5, "shop");
+        watchMayOpen.countDown();
+        runner = runner(task("shop"));
+        runner.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().equals("cdc-t1-metadata")));
+    }
+
+    /** The metadata watch tells the task of the source collection's Created record. */
+    private void meet(long collectionId) {
+        log.watcher.accept(new MetaChange.CollectionPut(source.collection(collectionId).orElseThrow(), false));
+    }
+
+    private FakeReader awaitReader(String channel) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.readers.containsKey(channel));
+        return log.readers.get(channel);
     }
 
     private String positionOf(String channel) {
