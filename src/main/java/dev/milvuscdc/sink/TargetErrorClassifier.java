@@ -102,12 +102,16 @@ public final class TargetErrorClassifier {
     }
 
     /**
-     * Milvus's own retries gave up inside the target ({@code retry.Unrecoverable}, reported with code
-     * 65535): seen on the rig when a load followed a target restart within seconds, while its query
-     * nodes were still recovering. Usually cured by time, but not surely, hence a bounded retry.
+     * Milvus's own retries gave up inside the target ({@code retry.Unrecoverable}), or one of its
+     * roles did not answer another in time ({@code context deadline exceeded}: the query coordinator
+     * asking the root coordinator for partitions), reported with code 65535: both seen on the rig
+     * when a load followed a target restart within seconds, while its roles were still recovering.
+     * Usually cured by time, but not surely, hence a bounded retry.
      */
     static boolean saysRecovering(Status status) {
-        return effectiveCode(status) == 65535 && status.getReason().toLowerCase(Locale.ROOT).contains("unrecoverable error");
+        String reason = status.getReason().toLowerCase(Locale.ROOT);
+        return effectiveCode(status) == 65535
+                && (reason.contains("unrecoverable error") || reason.contains("context deadline exceeded"));
     }
 
     /** True when a status says the collection (or its database) does not exist on the target. */

@@ -42,6 +42,19 @@ class TargetErrorClassifierTest {
     }
 
     @Test
+    void aRoleOfTheTargetNotAnsweringAnotherInTimeIsRetriedForAWhileOnly() {
+        // As a 2.3.5 target answered a load 8 s after it started again (a 200-fault schedule, 2026-12-05).
+        TargetException e = TargetErrorClassifier.fromStatus("load collection", "db.c", Status.newBuilder().setCode(65535)
+                .setReason("stack trace: /milvus/pkg/tracer/stack_trace.go:51 ... querycoordv2/job/job_load.go:118"
+                        + " (*LoadCollectionJob).Execute ...: attempt #0: rpc error: code = DeadlineExceeded desc ="
+                        + " context deadline exceeded").build());
+
+        assertThat(e).isInstanceOf(RetriableTargetException.class);
+        assertThat(((RetriableTargetException) e).patience()).contains(TargetErrorClassifier.RECOVERING_PATIENCE);
+        assertThat(e.getMessage()).contains("recovering after a restart");
+    }
+
+    @Test
     void otherRetriableFaultsHaveNoBoundOnTheirRetries() {
         RetriableTargetException busy = (RetriableTargetException) TargetErrorClassifier.fromStatus("insert into", "db.c",
                 Status.newBuilder().setCode(8).setReason("rate limit exceeded").build());
