@@ -61,8 +61,9 @@ final class StartPositions {
         Set<String> channels = new LinkedHashSet<>();
         channels.add(log.replicateChannel());
         for (CollectionMeta collection : source.collections()) {
-            source.database(collection.dbId()).filter(db -> scope.covers(db.name(), collection.name()))
-                    .ifPresent(db -> channels.addAll(collection.physicalChannels()));
+            if (inScope(collection, scope)) {
+                channels.addAll(collection.physicalChannels());
+            }
         }
         Map<String, ChannelPosition> positions = new LinkedHashMap<>(log.endPositions(channels, deadline));
         Map<String, ChannelPosition> asked = new LinkedHashMap<>();
