@@ -4,7 +4,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,8 +33,8 @@ public final class EtcdServer implements AutoCloseable {
 
     private EtcdServer(Path dataDir, TestCertificates tls) throws IOException {
         this.dataDir = dataDir;
-        this.clientPort = freePort();
-        this.peerPort = freePort();
+        this.clientPort = FreePorts.pick();
+        this.peerPort = FreePorts.pick();
         this.tls = tls;
     }
 
@@ -114,11 +113,5 @@ public final class EtcdServer implements AutoCloseable {
 
     private static ByteSequence bytes(String text) {
         return ByteSequence.from(text, StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.milvuscdc.rig.FreePorts;
 import dev.milvuscdc.rig.Rig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +61,7 @@ public final class CdcProcess implements AutoCloseable {
      */
     static CdcProcess withConfig(Path dir, ObjectNode config) {
         try {
-            int port = freePort();
+            int port = FreePorts.pick();
             config.put("address", "127.0.0.1:" + port);
             Files.createDirectories(dir);
             Path file = dir.resolve("cdc.yaml");
@@ -154,12 +153,6 @@ public final class CdcProcess implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 kill();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }
