@@ -98,10 +98,12 @@ def parse_settings(argv):
     parser.add_argument("--stall", type=float, default=120, help="seconds without progress on the target before giving up")
     parser.add_argument("--snapshot-only", action="store_true",
                         help="measure only the direct baseline and the initial copy (phase 5)")
-    parser.add_argument("--write-mode", choices=["api", "replicate"], default="api",
+    parser.add_argument("--write-mode", choices=["api", "replicate", "both"], default="api",
                         help="the task's write_mode; replicate needs a rig whose target is in replicate mode "
                              "(scripts/rig up --target-replicate-mode) and --lag-rate, and measures phase 2 and the "
-                             "lag only: such a target takes no direct writes")
+                             "lag only: such a target takes no direct writes; both runs the whole api-mode bench, "
+                             "then phase 2 and the lag of a replicate-mode task into the rig's standby "
+                             "(scripts/rig up --standby), against the same target-alone floor")
     parser.add_argument("--jfr", default="", help="record a JFR profile of the server during the replication run into this file")
     parser.add_argument("--class-list", default="",
                         help="write the classes the replicating server loads into this file (-XX:DumpLoadedClassList), "
@@ -128,9 +130,9 @@ def parse_settings(argv):
         write_mode=args.write_mode,
         class_list=os.path.abspath(args.class_list) if args.class_list else "",
     )
-    if settings.write_mode == "replicate" and (settings.snapshot_only or not settings.lag_rate):
-        parser.error("--write-mode replicate needs --lag-rate (a target in replicate mode has no direct baseline) "
-                     "and cannot run --snapshot-only")
+    if settings.write_mode != "api" and (settings.snapshot_only or not settings.lag_rate):
+        parser.error(f"--write-mode {settings.write_mode} needs --lag-rate (a target in replicate mode has no direct "
+                     "baseline, and both modes' lags are measured at one rate) and cannot run --snapshot-only")
     if min(settings.rows, settings.batch, settings.concurrency, settings.dim, settings.shards) <= 0:
         parser.error("--rows, --batch, --concurrency, --dim and --shards must be positive")
     return settings
@@ -629,12 +631,16 @@ def watch_probes(target, probes, writing_done, stall_s):
 class Bench:
     """Owns the databases, the servers and the task of one run; `close` removes all of them."""
 
-    def __init__(self, settings):
+    ALIASES = ("source", "target", "source-cdc", "target-cdc", "target-direct", "source-snapshot", "target-snapshot")
+
+    def __init__(self, settings, target_uri, write_mode):
         self.settings = settings
+        self.write_mode = write_mode
         self.source_uri = rig_env("RIG_SOURCE_URI")
-        self.target_uri = rig_env("RIG_TARGET_URI")
+        self.target_uri = target_uri
         self.direct_db = f"bench_direct_{os.getpid()}"
-        self.cdc_db = f"bench_cdc_{os.getpid()}"
+        # a run of both modes creates the replicate task's database after the api task's was dropped
+        self.cdc_db = f"bench_cdc_{os.getpid()}" + ("" if write_mode == "api" else f"_{write_mode}")
         self.snapshot_db = f"bench_snapshot_{os.getpid()}"
         self.workdir = tempfile.mkdtemp(prefix="milvus-cdc-bench-")
         self.server = None
@@ -703,7 +709,7 @@ class Bench:
         create_database("source", self.cdc_db)
         self.server = CdcServer(self.workdir, f"-Xshare:off -XX:DumpLoadedClassList={self.settings.class_list}"
                                 if self.settings.class_list else "")
-        self.task_id = self.server.create_task(self.target_uri, self.cdc_db, self.settings.write_mode)
+        self.task_id = self.server.create_task(self.target_uri, self.cdc_db, self.write_mode)
         progress(f"task {self.task_id} replicates database {self.cdc_db}")
         connect("source-cdc", self.source_uri, self.cdc_db)
         self._wait_replicated(lambda: self.cdc_db in db.list_database(using="target"), "database " + self.cdc_db)
@@ -746,8 +752,12 @@ class Bench:
         progress(f"warm-up: {WARM_UP_ROWS} rows through the task")
         write_all(source, batches, self.settings.concurrency)
         wait_for_count(target, WARM_UP_ROWS, self.settings.timeout_s, self.settings.stall_s, self.failure_context,
-                       "Eventually" if self.settings.write_mode == "replicate" else "Strong")
+                       self.target_consistency())
         source.drop()
+
+    def target_consistency(self):
+        """A Strong count on a target in replicate mode waits for the task's own tick (wait_for_count)."""
+        return "Eventually" if self.write_mode == "replicate" else "Strong"
 
     def _replication(self, dim, shards, profile):
         ensure_disk(self.settings.rows, dim, COPIES_REPLICATED, f"replication dim {dim}")
@@ -761,7 +771,7 @@ class Bench:
         first_write, last_ack = write_all(source, batches, self.settings.concurrency)
         done = wait_for_count(target, self.settings.rows, self.settings.timeout_s, self.settings.stall_s,
                               self.failure_context,
-                              "Eventually" if self.settings.write_mode == "replicate" else "Strong")
+                              self.target_consistency())
         cpu = self.server.cpu_seconds() - cpu_before
         if profile:
             self.server.jcmd("JFR.stop", "name=bench")
@@ -871,6 +881,8 @@ class Bench:
         drop_database("target", self.target_uri, self.direct_db)
         drop_database("source", self.source_uri, self.snapshot_db)
         drop_database("target", self.target_uri, self.snapshot_db)
+        for alias in self.ALIASES:  # a later run of the same process may connect them to another target
+            connections.disconnect(alias)
         if succeeded:
             shutil.rmtree(self.workdir, ignore_errors=True)
         else:
@@ -963,6 +975,7 @@ class Results:
     lags: list = field(default_factory=list)  # first: the issue's rate (half the direct baseline)
     peak_rss_end_mb: float = 0.0
     class_archive_mapped: bool = False
+    write_mode: str = "api"
     scaling: list = field(default_factory=list)  # ((shards, dim), (direct, cdc) or the refusal)
     profile: Profile = None
     snapshot: SnapshotRun = None
@@ -1174,7 +1187,7 @@ def replication_summary(settings, r):
     lag, *more_lags = r.lags
     return {
         "mode": "quick" if settings.quick else "full",
-        "write_mode": settings.write_mode,
+        "write_mode": r.write_mode,
         "source_version": r.source_version,
         "rows": settings.rows, "batch": settings.batch, "concurrency": settings.concurrency,
         "dim": settings.dim, "shards": settings.shards,
@@ -1200,11 +1213,12 @@ REFERENCE = {"flow_ratio": 0.95, "catch_up_s": 0.30, "lag_p50_ms": 113, "lag_p99
 REFERENCE_LAG_RATE = 4000
 
 
-def bar_rows(r):
+def bar_rows(r, floor=None):
     """(figure, this run, reference, goal, met) for every figure issue 13 compares; a figure is met
-    when it reaches both the reference's value and the goal."""
+    when it reaches both the reference's value and the goal. `floor`: the target-alone lag, when it was
+    measured on another target than r's (the replicate mode's standby takes no direct writes)."""
     lag = next((x for x in r.lags if not x.direct), None)
-    floor = next((x for x in r.lags if x.direct), None)
+    floor = floor or next((x for x in r.lags if x.direct), None)
     flow = r.cdc.rows_per_s / r.cdc.acked_rows_per_s
     rows = [("replicated / source rate (phase 2)", fmt(flow, 2), fmt(REFERENCE["flow_ratio"], 2), ">= 0.95",
              flow >= max(0.95, REFERENCE["flow_ratio"])),
@@ -1236,14 +1250,15 @@ def bar_rows(r):
     return rows
 
 
-def print_bar(settings, results):
+def print_bar(settings, results, floor=None):
     print()
     print(f"Against the reference (issue 13; its workload: 100,000 rows, batch 1,000, concurrency 4; this run: "
-          f"rows {settings.rows}, batch {settings.batch}, concurrency {settings.concurrency}):")
+          f"rows {settings.rows}, batch {settings.batch}, concurrency {settings.concurrency}, "
+          f"write_mode {results.write_mode}):")
     print()
     print("| figure | this run | reference v1.0.0 | goal | met |")
     print("|---|---:|---:|---|---|")
-    for figure, value, reference, goal, met in bar_rows(results):
+    for figure, value, reference, goal, met in bar_rows(results, floor):
         print(f"| {figure} | {value} | {reference} | {goal} | {'yes' if met else 'no'} |")
 
 
@@ -1255,8 +1270,18 @@ def report(settings, results):
     if results.profile:
         print_profile(settings, results.profile, results.cdc.seconds)
     print_bar(settings, results)
-    print()
-    print(json.dumps(summary(settings, results)))
+
+
+def report_replicate(settings, results, floor=None):
+    main = (f"rows {settings.rows}, batch {settings.batch}, concurrency {settings.concurrency}, dim {settings.dim}, "
+            f"shards {settings.shards}, write_mode replicate")
+    print("| phase | figure | value | settings | conditions |")
+    print("|---|---|---:|---|---|")
+    for row in replication_rows(main, results) + lag_rows(settings, results.lags[0]):
+        print("| " + " | ".join(row) + " |")
+    if results.profile:
+        print_profile(settings, results.profile, results.cdc.seconds)
+    print_bar(settings, results, floor)
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -1295,7 +1320,7 @@ def measure_lags(bench, settings, direct_rows_per_s, cdc):
 
 def run_snapshot_only(settings):
     """Phase 1 and phase 5 alone: the copy rate against the direct insert rate of the same rows."""
-    bench = Bench(settings)
+    bench = Bench(settings, rig_env("RIG_TARGET_URI"), "api")
     succeeded = False
     try:
         direct = bench.measure_direct(settings.dim, settings.shards)
@@ -1319,14 +1344,11 @@ def run_snapshot_only(settings):
                       "direct_rows_per_s": round(direct.rows_per_s, 1), **snapshot_summary(direct, snapshot)}))
 
 
-def run_replicate(settings):
-    """The replicate write mode on a rig whose target is in replicate mode: phase 2 and the lag at
-    --lag-rate. Such a target refuses direct writes, so there is no direct baseline, no target-alone
-    lag, and no scaling or snapshot phase (an initial copy writes through the ordinary API)."""
-    if os.environ.get("RIG_TARGET_REPLICATE_MODE") != "true":
-        raise BenchError("--write-mode replicate needs a rig whose target is in replicate mode: "
-                         "scripts/rig down, then scripts/rig up --target-replicate-mode")
-    bench = Bench(settings)
+def measure_replicate(settings, target_uri):
+    """The replicate write mode into a target in replicate mode: phase 2 and the lag at --lag-rate.
+    Such a target refuses direct writes, so there is no direct baseline, no target-alone lag, and no
+    scaling or snapshot phase (an initial copy writes through the ordinary API)."""
+    bench = Bench(settings, target_uri, "replicate")
     version = source_version()
     succeeded = False
     try:
@@ -1334,12 +1356,12 @@ def run_replicate(settings):
         bench.start_task()
         bench.warm_up(settings.dim, settings.shards)
         cdc = bench.measure_replication(settings.dim, settings.shards, profile=bool(settings.jfr))
-        results = Results(None, cdc, bench.server.peak_rss_mb(), bench.server.live_heap_mb())
+        results = Results(None, cdc, bench.server.peak_rss_mb(), bench.server.live_heap_mb(), write_mode="replicate")
         results.class_archive_mapped = bench.server.class_archive_mapped()
-        progress(f"replication: {cdc.rows_per_s:.0f} rows/s, {cdc.cpu_seconds:.1f} CPU s, "
+        progress(f"replication (replicate mode): {cdc.rows_per_s:.0f} rows/s, {cdc.cpu_seconds:.1f} CPU s, "
                  f"peak RSS {results.peak_rss_mb:.0f} MB")
         lag = bench.measure_lag("lag_rate", settings.lag_rate)
-        progress(f"lag: p50 {lag.percentile(50):.0f} ms, p99 {lag.percentile(99):.0f} ms")
+        progress(f"lag (replicate mode): p50 {lag.percentile(50):.0f} ms, p99 {lag.percentile(99):.0f} ms")
         results.lags = [lag]
         results.peak_rss_end_mb = bench.server.peak_rss_mb()
         results.source_version = version
@@ -1347,27 +1369,12 @@ def run_replicate(settings):
         succeeded = True
     finally:
         bench.close(succeeded)
-    main = (f"rows {settings.rows}, batch {settings.batch}, concurrency {settings.concurrency}, dim {settings.dim}, "
-            f"shards {settings.shards}, write_mode replicate")
-    print("| phase | figure | value | settings | conditions |")
-    print("|---|---|---:|---|---|")
-    for row in replication_rows(main, results) + lag_rows(settings, lag):
-        print("| " + " | ".join(row) + " |")
-    if results.profile:
-        print_profile(settings, results.profile, results.cdc.seconds)
-    print_bar(settings, results)
-    print()
-    print(json.dumps(replication_summary(settings, results)))
+    return results
 
 
-def run(settings):
-    if settings.snapshot_only:
-        run_snapshot_only(settings)
-        return
-    if settings.write_mode == "replicate":
-        run_replicate(settings)
-        return
-    bench = Bench(settings)
+def measure_api(settings):
+    """Every phase of the ordinary write mode, into the rig's target."""
+    bench = Bench(settings, rig_env("RIG_TARGET_URI"), "api")
     version = source_version()  # scripts/bench has just built the server from this tree
     free_at_start = rig_free_bytes()
     progress(f"{free_at_start / GB:.1f} GB free on the rig's filesystem")
@@ -1398,7 +1405,39 @@ def run(settings):
         succeeded = True
     finally:
         bench.close(succeeded)
-    report(settings, results)
+    return results
+
+
+def run(settings):
+    if settings.snapshot_only:
+        run_snapshot_only(settings)
+    elif settings.write_mode == "replicate":
+        if os.environ.get("RIG_TARGET_REPLICATE_MODE") != "true":
+            raise BenchError("--write-mode replicate needs a rig whose target is in replicate mode: "
+                             "scripts/rig down, then scripts/rig up --target-replicate-mode")
+        results = measure_replicate(settings, rig_env("RIG_TARGET_URI"))
+        report_replicate(settings, results)
+        print()
+        print(json.dumps(replication_summary(settings, results)))
+    elif settings.write_mode == "both":
+        standby = os.environ.get("RIG_STANDBY_URI")
+        if not standby:
+            raise BenchError("--write-mode both needs a rig with a standby target in replicate mode: "
+                             "scripts/rig down, then scripts/rig up --standby")
+        api = measure_api(settings)
+        replicate = measure_replicate(settings, standby)
+        report(settings, api)
+        print()
+        print("The replicate write mode, the same run, into the standby (the target-alone lag above is its floor):")
+        print()
+        report_replicate(settings, replicate, floor=next(x for x in api.lags if x.direct))
+        print()
+        print(json.dumps({**summary(settings, api), "replicate": replication_summary(settings, replicate)}))
+    else:
+        results = measure_api(settings)
+        report(settings, results)
+        print()
+        print(json.dumps(summary(settings, results)))
 
 
 def interrupt(signum, _frame):
