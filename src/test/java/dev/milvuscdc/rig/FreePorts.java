@@ -11,9 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Free ports for servers that tests stop and start again on the same port, picked outside the range
  * the kernel hands out to outgoing connections. A port from that range ({@code new ServerSocket(0)})
  * can be taken while its server is down by any client's connection, or stay held by that connection's
- * TIME_WAIT, and the server's restart then fails to bind it: a 200-fault schedule lost its target Milvus
- * that way ("listen tcp :39343: bind: address already in use"). {@code scripts/rig} picks its ports
- * the same way.
+ * TIME_WAIT, and the server's restart then fails to bind it. {@code scripts/rig} picks its ports the
+ * same way.
  */
 public final class FreePorts {
 
