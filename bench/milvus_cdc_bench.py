@@ -275,6 +275,20 @@ def process_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+THREAD_CPU_LINE = re.compile(r'^"(?P<name>.*)" .*\bcpu=(?P<ms>[0-9.]+)ms .*\bnid=(?P<nid>\S+)')
+
+
+def cpu_by_thread_group(before, after, total, limit=10):
+    """The CPU each group of threads (names without ids, see thread_group) used between two samples of
+    thread_cpu_seconds, most first; what the listed threads do not account for (threads that ended, the
+    sampling itself) closes the list so that its sum is the process's."""
+    groups = Counter()
+    for (name, nid), seconds in after.items():
+        groups[thread_group(name)] += seconds - before.get((name, nid), 0.0)
+    listed = groups.most_common(limit)
+    return [*listed, ("(not in a listed group, or ended)", total - sum(seconds for _, seconds in listed))]
+
+
 class CdcServer:
     """One `scripts/run` process (it execs java, so its pid is the JVM's) with its own port and store."""
 
@@ -358,6 +372,16 @@ class CdcServer:
 
     def jcmd(self, *args):
         return subprocess.run(["jcmd", str(self.pid), *args], check=True, capture_output=True, text=True).stdout
+
+    def thread_cpu_seconds(self):
+        """utime+stime of each live thread of the JVM, by (name, native id), from the cpu= of `jcmd Thread.print`
+        (the kernel's own thread names are cut to 15 characters, which leaves a task's threads alike)."""
+        threads = {}
+        for line in self.jcmd("Thread.print").splitlines():
+            match = THREAD_CPU_LINE.match(line)
+            if match:
+                threads[(match["name"], match["nid"])] = float(match["ms"]) / 1000
+        return threads
 
     def live_heap_mb(self):
         """Java heap in use right after a full GC: what the server holds, whatever the heap's size.
@@ -527,6 +551,7 @@ class Lag:
     cpu_seconds: float = 0.0
     conditions: str = ""
     direct: bool = False  # written into the target itself, without the CDC
+    cpu_by_thread: list = field(default_factory=list)  # (thread group, seconds), for a lag through the CDC
 
     def percentile(self, p, probes=None):
         """Nearest-rank percentile of the probe lags in ms."""
@@ -849,16 +874,18 @@ class Bench:
         writing_done = threading.Event()
         watcher = threading.Thread(target=watch_probes, args=(target, probes, writing_done, s.stall_s), daemon=True)
         watcher.start()
+        threads_before = {} if direct else self.server.thread_cpu_seconds()
         cpu_before = self.server.cpu_seconds()
         rows, elapsed = paced_insert(source, self.batches(s.dim), batch_count, rate, s.concurrency, probes.acked)
         writing_done.set()
         watcher.join()
         cpu = self.server.cpu_seconds() - cpu_before
+        by_thread = [] if direct else cpu_by_thread_group(threads_before, self.server.thread_cpu_seconds(), cpu)
         if probes.unseen():
             raise BenchError(f"lag: {probes.unseen()} of {probes.count()} probes never appeared on the target; "
                              f"{self.failure_context()}")
         source.drop()
-        return Lag(label, rate, rows / elapsed, rows, probes.lags_ms(), cpu, direct=direct)
+        return Lag(label, rate, rows / elapsed, rows, probes.lags_ms(), cpu, direct=direct, cpu_by_thread=by_thread)
 
     def failure_context(self):
         if self.server is None:
@@ -1131,6 +1158,16 @@ def print_profile(settings, profile, seconds):
         print(f"| {seconds} | `{name}` |")
 
 
+def print_cpu_by_thread(lag):
+    if not lag.cpu_by_thread:
+        return
+    print(f"\nServer CPU by thread during lag {lag.label} ({lag.rows:,} rows; jcmd Thread.print before and after):")
+    print("\n| CPU s | s per million rows | share | thread group |")
+    print("|---:|---:|---:|---|")
+    for name, seconds in lag.cpu_by_thread:
+        print(f"| {seconds:.2f} | {seconds / (lag.rows / 1e6):.1f} | {100 * seconds / lag.cpu_seconds:.0f}% | `{name}` |")
+
+
 def lag_summary(prefix, lag):
     first, last = lag.trend()
     return {f"{prefix}rate_rows_per_s": round(lag.target_rate, 1),
@@ -1269,6 +1306,8 @@ def report(settings, results):
         print("| " + " | ".join(row) + " |")
     if results.profile:
         print_profile(settings, results.profile, results.cdc.seconds)
+    for lag in results.lags:
+        print_cpu_by_thread(lag)
     print_bar(settings, results)
 
 
@@ -1281,6 +1320,8 @@ def report_replicate(settings, results, floor=None):
         print("| " + " | ".join(row) + " |")
     if results.profile:
         print_profile(settings, results.profile, results.cdc.seconds)
+    for lag in results.lags:
+        print_cpu_by_thread(lag)
     print_bar(settings, results, floor)
 
 

@@ -36,7 +36,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SeveralServersIT {
 
     private static final Duration CATCH_UP = Duration.ofSeconds(240);
-    /** The default taskLeaseSeconds, plus a round, a task start and the machine being slow. */
+    /**
+     * Half the default of 10 s: the test waits out a lease eight times, and a shorter one takes 40 s off it
+     * while still leaving ten renewals (every 500 ms) before a busy server loses its hold.
+     */
+    private static final int LEASE_SECONDS = 5;
+    /** The default taskLeaseSeconds (twice this test's), plus a round, a task start and the machine being slow. */
     private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(45);
     private static final Pattern TAKES = Pattern.compile("server (\\S+) takes task (\\S+) \\(hold (\\d+) of task");
 
@@ -68,7 +73,8 @@ class SeveralServersIT {
     void eachTaskRunsOnOneServerAndMovesWhenItsServerDiesOrFreezes(String storeType) throws Exception {
         Map<String, Object> store = store(storeType, "several-" + UUID.randomUUID().toString().substring(0, 8));
         for (String name : List.of("s1", "s2", "s3")) {
-            servers.put(name, CdcProcess.onRig(dir.resolve(name), Map.of("serverName", name, "metaStoreConfig", store))
+            servers.put(name, CdcProcess.onRig(dir.resolve(name), Map.of("serverName", name, "metaStoreConfig", store,
+                    "taskLeaseSeconds", LEASE_SECONDS))
                     .start());
         }
         List<String> dbs = new ArrayList<>();
