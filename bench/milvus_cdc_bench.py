@@ -1168,6 +1168,14 @@ def print_cpu_by_thread(lag):
         print(f"| {seconds:.2f} | {seconds / (lag.rows / 1e6):.1f} | {100 * seconds / lag.cpu_seconds:.0f}% | `{name}` |")
 
 
+def print_server_cpu(settings, results):
+    """Where the server's CPU went: phase 2's JFR profile, when one was asked for, and each lag run's threads."""
+    if results.profile:
+        print_profile(settings, results.profile, results.cdc.seconds)
+    for lag in results.lags:
+        print_cpu_by_thread(lag)
+
+
 def lag_summary(prefix, lag):
     first, last = lag.trend()
     return {f"{prefix}rate_rows_per_s": round(lag.target_rate, 1),
@@ -1304,10 +1312,7 @@ def report(settings, results):
     print("|---|---|---:|---|---|")
     for row in table_rows(settings, results):
         print("| " + " | ".join(row) + " |")
-    if results.profile:
-        print_profile(settings, results.profile, results.cdc.seconds)
-    for lag in results.lags:
-        print_cpu_by_thread(lag)
+    print_server_cpu(settings, results)
     print_bar(settings, results)
 
 
@@ -1318,10 +1323,7 @@ def report_replicate(settings, results, floor=None):
     print("|---|---|---:|---|---|")
     for row in replication_rows(main, results) + lag_rows(settings, results.lags[0]):
         print("| " + " | ".join(row) + " |")
-    if results.profile:
-        print_profile(settings, results.profile, results.cdc.seconds)
-    for lag in results.lags:
-        print_cpu_by_thread(lag)
+    print_server_cpu(settings, results)
     print_bar(settings, results, floor)
 
 
