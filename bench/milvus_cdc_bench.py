@@ -385,9 +385,10 @@ class CdcServer:
 
     def live_heap_mb(self):
         """Java heap in use right after a full GC: what the server holds, whatever the heap's size.
-        G1 prints one heap line, the serial and parallel collectors one line per generation."""
+        G1 prints one heap line, the serial and parallel collectors one line per generation (JDK 25 names
+        the serial ones DefNew and Tenured)."""
         self.jcmd("GC.run")
-        used = re.findall(r"(?:heap|generation|gen)\s+total \d+K, used (\d+)K", self.jcmd("GC.heap_info"))
+        used = re.findall(r"(?:heap|generation|gen|DefNew|Tenured)\s+total \d+K, used (\d+)K", self.jcmd("GC.heap_info"))
         if not used:
             raise BenchError("jcmd GC.heap_info printed no heap usage")
         return sum(int(kilobytes) for kilobytes in used) / 1024
