@@ -15,6 +15,14 @@ import java.util.TreeSet;
 /** The rig's source and target Milvus, each driven by pymilvus, and the comparison of the two. */
 public final class MilvusPair implements AutoCloseable {
 
+    /**
+     * A comparison reads every row of both sides through pymilvus, so it is not repeated as fast as a
+     * single call; but a fixed 2 s before the first one (Awaitility's poll delay is its interval unless
+     * set) cost every test that compares about 2 s, since a small collection is usually equal within one.
+     */
+    private static final Duration FIRST_COMPARISON = Duration.ofMillis(500);
+    private static final Duration COMPARISON_INTERVAL = Duration.ofSeconds(1);
+
     public final MilvusDriver source = MilvusDriver.source();
     public final MilvusDriver target = MilvusDriver.target();
 
@@ -28,7 +36,7 @@ public final class MilvusPair implements AutoCloseable {
         JsonNode expected = source.run("dump", collection);
         JsonNode expectedCount = source.run("count", collection);
         assertThat(expected.get("count").asInt()).isPositive();
-        await().atMost(atMost).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        await().atMost(atMost).pollDelay(FIRST_COMPARISON).pollInterval(COMPARISON_INTERVAL).untilAsserted(() -> {
             assertThat(target.tryRun("dump", collection)).isEqualTo(expected);
             assertThat(target.tryRun("count", collection)).as("count(*)").isEqualTo(expectedCount);
         });
