@@ -52,6 +52,9 @@ public final class TargetErrorClassifier {
             "failed to connect", "connection error", "connection refused", "not healthy", "release it first",
             "empty grpc client"};
 
+    private static final String[] RECOVERING_REASONS = {"unrecoverable error", "context deadline exceeded",
+            "nodenotfound"};
+
     private static final String[] UNREACHABLE_REASONS = {"not ready", "service unavailable", "failed to connect",
             "connection error", "connection refused", "not healthy", "empty grpc client"};
 
@@ -102,16 +105,15 @@ public final class TargetErrorClassifier {
     }
 
     /**
-     * Milvus's own retries gave up inside the target ({@code retry.Unrecoverable}), or one of its
-     * roles did not answer another in time ({@code context deadline exceeded}: the query coordinator
-     * asking the root coordinator for partitions), reported with code 65535: both seen on the rig
-     * when a load followed a target restart within seconds, while its roles were still recovering.
-     * Usually cured by time, but not surely, hence a bounded retry.
+     * Milvus's own retries gave up inside the target ({@code retry.Unrecoverable}), one of its roles
+     * did not answer another in time ({@code context deadline exceeded}: the query coordinator asking
+     * the root coordinator for partitions), or a partition's creation could not reach a query node the
+     * coordinator counted on ({@code sync new partition failed, reason: NodeNotFound}), reported with
+     * code 65535: all seen on the rig when a load or a partition's creation followed a target restart,
+     * while its roles were still recovering. Usually cured by time, but not surely, hence a bounded retry.
      */
     static boolean saysRecovering(Status status) {
-        String reason = status.getReason().toLowerCase(Locale.ROOT);
-        return effectiveCode(status) == 65535
-                && (reason.contains("unrecoverable error") || reason.contains("context deadline exceeded"));
+        return effectiveCode(status) == 65535 && mentions(status.getReason(), RECOVERING_REASONS);
     }
 
     /** True when a status says the collection (or its database) does not exist on the target. */

@@ -55,6 +55,18 @@ class TargetErrorClassifierTest {
     }
 
     @Test
+    void aPartitionCreationThatCouldNotReachAQueryNodeIsRetriedForAWhileOnly() {
+        // As a 2.3.5 target answered the creation of a partition of a loaded collection after a restart (a
+        // 200-fault schedule on Pulsar, seed 921359463, 2026-12-06), which paused the task for good.
+        TargetException e = TargetErrorClassifier.fromStatus("create partition", "db.c.p11", Status.newBuilder()
+                .setCode(65535).setReason("sync new partition failed, reason: NodeNotFound").build());
+
+        assertThat(e).isInstanceOf(RetriableTargetException.class);
+        assertThat(((RetriableTargetException) e).patience()).contains(TargetErrorClassifier.RECOVERING_PATIENCE);
+        assertThat(e.getMessage()).contains("create partition db.c.p11", "NodeNotFound", "recovering after a restart");
+    }
+
+    @Test
     void otherRetriableFaultsHaveNoBoundOnTheirRetries() {
         RetriableTargetException busy = (RetriableTargetException) TargetErrorClassifier.fromStatus("insert into", "db.c",
                 Status.newBuilder().setCode(8).setReason("rate limit exceeded").build());
