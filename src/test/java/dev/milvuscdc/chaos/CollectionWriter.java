@@ -31,6 +31,7 @@ final class CollectionWriter implements AutoCloseable {
     private static final String DEFAULT_PARTITION = "";
     private static final int WRITE_TIMEOUT_SECONDS = 30;
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration REFUSED_PAUSE = Duration.ofSeconds(1);
     private static final int MAX_ERROR_CHARS = 300;
 
     /**
@@ -78,13 +79,12 @@ final class CollectionWriter implements AutoCloseable {
             waitUntil(plan.createAt());
             driver = MilvusDriver.source();
             createCollection();
-            while (!finishing() || !wroteToNewest) {
+            while ((!finishing() || !wroteToNewest) && !Thread.currentThread().isInterrupted()) {
                 if (!finishing() && partitionDue()) {
                     createPartition();
                 }
                 boolean ok = writeOnce();
-                // Pacing keeps the machine busy but not saturated by the writers alone.
-                stopRequested.await(ok ? 100 + random.nextInt(300) : 1000, TimeUnit.MILLISECONDS);
+                pause(ok);
             }
         } catch (Throwable e) {
             crash.set(e);
@@ -92,6 +92,19 @@ final class CollectionWriter implements AutoCloseable {
             if (driver != null) {
                 driver.close();
             }
+        }
+    }
+
+    /**
+     * Pacing keeps the machine busy but not saturated by the writers alone. Once stopping, the latch no
+     * longer waits, so a refused write owed before the end waits by sleeping: a CI run once spun at 500
+     * refused calls a second on a dropped database, starving the rest of the tests.
+     */
+    private void pause(boolean ok) throws InterruptedException {
+        if (!ok) {
+            Thread.sleep(REFUSED_PAUSE.toMillis());
+        } else if (!finishing()) {
+            stopRequested.await(100 + random.nextInt(300), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -234,6 +247,9 @@ final class CollectionWriter implements AutoCloseable {
         stopRequested.countDown();
         thread.join(STOP_TIMEOUT.toMillis());
         if (thread.isAlive()) {
+            // It must not outlive the test: the databases it writes to are dropped next.
+            thread.interrupt();
+            thread.join(2L * WRITE_TIMEOUT_SECONDS * 1000);
             throw new AssertionError("the writer of " + plan.collection() + " could not finish its planned writes on the"
                     + " source within " + STOP_TIMEOUT.toMinutes() + " min; last refusal: " + lastError);
         }
