@@ -4,9 +4,12 @@ import static dev.milvuscdc.store.StoreFixtures.position;
 import static dev.milvuscdc.store.StoreFixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.milvuscdc.rig.Rig;
 import dev.milvuscdc.store.jdbc.JdbcPools;
+import dev.milvuscdc.task.Fence;
 import dev.milvuscdc.task.TaskState;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,6 +22,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The contract against the rig's real MariaDB, plus what only a server database can get wrong. */
@@ -33,6 +37,40 @@ class MysqlTaskStoreIT extends TaskStoreContract {
     void itsLeasesSayOtherServersMayShareTheStore() {
         try (TaskLeases leases = store.leases("s1", Duration.ofSeconds(10))) {
             assertThat(leases.exclusive()).isFalse();
+        }
+    }
+
+    /**
+     * A fenced write locks its task's hold row inside its transaction; a server frozen there (SIGSTOP) kept
+     * the row locked while its connection stayed open, and the server taking the hold over waited 50 s for
+     * the lock and failed, round after round. The database now closes a pooled connection idle inside a
+     * transaction, so the takeover waits for that, not for the frozen server to run again.
+     */
+    @Test
+    void aServerFrozenInsideATransactionDoesNotKeepItsHoldFromTheOthers() throws SQLException {
+        store.put(task("t1", TaskState.Running, ""));
+        Duration lease = Duration.ofSeconds(2);
+        StoreLocation location = new StoreLocation("MySQL", "the rig's MariaDB", "none");
+        try (TaskLeases frozen = store.leases("frozen", lease); TaskLeases other = store.leases("other", lease);
+             HikariDataSource frozensPool = JdbcPools.mysql(Rig.get().mysqlUrl(), null, null, location);
+             Connection inside = frozensPool.getConnection()) {
+            assertThat(frozen.acquire("t1")).isPresent();
+            inside.setAutoCommit(false);
+            try (PreparedStatement lock = inside.prepareStatement(
+                    "SELECT 1 FROM cdc_task_lease WHERE root_path = ? AND task_id = ? FOR UPDATE")) {
+                lock.setBytes(1, rootPath.getBytes(StandardCharsets.UTF_8));
+                lock.setBytes(2, "t1".getBytes(StandardCharsets.UTF_8));
+                assertThat(lock.executeQuery().next()).isTrue();
+            }
+            Instant frozenAt = Instant.now();
+
+            // As a server's rounds do: an attempt that waited for the lock judges the hold by the time it began.
+            Fence taken = await().atMost(Duration.ofSeconds(30)).until(() -> other.acquire("t1"), Optional::isPresent)
+                    .orElseThrow();
+            assertThat(taken.holder()).isEqualTo("other");
+            assertThat(Duration.between(frozenAt, Instant.now())).isLessThan(Duration.ofSeconds(15));
+            assertThatThrownBy(inside::commit).as("the frozen server's transaction, once it runs again")
+                    .isInstanceOf(SQLException.class);
         }
     }
 

@@ -6,8 +6,12 @@ import dev.milvuscdc.store.StoreLocation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connection pools for the two SQL backends. Both fail at once, within the connect timeout, when
@@ -15,11 +19,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JdbcPools {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcPools.class);
     private static final long CONNECT_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(5);
     private static final long BORROW_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(10);
     private static final long SOCKET_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(30);
     /** The most connections a pool holds. */
     static final int MAX_POOL_SIZE = 4;
+    /**
+     * A server frozen inside a transaction (SIGSTOP, a paused VM, a long GC pause) keeps the rows it locked,
+     * among them its tasks' holds, for as long as its connection stays open: no other server could take its
+     * tasks over until it ran again (SeveralServersIT caught a failover from a frozen server that never came
+     * on MariaDB). MariaDB closes a connection idle inside a transaction after this long, which rolls the
+     * transaction back and frees its locks. Every step of the store is a short transaction, so a healthy
+     * server is never idle inside one for seconds.
+     */
+    static final int IDLE_TRANSACTION_SECONDS = 5;
+    /**
+     * How long a statement waits for a lock before it fails, instead of MySQL's 50 s: longer than {@link
+     * #IDLE_TRANSACTION_SECONDS}, so that a server taking a frozen server's hold over gets the lock once the
+     * frozen transaction is rolled back, but short enough not to keep one of the few pooled connections.
+     */
+    static final int LOCK_WAIT_SECONDS = 10;
 
     private JdbcPools() {
     }
@@ -37,7 +57,7 @@ public final class JdbcPools {
         HikariConfig config = common("task-store-embedded");
         config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("tasks")
                 + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=" + BORROW_TIMEOUT_MS);
-        return start(config, location);
+        return start(config, location, probe -> { });
     }
 
     /** MySQL or MariaDB through the MariaDB driver; {@code jdbc:mysql:} URLs are accepted too. */
@@ -51,7 +71,22 @@ public final class JdbcPools {
         }
         config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_MS));
         config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_MS));
-        return start(config, location);
+        return start(config, location, probe -> config.setConnectionInitSql(sessionLimits(probe, location)));
+    }
+
+    /** The SQL that sets a connection's limits (see {@link #IDLE_TRANSACTION_SECONDS}), as far as the database has them. */
+    private static String sessionLimits(Connection probe, StoreLocation location) throws SQLException {
+        String limits = "SET SESSION innodb_lock_wait_timeout = " + LOCK_WAIT_SECONDS;
+        try (Statement statement = probe.createStatement();
+             ResultSet variable = statement.executeQuery("SHOW VARIABLES LIKE 'idle_transaction_timeout'")) {
+            if (variable.next()) {
+                return limits + ", idle_transaction_timeout = " + IDLE_TRANSACTION_SECONDS;
+            }
+        }
+        LOG.warn("The {} has no idle_transaction_timeout (MySQL has none; MariaDB 10.3 and later have it): a server"
+                + " frozen inside a store transaction keeps its tasks from the other servers until it runs again or the"
+                + " database closes its connection (wait_timeout)", location);
+        return limits;
     }
 
     /** The URL without its query and user info, where credentials may hide: safe for messages. */
@@ -76,11 +111,18 @@ public final class JdbcPools {
      * {@link dev.milvuscdc.store.StoreException} instead of the pool's logged stack trace. The probe
      * stays open while the pool starts, which also keeps an H2 database from closing in between.
      */
-    private static HikariDataSource start(HikariConfig config, StoreLocation location) {
+    private static HikariDataSource start(HikariConfig config, StoreLocation location, ProbeCheck check) {
         try (Connection probe = DriverManager.getConnection(config.getJdbcUrl(), config.getDataSourceProperties())) {
+            check.accept(probe);
             return new HikariDataSource(config);
         } catch (SQLException | RuntimeException e) {
             throw location.failure("open the database", null, e);
         }
+    }
+
+    /** What the probe connection tells about the database, set on the pool's configuration. */
+    @FunctionalInterface
+    private interface ProbeCheck {
+        void accept(Connection probe) throws SQLException;
     }
 }
