@@ -101,7 +101,7 @@ class SeveralServersIT {
             killed.add(victim);
             servers.get(victim).kill();
             long killedAt = System.nanoTime();
-            await().atMost(FAILOVER_LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            await("task " + task + " to move from " + victim + ", killed (" + storeType + ")").atMost(FAILOVER_LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> {
                 String now = owner(task);
                 return !now.isEmpty() && !now.equals(victim);
             });
@@ -115,7 +115,7 @@ class SeveralServersIT {
         String frozen = owner(frozenTask);
         servers.get(frozen).freeze();
         long frozenAt = System.nanoTime();
-        await().atMost(FAILOVER_LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await("task " + frozenTask + " to move from " + frozen + ", frozen (" + storeType + ")").atMost(FAILOVER_LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> {
             String now = ownerAsked(frozenTask, frozen);
             return !now.isEmpty() && !now.equals(frozen);
         });
