@@ -9,6 +9,7 @@ import dev.milvuscdc.rig.Rig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * different servers; a server is frozen with SIGSTOP past its lease and then continued; a pause and a
  * resume are sent to servers that do not run the task. In the end every target equals its source, no
  * hold of a task was ever taken twice with one token, and each task's hold metric shows on its owner
- * only. Failover times are printed.
+ * only. Failover times are printed; the servers' logs are kept in {@code target/several-servers}.
  */
 class SeveralServersIT {
 
@@ -51,6 +52,7 @@ class SeveralServersIT {
     Path dir;
     private final Map<String, CdcProcess> servers = new LinkedHashMap<>();
     private final List<SourceWriteStream> streams = new ArrayList<>();
+    private String storeType;
 
     @AfterAll
     static void closeDrivers() {
@@ -62,15 +64,23 @@ class SeveralServersIT {
         for (SourceWriteStream stream : streams) {
             stream.close();
         }
-        for (CdcProcess server : servers.values()) {
-            server.thaw();
-            server.close();
+        Path kept = Path.of("target", "several-servers");
+        Files.createDirectories(kept);
+        for (Map.Entry<String, CdcProcess> server : servers.entrySet()) {
+            server.getValue().thaw();
+            server.getValue().close();
+            // The logs outlive the test's temporary directory, to read a failed failover.
+            if (Files.exists(server.getValue().log())) {
+                Files.copy(server.getValue().log(), kept.resolve(storeType + "-" + server.getKey() + ".log"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"etcd", "mysql"})
     void eachTaskRunsOnOneServerAndMovesWhenItsServerDiesOrFreezes(String storeType) throws Exception {
+        this.storeType = storeType;
         Map<String, Object> store = store(storeType, "several-" + UUID.randomUUID().toString().substring(0, 8));
         for (String name : List.of("s1", "s2", "s3")) {
             servers.put(name, CdcProcess.onRig(dir.resolve(name), Map.of("serverName", name, "metaStoreConfig", store,
@@ -101,7 +111,8 @@ class SeveralServersIT {
             killed.add(victim);
             servers.get(victim).kill();
             long killedAt = System.nanoTime();
-            await("task " + task + " to move from " + victim + ", killed (" + storeType + ")").atMost(FAILOVER_LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            await("task " + task + " to move from " + victim + ", killed (" + storeType + ")")
+                    .atMost(FAILOVER_LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> {
                 String now = owner(task);
                 return !now.isEmpty() && !now.equals(victim);
             });
@@ -115,7 +126,8 @@ class SeveralServersIT {
         String frozen = owner(frozenTask);
         servers.get(frozen).freeze();
         long frozenAt = System.nanoTime();
-        await("task " + frozenTask + " to move from " + frozen + ", frozen (" + storeType + ")").atMost(FAILOVER_LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await("task " + frozenTask + " to move from " + frozen + ", frozen (" + storeType + ")")
+                .atMost(FAILOVER_LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> {
             String now = ownerAsked(frozenTask, frozen);
             return !now.isEmpty() && !now.equals(frozen);
         });
