@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.milvuscdc.rig.Rig;
+import dev.milvuscdc.server.CapturedLog;
 import dev.milvuscdc.task.TaskRecord;
 import dev.milvuscdc.task.TaskState;
 import io.etcd.jetcd.ByteSequence;
@@ -77,6 +78,27 @@ class EtcdTaskStoreIT extends TaskStoreContract {
                 .hasMessageContaining("metaStoreConfig.etcd.address")
                 .message().doesNotContain("etcd-secret");
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void anExpiredLeaseIsAWarningOnlyForAServerThatHeldTasks() throws Exception {
+        store.put(task("h1", TaskState.Running, ""));
+        Duration lease = Duration.ofSeconds(2);
+        try (CapturedLog log = new CapturedLog();
+             TaskLeases idle = store.leases("idle", lease);
+             TaskLeases busy = store.leases("busy", lease)) {
+            busy.acquire("h1").orElseThrow();
+            Thread.sleep(lease.toMillis() * 3);
+
+            assertThat(idle.renew()).isEmpty();
+            assertThat(busy.renew()).as("the hold went with the lease").isEmpty();
+
+            assertThat(log.lines()).filteredOn(line -> line.contains("its etcd lease expired")).containsExactly(
+                    "INFO dev.milvuscdc.store.etcd.EtcdTaskLeases server idle: its etcd lease expired while it held no task;"
+                            + " taking a new lease",
+                    "WARN dev.milvuscdc.store.etcd.EtcdTaskLeases server busy: its etcd lease expired, every hold it had is"
+                            + " gone; taking a new lease");
+        }
     }
 
     private static List<String> endpoints() {

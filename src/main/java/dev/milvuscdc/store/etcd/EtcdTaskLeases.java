@@ -45,6 +45,11 @@ final class EtcdTaskLeases implements TaskLeases {
     private final Duration leaseTime;
     private final ByteSequence name;
     private long leaseId;
+    /**
+     * Whether the last renewal, or a take since, left this server holding a task: only then does an expired
+     * lease cost anything. A server that starts slower than its lease time finds its first lease expired.
+     */
+    private boolean holding;
 
     EtcdTaskLeases(EtcdTaskStore store, Lease leaseClient, EtcdKeys keys, String server, Duration leaseTime) {
         this.store = store;
@@ -69,7 +74,12 @@ final class EtcdTaskLeases implements TaskLeases {
     @Override
     public synchronized Map<String, Fence> renew() {
         if (!keptAlive()) {
-            LOG.warn("server {}: its etcd lease expired, every hold it had is gone; taking a new lease", server);
+            if (holding) {
+                LOG.warn("server {}: its etcd lease expired, every hold it had is gone; taking a new lease", server);
+            } else {
+                LOG.info("server {}: its etcd lease expired while it held no task; taking a new lease", server);
+            }
+            holding = false;
             leaseId = newLease();
             return Map.of();
         }
@@ -80,11 +90,18 @@ final class EtcdTaskLeases implements TaskLeases {
                 mine.put(taskId, new Fence(taskId, server, hold.getModRevision()));
             }
         }
+        holding = !mine.isEmpty();
         return mine;
     }
 
     @Override
     public synchronized Optional<Fence> acquire(String taskId) {
+        Optional<Fence> taken = take(taskId);
+        holding |= taken.isPresent();
+        return taken;
+    }
+
+    private Optional<Fence> take(String taskId) {
         ByteSequence key = keys.taskOwner(taskId);
         TxnResponse answer = store.await(store.kv().txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
