@@ -158,10 +158,7 @@ class ReferenceConfigIT {
         try {
             return server.start();
         } catch (RuntimeException | AssertionError e) {
-            if (Files.exists(server.log())) {
-                Files.readAllLines(server.log()).stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
-                        .forEach(l -> System.out.println("server: " + l));
-            }
+            server.warnings().forEach(l -> System.out.println("server: " + l));
             throw e;
         }
     }

@@ -43,8 +43,8 @@ class MysqlTaskStoreIT extends TaskStoreContract {
     /**
      * A fenced write locks its task's hold row inside its transaction; a server frozen there (SIGSTOP) kept
      * the row locked while its connection stayed open, and the server taking the hold over waited for the
-     * lock until its socket timed out (30 s), round after round. The database now closes a pooled connection idle inside a
-     * transaction, so the takeover waits for that, not for the frozen server to run again.
+     * lock until its socket timed out (30 s), round after round. The database now closes a pooled connection
+     * idle inside a transaction, so the takeover waits for that, not for the frozen server to run again.
      */
     @Test
     void aServerFrozenInsideATransactionDoesNotKeepItsHoldFromTheOthers() throws SQLException {
